@@ -1,0 +1,32 @@
+"""Wiring: settings -> database -> dispatcher."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.settings import Settings
+from handlers.dispatcher import Dispatcher, Options
+from storage.db import Database
+
+
+def options_from(settings: Settings) -> Options:
+    return Options(
+        fields=tuple(settings.initiative_fields),
+        target_groups=tuple(settings.target_groups),
+        timezone=settings.timezone,
+        default_locale=settings.default_locale,
+        resume_after=timedelta(minutes=settings.resume_prompt_after_minutes),
+    )
+
+
+def build(settings: Settings) -> tuple[Database, Dispatcher]:
+    db = Database.from_url(settings.database_url)
+    return db, Dispatcher(db, options_from(settings))
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # SQLAlchemy and asyncio chatter would drown the terminal chat.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)

@@ -1,0 +1,88 @@
+"""The terminal chat: the same path as Telegram and Zalo, with the terminal as the platform.
+
+Interactive, it greets you and continues where you stopped. Piped, it reads one message
+per line, prints the replies and exits at the end of input. Lines starting with '@' stand
+for what a phone would send instead of text: '@photo name.jpg caption', '@voice note.ogg',
+'@document plan.pdf', '@sticker'.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.channels.text import plain_text
+from conversations.model import Media
+from handlers.dispatcher import Dispatcher
+from handlers.messages import Incoming, Outgoing
+
+CHANNEL = "console"
+MEDIA_KINDS = {"photo", "voice", "audio", "document", "video"}
+
+
+def incoming_from_line(line: str, *, user_id: str, name: str, update_id: str | None) -> Incoming:
+    base = dict(channel=CHANNEL, chat_id=user_id, user_id=user_id, display_name=name, update_id=update_id)
+    if line.startswith("@"):
+        head, _, rest = line[1:].partition(" ")
+        kind = head.lower()
+        if kind in MEDIA_KINDS:
+            ref, _, caption = rest.strip().partition(" ")
+            media = Media(kind=kind, ref=ref or f"{kind}-{update_id}", channel=CHANNEL, caption=caption or None)
+            return Incoming(**base, media=media)
+        if kind in ("sticker", "location", "poll"):
+            return Incoming(**base, unsupported=True)
+    return Incoming(**base, text=line)
+
+
+class ConsoleChat:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        *,
+        user_id: str = "1",
+        name: str = "",
+        session: str | None = None,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.user_id = user_id
+        self.name = name
+        self.session = session
+        self.stdin = stdin
+        self.stdout = stdout
+
+    async def run(self, interactive: bool | None = None) -> None:
+        interactive = self.stdin.isatty() if interactive is None else interactive
+        if interactive:
+            await self.say("/start", update_id=None)
+        number = 0
+        while True:
+            line = await asyncio.to_thread(self._read, interactive)
+            if line is None:
+                break
+            number += 1
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            update_id = f"{self.session}:{number}" if self.session else None
+            await self.say(line, update_id=update_id)
+
+    async def say(self, line: str, *, update_id: str | None) -> list[Outgoing]:
+        incoming = incoming_from_line(line, user_id=self.user_id, name=self.name, update_id=update_id)
+        messages = await self.dispatcher.handle(incoming)
+        for message in messages:
+            self.stdout.write(plain_text(message) + "\n\n")
+        self.stdout.flush()
+        await self.dispatcher.delivered(messages)
+        return messages
+
+    def _read(self, interactive: bool) -> str | None:
+        if interactive:
+            try:
+                return input("> ")
+            except EOFError:
+                return None
+        line = self.stdin.readline()
+        return line if line else None

@@ -1,0 +1,81 @@
+"""Settings: one model read from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_FIELDS = [
+    "Sản xuất kinh doanh",
+    "An toàn vệ sinh lao động, môi trường",
+    "Cải cách hành chính, quản lý điều hành",
+    "Giáo dục - đào tạo",
+    "Y tế",
+    "Chuyển đổi số",
+    "Hoạt động công đoàn",
+    "Vì cộng đồng",
+    "Khác",
+]
+
+DEFAULT_TARGET_GROUPS = [
+    "Công nhân lao động khu vực doanh nghiệp",
+    "Cán bộ, viên chức, người lao động đơn vị sự nghiệp",
+    "Cán bộ, công chức cơ quan hành chính",
+    "Cán bộ công đoàn",
+    "Khác",
+]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./sangkien.db"
+    default_locale: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+
+    initiative_fields: list[str] = Field(default_factory=lambda: list(DEFAULT_FIELDS))
+    target_groups: list[str] = Field(default_factory=lambda: list(DEFAULT_TARGET_GROUPS))
+    resume_prompt_after_minutes: int = Field(default=60, ge=1)
+
+    # Channels (the Telegram and Zalo channels read these; with no token the terminal chat runs).
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    zalo_bot_token: SecretStr | None = None
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    public_base_url: str | None = None
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("DEFAULT_LOCALE must be 'vi' or 'en'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def has_platform_token(self) -> bool:
+        return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,208 @@
+"""The engine: one pure step from (state, event, context) to (state, replies, effects).
+
+It never does I/O. Whatever it needs from storage it declares in `needs()`, and the
+handler puts it in the Context; whatever must be stored it returns as effects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from conversations import form, menu
+from conversations.flows import REGISTRATION, SUBMISSION
+from conversations.model import (
+    Choice,
+    Context,
+    Event,
+    MemberRef,
+    Register,
+    Reply,
+    RequestHelp,
+    Result,
+    State,
+    Submit,
+    UnitRef,
+)
+from conversations.text import fold
+from conversations.vocabulary import command_for
+
+LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language"}
+FORMS = {"register": REGISTRATION, "submit": SUBMISSION}
+
+
+def needs(state: State, event: Event) -> set[str]:
+    """What the Context must carry for this event: 'units' (search), 'items' (own initiatives), 'deep_link'."""
+    wanted: set[str] = set()
+    if event.kind == "command" and event.command == "start" and event.args:
+        wanted.add("deep_link")
+    if state.flow == "register":
+        if state.step == "unit" and event.kind == "text":
+            wanted.add("units")
+        return wanted
+    text_command = command_for(event.text) if event.kind == "text" else event.text if event.kind == "choice" else None
+    if state.flow != "submit" or event.kind == "command" or text_command in LEAVING | {"/confirm"}:
+        wanted.add("items")
+    return wanted
+
+
+def step(state: State, event: Event, ctx: Context) -> Result:
+    result = _step(state, event, ctx)
+    after = result.state
+    effects = result.effects
+    same_draft = state.flow == after.flow == "submit" and state.meta.get("draft") == after.meta.get("draft")
+    if same_draft:
+        effects = (*form.draft_effect(state, after), *effects)
+    if after.flow is not None:
+        after = after.with_meta(at=ctx.now.isoformat())
+    return Result(after, result.replies, effects)
+
+
+def _step(state: State, event: Event, ctx: Context) -> Result:
+    if ctx.member is None:
+        return _unregistered(state, event, ctx)
+    if event.kind == "other":
+        return _again(state, ctx, Reply("error.unsupported"))
+    intent = _intent(state, event, ctx)
+    if state.flow == "submit":
+        return _in_submission(state, event, ctx, intent)
+    if state.flow == "register":  # registered elsewhere meanwhile (another chat): nothing left to ask
+        return menu.menu(ctx)
+    handled = menu.screen(state, intent, ctx)
+    if handled is not None:
+        return handled
+    return _global(state, intent, ctx) or menu.menu(ctx)
+
+
+def _intent(state: State, event: Event, ctx: Context) -> str | None:
+    """What the event means as a choice or a command word, if anything."""
+    if event.kind == "command":
+        return "/" + event.command
+    if event.kind == "choice":
+        return event.text
+    if event.kind != "text":
+        return None
+    shown = offered(state, ctx)
+    text = event.text.strip()
+    if text.isdigit() and shown and _picking(state):
+        number = int(text)
+        return shown[number - 1].value if 1 <= number <= len(shown) else "/out_of_range"
+    folded = fold(text)
+    literal = next((c.value for c in shown if c.label and fold(c.label) == folded), None)
+    return literal or command_for(text)
+
+
+def offered(state: State, ctx: Context) -> tuple[Choice, ...]:
+    """The choices on screen in this state: a pressed button's label maps back to one of these."""
+    flow = FORMS.get(state.flow or "")
+    if flow is not None:
+        return form.choices(flow, state, ctx) if state.step else ()
+    return _screen_choices(state, ctx)
+
+
+def _screen_choices(state: State, ctx: Context) -> tuple[Choice, ...]:
+    # The menus rebuild their choices from the same context, so numbers mean what was shown.
+    if state.flow == "mine":
+        return menu.my_items(ctx).replies[-1].choices
+    if state.flow == "item":
+        item = menu.find_item(ctx, state.meta.get("item"))
+        return menu.item_view(ctx, item).replies[-1].choices if item else ()
+    if state.flow == "confirm":
+        return (Choice("/yes"), Choice("/no"))
+    if state.flow == "language":
+        return menu.language().replies[-1].choices
+    return menu.menu(ctx).replies[-1].choices
+
+
+def _picking(state: State) -> bool:
+    flow = FORMS.get(state.flow or "")
+    return form.selecting(flow, state) if flow is not None and state.step else True
+
+
+def _global(state: State, intent: str | None, ctx: Context) -> Result | None:
+    if intent == "/new":
+        return form.ask(SUBMISSION, State(flow="submit", step="title"), ctx, lead=(Reply("submit.start"),))
+    if intent == "/mine":
+        return menu.my_items(ctx)
+    if intent == "/language":
+        return menu.language()
+    if intent == "/help":
+        return menu.menu(ctx, lead=(Reply("help.general"),))
+    if intent and intent.startswith("open:"):
+        return menu.open_draft(intent[5:], ctx)
+    if intent == "/out_of_range":
+        return menu.menu(ctx, lead=(Reply("error.choose_one", {"count": 0}),))
+    return None
+
+
+def _in_submission(state: State, event: Event, ctx: Context, intent: str | None) -> Result:
+    step_key = state.step or "title"
+    if intent in ("/cancel", "/menu"):
+        kept = Reply("draft.kept" if state.meta.get("draft") else "draft.nothing_kept")
+        return menu.menu(ctx, lead=(kept,))
+    if intent in ("/mine", "/new", "/language") or (intent or "").startswith("open:"):
+        return _global(State(), intent, ctx) or menu.menu(ctx)
+    if intent == "/start" or _away_long(state, ctx.now, ctx):
+        title = state.answers.get("title")
+        return form.ask(SUBMISSION, state, ctx, lead=(Reply("draft.welcome_back", {"title": title}),))
+    if intent == "/help":
+        return form.ask(SUBMISSION, state, ctx, lead=(Reply(f"submit.{step_key}.help"),))
+    if intent == "/support":
+        effect = RequestHelp(step_key, state.meta.get("draft"))
+        return form.ask(SUBMISSION, state, ctx, lead=(Reply("support.sent"),), effects=(effect,))
+    if event.kind == "other":
+        return _again(state, ctx, Reply("error.unsupported"))
+    result = form.handle(SUBMISSION, state, event, ctx, intent)
+    if result is None:  # confirmed at the review
+        submitted = Submit(state.meta.get("draft"), dict(state.answers))
+        return menu.menu(menu.without(ctx, state.meta.get("draft")), effects=(submitted,))
+    return result
+
+
+def _away_long(state: State, now: datetime, ctx: Context) -> bool:
+    at = state.meta.get("at")
+    return bool(at) and now - datetime.fromisoformat(at) > ctx.resume_after
+
+
+def _again(state: State, ctx: Context, lead: Reply) -> Result:
+    flow = FORMS.get(state.flow or "")
+    if flow is not None and state.step is not None:
+        return form.ask(flow, state, ctx, lead=(lead,))
+    return menu.menu(ctx, lead=(lead,))
+
+
+def _unregistered(state: State, event: Event, ctx: Context) -> Result:
+    if state.flow != "register":
+        return _start_registration(ctx)
+    if event.kind == "command" and event.command == "start" and ctx.deep_link_unit:
+        return _start_registration(ctx, answers=state.answers)
+    if event.kind == "other":
+        return _again(state, ctx, Reply("error.unsupported"))
+    intent = _intent(state, event, ctx)
+    if intent == "/help":
+        return form.ask(REGISTRATION, state, ctx, lead=(Reply(f"register.{state.step}.help"),))
+    if intent in LEAVING | {"/support"}:
+        return form.ask(REGISTRATION, state, ctx, lead=(Reply("register.first"),))
+    result = form.handle(REGISTRATION, state, event, ctx, intent)
+    if result is None or result.state.step is not None:
+        return result or form.ask(REGISTRATION, state, ctx)
+    answers = result.state.answers
+    registered = Register(answers["name"], answers["unit"]["id"], answers["target_group"], answers["language"])
+    done = Reply("register.done", {"name": answers["name"], "unit": answers["unit"]["name"]})
+    unit = answers["unit"]
+    member = MemberRef(0, answers["name"], UnitRef(unit["id"], unit["code"], unit["name"]))
+    return menu.menu(replace(ctx, member=member), lead=(*result.replies, done), effects=(registered,))
+
+
+def _start_registration(ctx: Context, answers=None) -> Result:
+    state = State(flow="register", step="language", answers=dict(answers or {}))
+    lead = [Reply("register.welcome")]
+    if ctx.deep_link_unit is not None:
+        unit = ctx.deep_link_unit
+        state = replace(state, meta={"preset": ["unit"]}).with_answer(
+            "unit", {"id": unit.id, "code": unit.code, "name": unit.name}
+        )
+        lead.append(Reply("register.unit_from_link", {"unit": unit.name}))
+        if "language" in state.answers:
+            state = replace(state, step="name")
+    return form.ask(REGISTRATION, state, ctx, lead=tuple(lead))

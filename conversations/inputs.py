@@ -1,0 +1,214 @@
+"""Input kinds: how one step reads one event. Each returns Accept, Stay or Reject; none does I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from conversations.flows import MAX_ATTACHMENTS, MAX_COAUTHORS, Step
+from conversations.model import Context, Event, Reply, State
+from conversations.parsing.dates import parse_date
+from conversations.parsing.errors import ParseError
+from conversations.parsing.money import parse_money
+from conversations.text import collapse_spaces, fold
+from conversations.vocabulary import NONE_WORDS
+
+MAX_UNIT_CHOICES = 8
+
+
+@dataclass(frozen=True)
+class Accept:
+    """The step is answered with `value`; `note` echoes what was understood."""
+
+    value: Any
+    note: Reply | None = None
+    state: State | None = None  # when reading the answer also changed the state (an attached photo)
+
+
+@dataclass(frozen=True)
+class Stay:
+    """Still on this step, with a changed state (collected media, a value awaiting confirmation)."""
+
+    state: State
+    replies: tuple[Reply, ...]
+    save: bool = False
+
+
+@dataclass(frozen=True)
+class Reject:
+    """Not understood: explain (locale key `error.<reason>`) and ask the same question again."""
+
+    reason: str
+    params: dict = field(default_factory=dict)
+
+
+Outcome = Accept | Stay | Reject
+Reader = Callable[[Step, State, Event, Context, str | None], Outcome]
+
+
+def _checked_text(step: Step, text: str) -> Accept | Reject:
+    if not text:
+        return Reject("empty")
+    if len(text) > step.max_len:
+        return Reject("too_long", {"length": len(text), "limit": step.max_len})
+    if len(text) < step.min_len:
+        return Reject("too_short", {"length": len(text), "limit": step.min_len})
+    if not any(ch.isalnum() for ch in text):
+        return Reject("no_words")
+    return Accept(text)
+
+
+def read_text(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    own_media = [a for a in state.answers.get("attachments", []) if a["field"] == step.key]
+    if event.kind == "media" and event.media is not None:
+        if not step.accepts_media:
+            return Reject("text_only")
+        attachments = [*state.answers.get("attachments", []), event.media.as_answer(step.key)]
+        if len(attachments) > MAX_ATTACHMENTS:
+            return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
+        moved = state.with_answer("attachments", attachments)
+        caption = _checked_text(step, event.media.caption or "")
+        if isinstance(caption, Accept):  # a photo whose caption answers the question
+            return Accept(caption.value, state=moved)
+        return Stay(moved, (Reply("media.received", {"count": len(own_media) + 1, "kind": event.media.kind}),), save=True)
+    if intent == "/done" and own_media:
+        return Accept(state.answers.get(step.key) or "")
+    return _checked_text(step, event.text)
+
+
+def read_person_name(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    if intent == "/yes" and ctx.display_name:
+        return Accept(collapse_spaces(ctx.display_name)[: step.max_len])
+    if event.kind != "text":
+        return Reject("text_only")
+    checked = _checked_text(step, collapse_spaces(event.text))
+    if isinstance(checked, Accept) and any(ch.isdigit() for ch in checked.value):
+        return Reject("name_digits")
+    return checked
+
+
+def read_choice(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    options = options_for(step, ctx)
+    if intent in options:
+        return Accept(intent)
+    if event.kind != "text":
+        return Reject("choose_one", {"count": len(options)})
+    wanted = fold(event.text)
+    matches = [o for o in options if wanted and (wanted == fold(o) or wanted in fold(o))]
+    if len(matches) == 1:
+        return Accept(matches[0])
+    if wanted in _LANGUAGE_NAMES and step.options == "languages":
+        return Accept(_LANGUAGE_NAMES[wanted])
+    return Reject("choose_one", {"count": len(options)})
+
+
+_LANGUAGE_NAMES = {"tieng viet": "vi", "vietnamese": "vi", "viet": "vi", "english": "en", "tieng anh": "en", "anh": "en"}
+
+
+def options_for(step: Step, ctx: Context) -> tuple[str, ...]:
+    if step.options == "languages":
+        return ("vi", "en")
+    return tuple(getattr(ctx, step.options or "", ()) or ())
+
+
+def read_money(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    pending = state.meta.get("pending_amount")
+    if intent == "/yes" and pending is not None:
+        return Accept(pending)
+    if intent == "/no" and pending is not None:
+        return Stay(state.with_meta(pending_amount=None), (Reply("value.retype"),))
+    if event.kind != "text":
+        return Reject("text_only")
+    try:
+        amount = parse_money(event.text)
+    except ParseError as error:
+        return Reject(f"money_{error.reason}", dict(error.params))
+    return Stay(state.with_meta(pending_amount=amount), (Reply("value.confirm", {"amount": amount}),))
+
+
+def read_date(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    if event.kind != "text":
+        return Reject("text_only")
+    if len(event.text) > step.max_len:
+        return Reject("too_long", {"length": len(event.text), "limit": step.max_len})
+    try:
+        day, precision = parse_date(event.text, ctx.now.date())
+    except ParseError as error:
+        return Reject(f"date_{error.reason}", dict(error.params))
+    value = {"date": day.isoformat(), "precision": precision}
+    return Accept(value, Reply("date.noted", {"applied": value}))
+
+
+_NAME_SPLIT = re.compile(r"[,;\n]+|\s+(?:va|và|and)\s+")
+
+
+def read_names(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    names = list(state.answers.get(step.key) or [])
+    if intent == "/done":
+        return Accept(names)
+    if intent == "/clear":
+        return Stay(state.with_answer(step.key, []), (Reply("coauthors.cleared"),), save=True)
+    if event.kind != "text":
+        return Reject("text_only")
+    if fold(event.text) in NONE_WORDS and not names:
+        return Accept([])
+    known = {fold(n) for n in names}
+    for raw in _NAME_SPLIT.split(event.text):
+        name = collapse_spaces(raw)
+        if not name or fold(name) in known:
+            continue
+        if len(name) > step.max_len:
+            return Reject("too_long", {"length": len(name), "limit": step.max_len})
+        if not any(ch.isalpha() for ch in name):
+            return Reject("no_words")
+        names.append(name)
+        known.add(fold(name))
+    if len(names) > MAX_COAUTHORS:
+        return Reject("too_many_names", {"limit": MAX_COAUTHORS})
+    moved = state.with_answer(step.key, names)
+    return Stay(moved, (Reply("coauthors.noted", {"names": names}),), save=True)
+
+
+def read_media(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    mine = [a for a in state.answers.get("attachments", []) if a["field"] == step.key]
+    if intent == "/done":  # the step's answer is the attachment list itself, kept under its own key
+        return Accept(list(state.answers.get("attachments", [])))
+    if event.kind != "media" or event.media is None:
+        return Reject("media_only")
+    attachments = [*state.answers.get("attachments", []), event.media.as_answer(step.key)]
+    if len(attachments) > MAX_ATTACHMENTS:
+        return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
+    moved = state.with_answer("attachments", attachments)
+    return Stay(moved, (Reply("media.received", {"count": len(mine) + 1, "kind": event.media.kind}),), save=True)
+
+
+def read_unit(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    candidates = state.meta.get("candidates") or []
+    chosen = next((c for c in candidates if f"unit:{c['id']}" == intent), None)
+    if chosen is not None:
+        return Accept(chosen, Reply("unit.chosen", {"unit": chosen["name"]}))
+    if event.kind != "text":
+        return Reject("text_only")
+    if len(event.text) > step.max_len:
+        return Reject("too_long", {"length": len(event.text), "limit": step.max_len})
+    found = [{"id": u.id, "code": u.code, "name": u.name} for u in (ctx.units or ())]
+    if not found:
+        return Stay(state.with_meta(candidates=None), (Reply("unit.not_found", {"query": event.text}),))
+    if len(found) == 1:
+        return Accept(found[0], Reply("unit.chosen", {"unit": found[0]["name"]}))
+    shown = found[:MAX_UNIT_CHOICES]
+    key = "unit.many" if len(found) > MAX_UNIT_CHOICES else "unit.several"
+    return Stay(state.with_meta(candidates=shown), (Reply(key, {"count": len(shown)}),))
+
+
+READERS: dict[str, Reader] = {
+    "text": read_text,
+    "person_name": read_person_name,
+    "choice": read_choice,
+    "money": read_money,
+    "date": read_date,
+    "names": read_names,
+    "media": read_media,
+    "unit": read_unit,
+}

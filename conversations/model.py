@@ -1,0 +1,169 @@
+"""The values the engine works on: state, events, context in; state, replies, effects out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo, voice note, audio or document, kept by the channel's own file reference."""
+
+    kind: str  # photo | voice | audio | document
+    ref: str
+    channel: str = ""
+    caption: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+    def as_answer(self, field_key: str) -> dict:
+        return {
+            "field": field_key,
+            "kind": self.kind,
+            "channel": self.channel,
+            "ref": self.ref,
+            "caption": self.caption,
+            "mime_type": self.mime_type,
+            "size": self.size,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a person did: typed text, pressed a choice, sent media, or gave a /command."""
+
+    kind: str  # text | choice | media | command | other
+    text: str = ""
+    command: str = ""
+    args: str = ""
+    media: Media | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    flow: str | None = None
+    step: str | None = None
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_meta(self, **changes: Any) -> "State":
+        meta = {k: v for k, v in {**self.meta, **changes}.items() if v is not None}
+        return replace(self, meta=meta)
+
+    def with_answer(self, key: str, value: Any) -> "State":
+        return replace(self, answers={**self.answers, key: value})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option offered to the person: `value` is what the engine receives back."""
+
+    value: str
+    key: str | None = None  # a locale key for the label
+    label: str | None = None  # or literal text (a unit's name, a configured field)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+    pick: bool = False  # the choices are a selection (numbered where there are no buttons), not just controls
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: int
+    name: str
+    unit: UnitRef | None
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """One of the person's own initiatives, as "Sáng kiến của tôi" lists it."""
+
+    id: int
+    status: str
+    code: str | None
+    answers: Mapping[str, Any]
+    step: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the engine may know beyond the state; handlers fill what `needs()` asks for."""
+
+    now: datetime
+    fields: tuple[str, ...]
+    target_groups: tuple[str, ...]
+    display_name: str = ""
+    member: MemberRef | None = None
+    resume_after: timedelta = timedelta(hours=1)
+    units: tuple[UnitRef, ...] | None = None
+    deep_link_unit: UnitRef | None = None
+    items: tuple[ItemRef, ...] | None = None
+
+
+# Effects: what the handler must persist after the step. Plain data, no behaviour.
+
+
+@dataclass(frozen=True)
+class SaveDraft:
+    answers: Mapping[str, Any]
+    step: str | None
+
+
+@dataclass(frozen=True)
+class Submit:
+    draft_id: int | None
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class DeleteDraft:
+    initiative_id: int
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    initiative_id: int
+
+
+@dataclass(frozen=True)
+class Register:
+    name: str
+    unit_id: int
+    target_group: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class SetLocale:
+    locale: str
+
+
+@dataclass(frozen=True)
+class RequestHelp:
+    step: str | None
+    draft_id: int | None
+
+
+Effect = SaveDraft | Submit | DeleteDraft | Withdraw | Register | SetLocale | RequestHelp
+
+
+@dataclass(frozen=True)
+class Result:
+    state: State
+    replies: tuple[Reply, ...]
+    effects: tuple[Effect, ...] = ()

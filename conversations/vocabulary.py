@@ -1,0 +1,42 @@
+"""Words a person may type instead of pressing a button, matched without accents or case.
+
+These are inputs, never shown; what is shown comes from locales/. "dừng" is left out on
+purpose: without accents it reads "dung", which is also "đúng" (yes).
+"""
+
+from __future__ import annotations
+
+from conversations.text import fold
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "/back": ("quay lai", "tro lai", "lui lai", "back", "go back"),
+    "/skip": ("bo qua", "skip", "bo qua buoc nay"),
+    "/cancel": ("huy", "huy bo", "thoi", "cancel", "stop", "de sau", "later"),
+    "/help": ("tro giup", "giup", "giup do", "huong dan", "help", "?"),
+    "/support": ("can ho tro", "ho tro", "nho ho tro", "need support", "support"),
+    "/done": ("xong", "da xong", "het", "hoan thanh", "done", "finish", "finished"),
+    "/yes": ("dung", "dung roi", "co", "ok", "oke", "vang", "u", "yes", "y", "dong y", "chinh xac", "correct"),
+    "/no": ("khong", "khong dung", "sai", "nhap lai", "no", "n", "wrong"),
+    "/new": ("sang kien moi", "gui sang kien moi", "viet sang kien moi", "new", "new initiative"),
+    "/confirm": ("gui", "gui di", "gui sang kien", "xac nhan", "nop", "confirm", "submit", "send"),
+    "/edit": ("sua", "sua mot muc", "chinh sua", "edit", "change"),
+    "/clear": ("xoa het", "xoa danh sach", "clear", "clear all"),
+    "/continue": ("tiep tuc", "tiep", "continue", "resume"),
+    "/withdraw": ("rut lai", "rut sang kien", "withdraw"),
+    "/delete": ("xoa ban nhap", "xoa", "delete", "delete draft"),
+    "/mine": ("sang kien cua toi", "cua toi", "my initiatives", "mine"),
+    "/language": ("ngon ngu", "language", "tieng viet", "english"),
+    "/menu": ("menu", "trang chinh", "bat dau", "start"),
+}
+
+NONE_WORDS = frozenset({"khong", "khong co", "khong ai", "none", "no one", "nobody", "-"})
+
+_LOOKUP = {fold(word): command for command, words in WORDS.items() for word in words}
+
+
+def command_for(text: str) -> str | None:
+    """'/back' for "Quay lại", "quay lai", "/back" or "/quay_lai"; None for anything else."""
+    folded = fold(text)
+    if folded.startswith("/"):
+        return folded.split()[0].split("@")[0]
+    return _LOOKUP.get(folded.rstrip(".!"))

@@ -1,0 +1,151 @@
+"""One Incoming in, Outgoing messages out, in one transaction: state, drafts, outbox and the update id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import IntegrityError
+
+from conversations import engine
+from conversations.engine import FORMS
+from conversations.model import Context, Event, ItemRef, MemberRef, State, UnitRef
+from conversations.inputs import MAX_UNIT_CHOICES
+from handlers import effects, render
+from handlers.messages import Incoming, Outgoing
+from storage.db import Database
+from storage.models import Member
+from storage.repositories import Transaction
+from storage.repositories.initiatives import answers_of
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3  # a concurrent writer on the same chat makes us retry on fresh state
+
+
+@dataclass(frozen=True)
+class Options:
+    """The parts of Settings the conversations need."""
+
+    fields: tuple[str, ...]
+    target_groups: tuple[str, ...]
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: str = "vi"
+    resume_after: timedelta = timedelta(hours=1)
+
+
+class Dispatcher:
+    def __init__(self, db: Database, options: Options, clock: Callable[[], datetime] | None = None) -> None:
+        self.db = db
+        self.options = options
+        self._tz = ZoneInfo(options.timezone)
+        self._clock = clock or (lambda: datetime.now(self._tz))
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """Handle one update; a repeated update id changes nothing and returns nothing."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self.db.transaction() as tx:
+                    return await self._handle(tx, incoming)
+            except (StaleDataError, IntegrityError) as error:
+                if attempt == ATTEMPTS:
+                    raise
+                log.info("conflict on %s chat %s, retrying: %s", incoming.channel, incoming.chat_id, type(error).__name__)
+        return []
+
+    async def delivered(self, messages: list[Outgoing]) -> None:
+        """Mark outbox rows as sent once the channel has delivered them."""
+        ids = [m.outbox_id for m in messages if m.outbox_id is not None]
+        if ids:
+            async with self.db.transaction() as tx:
+                await tx.outbox.mark_sent(ids)
+
+    async def _handle(self, tx: Transaction, incoming: Incoming) -> list[Outgoing]:
+        if incoming.update_id is not None:
+            if not await tx.updates.mark_processed(incoming.channel, incoming.update_id):
+                log.info("update %s on %s already processed", incoming.update_id, incoming.channel)
+                return []
+        now = self._clock()
+        member = await tx.members.by_identity(incoming.channel, incoming.user_id)
+        row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
+        state = State(row.flow, row.step, row.answers or {}, row.meta or {}) if row else State()
+        locale = self._locale(member, state)
+
+        event = incoming.event()
+        ctx = await self._context(tx, member, incoming, now)
+        if state.flow not in FORMS:
+            ctx = await self._fill(tx, ctx, {"items"}, event, member)
+        if event.kind == "text":
+            value = render.pressed(event.text, engine.offered(state, ctx), locale)
+            event = Event("choice", text=value) if value is not None else event
+        ctx = await self._fill(tx, ctx, engine.needs(state, event), event, member)
+
+        result = engine.step(state, event, ctx)
+        outcome = effects.Outcome(result.state, member)
+        outcome = await effects.apply(
+            tx, result.effects, outcome, channel=incoming.channel, chat_id=incoming.chat_id, user_id=incoming.user_id, now=now
+        )
+        final = outcome.state
+        await tx.conversations.save(
+            row,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            user_id=incoming.user_id,
+            flow=final.flow,
+            step=final.step,
+            answers=dict(final.answers),
+            meta=dict(final.meta),
+        )
+        locale = self._locale(outcome.member, final)
+        replies = [*outcome.replies, *result.replies]
+        messages = [
+            render.outgoing(r, channel=incoming.channel, chat_id=incoming.chat_id, locale=locale) for r in replies
+        ]
+        return await self._queue(tx, incoming, messages)
+
+    async def _queue(self, tx: Transaction, incoming: Incoming, messages: list[Outgoing]) -> list[Outgoing]:
+        # Written in the same transaction as the state: a crash before sending leaves them for the sender.
+        delivery = incoming.update_id or uuid.uuid4().hex
+        queued = []
+        for i, message in enumerate(messages):
+            key = f"reply:{incoming.channel}:{incoming.chat_id}:{delivery}:{i}"
+            outbox_id = await tx.outbox.add(incoming.channel, incoming.chat_id, message.payload(), key)
+            queued.append(replace(message, outbox_id=outbox_id))
+        return queued
+
+    def _locale(self, member: Member | None, state: State) -> str:
+        if member is not None:
+            return member.locale
+        return state.answers.get("language") or self.options.default_locale
+
+    async def _context(self, tx: Transaction, member: Member | None, incoming: Incoming, now: datetime) -> Context:
+        member_ref = None
+        if member is not None:
+            unit = await tx.units.get(member.unit_id) if member.unit_id else None
+            unit_ref = UnitRef(unit.id, unit.code, unit.name) if unit else None
+            member_ref = MemberRef(member.id, member.name, unit_ref)
+        return Context(
+            now=now,
+            fields=self.options.fields,
+            target_groups=self.options.target_groups,
+            display_name=incoming.display_name,
+            member=member_ref,
+            resume_after=self.options.resume_after,
+        )
+
+    async def _fill(self, tx: Transaction, ctx: Context, needs: set[str], event: Event, member: Member | None) -> Context:
+        if "items" in needs and ctx.items is None and member is not None:
+            items = await tx.initiatives.for_author(member.id)
+            refs = tuple(ItemRef(i.id, i.status, i.code, answers_of(i), i.current_step, i.updated_at) for i in items)
+            ctx = replace(ctx, items=refs)
+        if "units" in needs and ctx.units is None:
+            found = await tx.units.search(event.text, limit=MAX_UNIT_CHOICES + 1)
+            ctx = replace(ctx, units=tuple(UnitRef(u.id, u.code, u.name) for u in found))
+        if "deep_link" in needs and ctx.deep_link_unit is None:
+            unit = await tx.units.by_code(event.args)
+            ctx = replace(ctx, deep_link_unit=UnitRef(unit.id, unit.code, unit.name) if unit else None)
+        return ctx

@@ -1,0 +1,82 @@
+"""What crosses between a channel and the handlers: Incoming in, Outgoing out. No platform types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conversations.model import Event, Media
+from conversations.text import nfc
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str
+    chat_id: str
+    user_id: str
+    display_name: str = ""
+    text: str = ""
+    command: str | None = None  # "start" for "/start abc"; channels may leave it to the text
+    args: str = ""
+    choice: str | None = None  # the value of a pressed button, where the platform sends one
+    media: Media | None = None
+    update_id: str | None = None
+    unsupported: bool = False  # a sticker, a location, a poll: nothing the flows can read
+    phone: str | None = None
+
+    def event(self) -> Event:
+        """The channel-neutral event, with text normalised to NFC (phones send NFD too)."""
+        if self.unsupported:
+            return Event("other")
+        if self.choice is not None:
+            return Event("choice", text=self.choice)
+        if self.media is not None:
+            caption = nfc(self.media.caption) if self.media.caption else None
+            media = Media(**{**self.media.__dict__, "caption": caption})
+            return Event("media", text=caption or "", media=media)
+        text = nfc(self.text)
+        command, args = self.command, self.args
+        if command is None and text.startswith("/") and len(text) > 1:
+            head, _, rest = text.partition(" ")
+            command, args = head[1:].split("@")[0], rest
+        if command:
+            return Event("command", text=text, command=command.lower(), args=nfc(args))
+        return Event("text", text=text)
+
+
+@dataclass(frozen=True)
+class OutChoice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to show: text, and choices the channel renders as buttons or a numbered list."""
+
+    channel: str
+    chat_id: str
+    text: str
+    locale: str = "vi"
+    choices: tuple[OutChoice, ...] = ()
+    pick: bool = False  # choices are a selection; otherwise they are controls (Skip, Back)
+    outbox_id: int | None = field(default=None, compare=False)
+
+    def payload(self) -> dict:
+        return {
+            "text": self.text,
+            "locale": self.locale,
+            "choices": [[c.value, c.label] for c in self.choices],
+            "pick": self.pick,
+        }
+
+    @classmethod
+    def from_payload(cls, channel: str, chat_id: str, payload: dict, outbox_id: int | None = None) -> "Outgoing":
+        return cls(
+            channel=channel,
+            chat_id=chat_id,
+            text=payload["text"],
+            locale=payload.get("locale", "vi"),
+            choices=tuple(OutChoice(v, label) for v, label in payload.get("choices", [])),
+            pick=bool(payload.get("pick")),
+            outbox_id=outbox_id,
+        )

@@ -1,0 +1,36 @@
+"""Replies from the engine to Outgoing messages in the person's language."""
+
+from __future__ import annotations
+
+from conversations.model import Choice, Reply
+from conversations.text import fold
+from handlers.messages import OutChoice, Outgoing
+import locales
+
+
+def label(choice: Choice, locale: str) -> str:
+    if choice.key:
+        return locales.render(choice.key, choice.params, locale)
+    return locales.translate_label(choice.label or choice.value, locale)
+
+
+def outgoing(reply: Reply, *, channel: str, chat_id: str, locale: str) -> Outgoing:
+    return Outgoing(
+        channel=channel,
+        chat_id=chat_id,
+        text=locales.render(reply.key, reply.params, locale),
+        locale=locale,
+        choices=tuple(OutChoice(c.value, label(c, locale)) for c in reply.choices),
+        pick=reply.pick,
+    )
+
+
+def pressed(text: str, shown: tuple[Choice, ...], locale: str) -> str | None:
+    """The value of the choice whose label this text is (a button press arrives as its label)."""
+    wanted = fold(text)
+    if not wanted:
+        return None
+    for choice in shown:
+        if choice.key and fold(label(choice, locale)) == wanted:
+            return choice.value
+    return None

@@ -1,0 +1,28 @@
+"""Repositories: what handlers and jobs need from the database, and nothing outside storage/ writes SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.repositories.conversations import ConversationRepository, UpdateRepository
+from storage.repositories.initiatives import InitiativeRepository
+from storage.repositories.members import HelpRequestRepository, MemberRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.units import UnitRepository
+
+
+class Transaction:
+    """One unit of work: every repository shares the session, so they commit together."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.updates = UpdateRepository(session)
+        self.conversations = ConversationRepository(session)
+        self.members = MemberRepository(session)
+        self.units = UnitRepository(session)
+        self.initiatives = InitiativeRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.help_requests = HelpRequestRepository(session)
+
+    async def flush(self) -> None:
+        await self.session.flush()

@@ -1,0 +1,96 @@
+"""Registration on first contact: language, name, unit (accent-insensitive search or deep link), target group."""
+
+from conversations.model import Register
+from tests.conversations.sim import Sim
+
+
+def test_first_message_starts_registration_with_language():
+    sim = Sim(registered=False)
+    sim.send("xin chào")
+    assert sim.keys == ["register.welcome", "register.language.prompt"]
+    assert sim.values() == ["vi", "en"]
+
+
+def test_full_registration_with_accent_free_unit_search():
+    sim = Sim(registered=False, display_name="Hoa Nguyen")
+    sim.send("/start")
+    sim.send("1")  # Tiếng Việt
+    assert sim.prompt.key == "register.name.prompt"
+    sim.send("Nguyễn Thị Hoa")
+    assert sim.prompt.key == "register.unit.prompt"
+    sim.send("truong mam non kim hy")
+    assert sim.keys[0] == "unit.chosen"
+    assert sim.prompt.key == "register.target_group.prompt"
+    sim.send("2")
+    register = [e for e in sim.effects if isinstance(e, Register)]
+    assert register == [
+        Register("Nguyễn Thị Hoa", 2, "Cán bộ, viên chức, người lao động đơn vị sự nghiệp", "vi")
+    ]
+    assert "register.done" in sim.keys and sim.prompt.key == "menu.main"
+    assert sim.state.flow is None
+
+
+def test_display_name_is_offered_and_taken_with_one_tap():
+    sim = Sim(registered=False, display_name="Trần Văn Minh")
+    sim.send("hi")
+    sim.send("en")
+    assert sim.values()[0] == "/yes"
+    sim.send("1")
+    assert sim.state.answers["name"] == "Trần Văn Minh"
+    assert sim.state.answers["language"] == "en"
+
+
+def test_several_units_give_a_short_numbered_choice():
+    sim = Sim(registered=False)
+    sim.send("hi")
+    sim.send("1")
+    sim.send("Nguyễn Thị Hoa")
+    sim.send("tieu hoc")
+    assert sim.prompt.key == "unit.several"
+    assert sim.prompt.pick
+    assert [c.label for c in sim.prompt.choices[:2]] == [
+        "Công đoàn cơ sở Trường Tiểu học Nghĩa Tân",
+        "Công đoàn cơ sở Trường Tiểu học Dịch Vọng",
+    ]
+    sim.send("2")
+    assert sim.state.answers["unit"]["code"] == "CDCS-TH-DICHVONG"
+
+
+def test_unknown_unit_explains_and_asks_again():
+    sim = Sim(registered=False)
+    for text in ("hi", "1", "Nguyễn Thị Hoa", "nha may khong ton tai"):
+        sim.send(text)
+    assert sim.prompt.key == "unit.not_found"
+    assert sim.state.step == "unit"
+
+
+def test_deep_link_payload_skips_the_unit_question():
+    sim = Sim(registered=False)
+    sim.send("/start CDCS-TH-NGHIATAN")
+    assert "register.unit_from_link" in sim.keys
+    sim.send("1")
+    sim.send("Lê Văn Nam")
+    assert sim.prompt.key == "register.target_group.prompt"
+    sim.send("/back")
+    assert sim.prompt.key == "register.name.prompt"  # back skips the preset unit, too
+    sim.send("Lê Văn Nam")
+    sim.send("Khác")
+    register = next(e for e in sim.effects if isinstance(e, Register))
+    assert register.unit_id == 3
+
+
+def test_a_name_with_digits_is_refused():
+    sim = Sim(registered=False, display_name="")
+    sim.send("hi")
+    sim.send("1")
+    sim.send("Hoa 123")
+    assert sim.keys[0] == "error.name_digits"
+    assert "name" not in sim.state.answers
+
+
+def test_menu_words_wait_until_registration_is_done():
+    sim = Sim(registered=False)
+    sim.send("hi")
+    sim.send("sáng kiến mới")
+    assert sim.keys[0] == "register.first"
+    assert sim.state.step == "language"

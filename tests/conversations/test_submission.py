@@ -1,0 +1,333 @@
+"""The submission flow: every step's answers, controls at every step, edits from the review, drafts."""
+
+from datetime import timedelta
+
+import pytest
+
+from conversations.flows import SUBMISSION
+from conversations.model import Media, RequestHelp, SaveDraft, Submit
+from tests.conversations.sim import Sim
+
+ANSWERS = {
+    "title": "Cải tiến giá kẹp phôi máy tiện",
+    "field": "1",
+    "problem": "Phôi hay bị lệch khi kẹp, mỗi ca hỏng 20 sản phẩm",
+    "solution": "Làm thêm gá định vị bằng thép tấm gắn vào mâm cặp",
+    "benefit": "Giảm hàng hỏng từ 20 xuống 2 sản phẩm mỗi ca",
+}
+
+
+def at(step: str) -> Sim:
+    """A registered worker whose new draft stands at `step`, all earlier steps answered."""
+    sim = Sim()
+    sim.send("/new")
+    for key in [s.key for s in SUBMISSION.steps]:
+        if key == step:
+            return sim
+        answer(sim, key)
+    raise AssertionError(step)
+
+
+def answer(sim: Sim, key: str) -> None:
+    if key in ANSWERS:
+        sim.send(ANSWERS[key])
+    elif key == "estimated_value":
+        sim.send("20 triệu")
+        sim.send("đúng")
+    elif key == "first_applied":
+        sim.send("3/2022")
+    elif key == "coauthors":
+        sim.send("Lê Văn Nam, Phạm Thị Thu")
+        sim.send("xong")
+    elif key == "attachments":
+        sim.send(kind="media", media=Media("photo", "file-1", "console"))
+        sim.send("xong")
+
+
+def test_new_initiative_walks_every_step_in_order():
+    sim = Sim()
+    sim.send("Sáng kiến mới")
+    asked = []
+    for step in SUBMISSION.questions:
+        asked.append(sim.state.step)
+        answer(sim, step.key)
+    assert asked == [s.key for s in SUBMISSION.questions]
+    assert sim.state.step == "review" and sim.prompt.key == "review.summary"
+    answers = sim.state.answers
+    assert answers["title"] == ANSWERS["title"]
+    assert answers["field"] == "Sản xuất kinh doanh"
+    assert answers["estimated_value"] == 20_000_000
+    assert answers["first_applied"] == {"date": "2022-03-01", "precision": "month"}
+    assert answers["coauthors"] == ["Lê Văn Nam", "Phạm Thị Thu"]
+    assert [a["ref"] for a in answers["attachments"]] == ["file-1"]
+
+
+def test_every_accepted_answer_is_saved_at_once():
+    sim = at("field")
+    saves = [e for e in sim.effects if isinstance(e, SaveDraft)]
+    assert saves[-1].answers["title"] == ANSWERS["title"]
+    assert saves[-1].step == "field"
+    assert sim.state.meta["draft"] in sim.drafts
+
+
+def test_confirm_submits_and_returns_to_the_menu():
+    sim = at("review")
+    sim.send("Gửi sáng kiến")
+    submit = [e for e in sim.effects if isinstance(e, Submit)]
+    assert len(submit) == 1 and submit[0].answers["title"] == ANSWERS["title"]
+    assert sim.drafts[submit[0].draft_id]["status"] == "submitted"
+    assert sim.state.flow is None and sim.prompt.key == "menu.main"
+    assert not any(c.value.startswith("open:") for c in sim.prompt.choices)  # the submitted draft is no draft now
+
+
+QUESTIONS = [s.key for s in SUBMISSION.questions]
+
+
+@pytest.mark.parametrize("step", QUESTIONS)
+def test_help_explains_and_stays(step):
+    sim = at(step)
+    sim.send("trợ giúp")
+    assert sim.keys == [f"submit.{step}.help", sim.prompt.key]
+    assert sim.state.step == step
+
+
+@pytest.mark.parametrize("step", QUESTIONS[1:])
+def test_back_goes_to_the_previous_step_and_keeps_answers(step):
+    sim = at(step)
+    before = dict(sim.state.answers)
+    sim.send("quay lai")
+    assert sim.state.step == QUESTIONS[QUESTIONS.index(step) - 1]
+    assert dict(sim.state.answers) == before
+
+
+def test_back_at_the_first_question_stays_there():
+    sim = at("title")
+    sim.send("Quay lại")
+    assert sim.keys[0] == "error.first_step" and sim.state.step == "title"
+
+
+@pytest.mark.parametrize("step", [s.key for s in SUBMISSION.questions if not s.required])
+def test_optional_steps_can_be_skipped(step):
+    sim = at(step)
+    sim.send("BO QUA")
+    assert sim.keys[0] == "step.skipped"
+    assert sim.state.step == QUESTIONS[QUESTIONS.index(step) + 1] if step != QUESTIONS[-1] else "review"
+    assert step not in sim.state.answers
+
+
+@pytest.mark.parametrize("step", [s.key for s in SUBMISSION.questions if s.required])
+def test_required_steps_cannot_be_skipped(step):
+    sim = at(step)
+    sim.send("bỏ qua")
+    assert sim.keys[0] == "error.required" and sim.state.step == step
+
+
+@pytest.mark.parametrize("step", QUESTIONS)
+def test_cancel_keeps_the_draft(step):
+    sim = at(step)
+    answers = dict(sim.state.answers)
+    sim.send("Hủy")
+    assert sim.state.flow is None
+    assert sim.keys[0] == ("draft.kept" if answers else "draft.nothing_kept")
+    if answers:
+        assert sim.drafts[max(sim.drafts)]["answers"] == answers
+        assert sim.prompt.choices[0].value == f"open:{max(sim.drafts)}"  # "Tiếp tục: <title>"
+
+
+@pytest.mark.parametrize("step", QUESTIONS)
+def test_need_support_records_a_help_request_and_stays(step):
+    sim = at(step)
+    sim.send("cần hỗ trợ")
+    assert sim.help_requests == [RequestHelp(step, sim.state.meta.get("draft"))]
+    assert sim.keys[0] == "support.sent" and sim.state.step == step
+
+
+def test_over_long_title_is_refused_with_length_and_limit():
+    sim = at("title")
+    sim.send("x" * 250)
+    assert sim.keys[0] == "error.too_long"
+    assert sim.last.replies[0].params == {"length": 250, "limit": 200}
+    assert "title" not in sim.state.answers and sim.state.step == "title"
+
+
+def test_too_short_title_is_refused():
+    sim = at("title")
+    sim.send("abc")
+    assert sim.keys[0] == "error.too_short" and sim.state.step == "title"
+
+
+def test_field_accepts_accent_free_text_and_refuses_nonsense():
+    sim = at("field")
+    sim.send("xyz")
+    assert sim.keys[0] == "error.choose_one"
+    sim.send("an toan ve sinh")
+    assert sim.state.answers["field"] == "An toàn vệ sinh lao động, môi trường"
+
+
+def test_field_out_of_range_number_is_refused():
+    sim = at("field")
+    sim.send("42")
+    assert sim.keys[0] == "error.choose_one" and sim.state.step == "field"
+
+
+def test_problem_can_be_a_voice_note_then_done():
+    sim = at("problem")
+    sim.send(kind="media", media=Media("voice", "voice-1", "console"))
+    assert sim.keys == ["media.received"] and sim.state.step == "problem"
+    assert "/done" in sim.values()
+    sim.send("xong")
+    assert sim.state.step == "solution"
+    assert sim.state.answers["attachments"][0]["field"] == "problem"
+
+
+def test_photo_with_a_caption_answers_the_question():
+    sim = at("solution")
+    sim.send(kind="media", media=Media("photo", "p-1", "console", caption="Gá định vị gắn vào mâm cặp"))
+    assert sim.state.step == "benefit"
+    assert sim.state.answers["solution"] == "Gá định vị gắn vào mâm cặp"
+
+
+def test_photo_on_a_text_only_step_is_refused():
+    sim = at("title")
+    sim.send(kind="media", media=Media("photo", "p-1", "console"))
+    assert sim.keys[0] == "error.text_only" and sim.state.step == "title"
+
+
+def test_money_is_echoed_for_confirmation():
+    sim = at("estimated_value")
+    sim.send("1,5 tỷ")
+    assert sim.prompt.key == "value.confirm" and sim.prompt.params == {"amount": 1_500_000_000}
+    assert sim.values()[:2] == ["/yes", "/no"]
+    sim.send("2")  # Nhập lại
+    assert sim.keys == ["value.retype"] and "estimated_value" not in sim.state.answers
+    sim.send("500k")
+    sim.send("1")
+    assert sim.state.answers["estimated_value"] == 500_000 and sim.state.step == "first_applied"
+
+
+@pytest.mark.parametrize("text,reason", [("abc", "money_not_a_number"), ("-5 triệu", "money_not_positive"), ("1,5,6 tỷ", "money_not_a_number")])
+def test_money_nonsense_is_explained(text, reason):
+    sim = at("estimated_value")
+    sim.send(text)
+    assert sim.keys[0] == f"error.{reason}" and sim.state.step == "estimated_value"
+
+
+def test_future_date_is_refused_and_today_is_taken():
+    sim = at("first_applied")
+    sim.send("3/2030")
+    assert sim.keys[0] == "error.date_future"
+    sim.send("hôm nay")
+    assert sim.state.answers["first_applied"] == {"date": "2026-11-21", "precision": "day"}
+
+
+def test_coauthors_one_per_message_or_comma_separated():
+    sim = at("coauthors")
+    sim.send("Lê Văn Nam")
+    sim.send("Phạm Thị Thu; Đỗ Minh")
+    sim.send("le van nam")  # the same person again, typed without accents
+    assert sim.state.answers["coauthors"] == ["Lê Văn Nam", "Phạm Thị Thu", "Đỗ Minh"]
+    sim.send("Xóa hết")
+    assert sim.state.answers["coauthors"] == []
+    sim.send("không")
+    assert sim.state.step == "attachments"
+
+
+def test_attachments_step_takes_any_number_then_done():
+    sim = at("attachments")
+    for i, kind in enumerate(("photo", "voice", "document")):
+        sim.send(kind="media", media=Media(kind, f"f{i}", "console"))
+    sim.send("hello")
+    assert sim.keys[0] == "error.media_only"
+    sim.send("Xong")
+    assert sim.state.step == "review"
+    assert [a["kind"] for a in sim.state.answers["attachments"]] == ["photo", "voice", "document"]
+
+
+@pytest.mark.parametrize("step", QUESTIONS)
+def test_edit_any_field_from_the_review_returns_to_the_review(step):
+    sim = at("review")
+    sim.send("Sửa một mục")
+    assert sim.prompt.key == "review.pick_field"
+    sim.send(str(QUESTIONS.index(step) + 1))
+    assert sim.state.step == step and sim.state.meta.get("editing")
+    before = {k: v for k, v in sim.state.answers.items() if k != step}
+    if step == "title":
+        sim.send("Gá kẹp phôi kiểu mới cho máy tiện")
+    elif step in ("coauthors", "attachments"):
+        sim.send("xong")
+    elif step == "estimated_value":
+        sim.send("30tr")
+        sim.send("đúng")
+    elif step == "first_applied":
+        sim.send("15/3/2022")
+    else:
+        answer(sim, step)
+    assert sim.state.step == "review" and sim.prompt.key == "review.summary"
+    assert {k: v for k, v in sim.state.answers.items() if k != step and k != "attachments"} == {
+        k: v for k, v in before.items() if k != "attachments"
+    }
+
+
+def test_back_from_an_edit_returns_to_the_review_unchanged():
+    sim = at("review")
+    answers = dict(sim.state.answers)
+    sim.send("sua")
+    sim.send("1")
+    sim.send("quay lại")
+    assert sim.state.step == "review" and dict(sim.state.answers) == answers
+
+
+def test_long_silence_welcomes_back_at_the_same_step():
+    sim = at("benefit")
+    sim.now += timedelta(hours=5)
+    sim.send("chào")
+    assert sim.keys == ["draft.welcome_back", "submit.benefit.prompt"]
+    assert "benefit" not in sim.state.answers
+    sim.send(ANSWERS["benefit"])
+    assert sim.state.step == "estimated_value"
+
+
+def test_drafts_are_listed_and_continued_where_they_stopped():
+    sim = at("benefit")
+    sim.send("hủy")
+    sim.send("Sáng kiến của tôi")
+    assert sim.prompt.key == "mine.list"
+    sim.send("1")
+    assert sim.prompt.key == "item.detail"
+    sim.send("Tiếp tục soạn")
+    assert sim.state.flow == "submit" and sim.state.step == "benefit"
+    assert sim.state.answers["title"] == ANSWERS["title"]
+
+
+def test_a_submitted_initiative_can_be_withdrawn_while_under_review():
+    sim = at("review")
+    sim.send("gui")
+    sim.send("/mine")
+    sim.send("1")
+    assert "/withdraw" in sim.values()
+    sim.send("Rút sáng kiến")
+    assert sim.prompt.key == "confirm.withdraw"
+    sim.send("1")
+    assert sim.drafts[max(sim.drafts)]["status"] == "withdrawn"
+    sim.send("/mine")
+    sim.send("1")
+    assert "/withdraw" not in sim.values()
+
+
+def test_a_draft_can_be_deleted_after_confirmation():
+    sim = at("problem")
+    sim.send("huy")
+    sim.send("/mine")
+    sim.send("1")
+    sim.send("Xóa bản nháp")
+    sim.send("Không, giữ lại")
+    assert sim.drafts
+    sim.send("xoa ban nhap")
+    sim.send("1")
+    assert not sim.drafts and sim.keys[0] == "draft.deleted"
+
+
+def test_unsupported_message_gets_a_friendly_answer_and_the_same_question():
+    sim = at("benefit")
+    sim.send(kind="other")
+    assert sim.keys == ["error.unsupported", "submit.benefit.prompt"]

@@ -97,21 +97,7 @@ def offered(state: State, ctx: Context) -> tuple[Choice, ...]:
     flow = FORMS.get(state.flow or "")
     if flow is not None:
         return form.choices(flow, state, ctx) if state.step else ()
-    return _screen_choices(state, ctx)
-
-
-def _screen_choices(state: State, ctx: Context) -> tuple[Choice, ...]:
-    # The menus rebuild their choices from the same context, so numbers mean what was shown.
-    if state.flow == "mine":
-        return menu.my_items(ctx).replies[-1].choices
-    if state.flow == "item":
-        item = menu.find_item(ctx, state.meta.get("item"))
-        return menu.item_view(ctx, item).replies[-1].choices if item else ()
-    if state.flow == "confirm":
-        return (Choice("/yes"), Choice("/no"))
-    if state.flow == "language":
-        return menu.language().replies[-1].choices
-    return menu.menu(ctx).replies[-1].choices
+    return menu.shown(state, ctx)
 
 
 def _picking(state: State) -> bool:

@@ -12,7 +12,7 @@ from conversations.parsing.dates import parse_date
 from conversations.parsing.errors import ParseError
 from conversations.parsing.money import parse_money
 from conversations.text import collapse_spaces, fold
-from conversations.vocabulary import NONE_WORDS
+from conversations.vocabulary import NONE_WORDS, command_for
 
 MAX_UNIT_CHOICES = 8
 
@@ -47,6 +47,16 @@ Outcome = Accept | Stay | Reject
 Reader = Callable[[Step, State, Event, Context, str | None], Outcome]
 
 
+def _attach(state: State, media, field_key: str) -> list[dict]:
+    """The attachment list with this file added; the same file sent twice is kept once."""
+    kept = [a for a in state.answers.get("attachments", []) if (a["field"], a["ref"]) != (field_key, media.ref)]
+    return [*kept, media.as_answer(field_key)]
+
+
+def _received(attachments: list[dict], field_key: str, kind: str) -> Reply:
+    return Reply("media.received", {"count": sum(a["field"] == field_key for a in attachments), "kind": kind})
+
+
 def _checked_text(step: Step, text: str) -> Accept | Reject:
     if not text:
         return Reject("empty")
@@ -64,14 +74,14 @@ def read_text(step: Step, state: State, event: Event, ctx: Context, intent: str 
     if event.kind == "media" and event.media is not None:
         if not step.accepts_media:
             return Reject("text_only")
-        attachments = [*state.answers.get("attachments", []), event.media.as_answer(step.key)]
+        attachments = _attach(state, event.media, step.key)
         if len(attachments) > MAX_ATTACHMENTS:
             return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
         moved = state.with_answer("attachments", attachments)
         caption = _checked_text(step, event.media.caption or "")
         if isinstance(caption, Accept):  # a photo whose caption answers the question
             return Accept(caption.value, state=moved)
-        return Stay(moved, (Reply("media.received", {"count": len(own_media) + 1, "kind": event.media.kind}),), save=True)
+        return Stay(moved, (_received(attachments, step.key, event.media.kind),), save=True)
     if intent == "/done" and own_media:
         return Accept(state.answers.get(step.key) or "")
     return _checked_text(step, event.text)
@@ -85,6 +95,8 @@ def read_person_name(step: Step, state: State, event: Event, ctx: Context, inten
     checked = _checked_text(step, collapse_spaces(event.text))
     if isinstance(checked, Accept) and any(ch.isdigit() for ch in checked.value):
         return Reject("name_digits")
+    if isinstance(checked, Accept) and command_for(checked.value) is not None:
+        return Reject("name_needed")  # "Đúng", "Bỏ qua": a button word, not a name
     return checked
 
 
@@ -171,16 +183,15 @@ def read_names(step: Step, state: State, event: Event, ctx: Context, intent: str
 
 
 def read_media(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
-    mine = [a for a in state.answers.get("attachments", []) if a["field"] == step.key]
     if intent == "/done":  # the step's answer is the attachment list itself, kept under its own key
         return Accept(list(state.answers.get("attachments", [])))
     if event.kind != "media" or event.media is None:
         return Reject("media_only")
-    attachments = [*state.answers.get("attachments", []), event.media.as_answer(step.key)]
+    attachments = _attach(state, event.media, step.key)
     if len(attachments) > MAX_ATTACHMENTS:
         return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
     moved = state.with_answer("attachments", attachments)
-    return Stay(moved, (Reply("media.received", {"count": len(mine) + 1, "kind": event.media.kind}),), save=True)
+    return Stay(moved, (_received(attachments, step.key, event.media.kind),), save=True)
 
 
 def read_unit(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:

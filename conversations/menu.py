@@ -83,6 +83,22 @@ def find_item(ctx: Context, item_id: object) -> ItemRef | None:
     return next((i for i in ctx.items or () if i.id == item_id), None)
 
 
+def shown(state: State, ctx: Context) -> tuple[Choice, ...]:
+    """The choices of the screen this state is on, rebuilt from the same context so numbers mean what was shown."""
+    item = find_item(ctx, state.meta.get("item"))
+    if state.flow == "mine":
+        screen_result = my_items(ctx)
+    elif state.flow == "item" and item:
+        screen_result = item_view(ctx, item)
+    elif state.flow == "confirm" and item:
+        screen_result = _ask_confirm(item, state.meta.get("action", "delete"))
+    elif state.flow == "language":
+        screen_result = language()
+    else:
+        screen_result = menu(ctx)
+    return screen_result.replies[-1].choices
+
+
 def screen(state: State, intent: str | None, ctx: Context) -> Result | None:
     """Read a choice on one of these screens; None when it is not theirs to answer."""
     if state.flow == "mine" and intent and intent.startswith("item:"):

@@ -9,16 +9,13 @@ from datetime import datetime, timedelta
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.exc import IntegrityError
-
 from conversations import engine
 from conversations.engine import FORMS
 from conversations.model import Context, Event, ItemRef, MemberRef, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
 from handlers import effects, render
 from handlers.messages import Incoming, Outgoing
-from storage.db import Database
+from storage.db import Conflict, Database
 from storage.models import Member
 from storage.repositories import Transaction
 from storage.repositories.initiatives import answers_of
@@ -51,10 +48,10 @@ class Dispatcher:
             try:
                 async with self.db.transaction() as tx:
                     return await self._handle(tx, incoming)
-            except (StaleDataError, IntegrityError) as error:
+            except Conflict:
                 if attempt == ATTEMPTS:
                     raise
-                log.info("conflict on %s chat %s, retrying: %s", incoming.channel, incoming.chat_id, type(error).__name__)
+                log.info("conflict on %s chat %s, retrying", incoming.channel, incoming.chat_id)
         return []
 
     async def delivered(self, messages: list[Outgoing]) -> None:

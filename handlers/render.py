@@ -31,6 +31,6 @@ def pressed(text: str, shown: tuple[Choice, ...], locale: str) -> str | None:
     if not wanted:
         return None
     for choice in shown:
-        if choice.key and fold(label(choice, locale)) == wanted:
+        if fold(label(choice, locale)) == wanted:
             return choice.value
     return None

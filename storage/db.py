@@ -6,6 +6,8 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -33,6 +35,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class Conflict(Exception):
+    """Another writer changed the same rows first: retry the whole transaction on fresh state."""
+
+
 class Database:
     """The one way in to storage: `async with db.transaction() as tx:` commits everything or nothing."""
 
@@ -46,9 +52,12 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._sessions() as session:
-            async with session.begin():
-                yield Transaction(session)
+        try:
+            async with self._sessions() as session:
+                async with session.begin():
+                    yield Transaction(session)
+        except (StaleDataError, IntegrityError) as error:
+            raise Conflict(str(error)) from error
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -50,21 +50,18 @@ def _apply(initiative: Initiative, answers: dict) -> None:
     initiative.first_applied_precision = applied["precision"] if applied else None
     initiative.coauthors = list(answers.get("coauthors") or [])
     wanted = {(a["field"], a["ref"]): a for a in answers.get("attachments") or []}
-    initiative.attachments = [a for a in initiative.attachments if (a.field, a.file_ref) in wanted]
-    present = {(a.field, a.file_ref) for a in initiative.attachments}
+    kept = {(a.field, a.file_ref): a for a in initiative.attachments if (a.field, a.file_ref) in wanted}
+    initiative.attachments = list(kept.values())
     for key, item in wanted.items():
-        if key not in present:
-            initiative.attachments.append(
-                Attachment(
-                    field=item["field"],
-                    kind=item["kind"],
-                    channel=item.get("channel") or "",
-                    file_ref=item["ref"],
-                    caption=item.get("caption"),
-                    mime_type=item.get("mime_type"),
-                    size=item.get("size"),
-                )
-            )
+        row = kept.get(key)
+        if row is None:
+            row = Attachment(field=item["field"], file_ref=item["ref"])
+            initiative.attachments.append(row)
+        row.kind = item["kind"]
+        row.channel = item.get("channel") or ""
+        row.caption = item.get("caption")
+        row.mime_type = item.get("mime_type")
+        row.size = item.get("size")
 
 
 class InitiativeRepository:

@@ -94,3 +94,11 @@ def test_menu_words_wait_until_registration_is_done():
     sim.send("sáng kiến mới")
     assert sim.keys[0] == "register.first"
     assert sim.state.step == "language"
+
+
+def test_a_button_word_is_not_taken_as_a_name():
+    sim = Sim(registered=False, display_name="")
+    sim.send("hi")
+    sim.send("1")
+    sim.send("Đúng")
+    assert sim.keys[0] == "error.name_needed" and "name" not in sim.state.answers

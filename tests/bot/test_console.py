@@ -1,0 +1,134 @@
+"""The terminal chat end to end: a whole conversation piped into `sangkien chat`, as a person would."""
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REGISTRATION = ["/start", "1", "Nguyễn Thị Hoa", "truong mam non kim hy", "2"]
+SUBMISSION_FIRST_HALF = [
+    "Sáng kiến mới",
+    "Cải tiến giá kẹp phôi máy tiện",
+    "sản xuất kinh doanh",
+    "Phôi hay bị lệch khi kẹp, mỗi ca hỏng 20 sản phẩm",
+]
+SUBMISSION_SECOND_HALF = [
+    "@voice ghi-am-giai-phap.ogg",
+    "xong",
+    "Giảm hàng hỏng từ 20 xuống 2 sản phẩm mỗi ca",
+    "1,5 tỷ",
+    "đúng",
+    "bo qua",  # first applied date: skipped
+    "Lê Văn Nam, Phạm Thị Thu",
+    "xong",
+    "@photo anh-truoc-sau.jpg Ảnh trước và sau",
+    "xong",
+    "Sửa một mục",
+    "1",
+    "Gá định vị kẹp phôi cho máy tiện",
+    "Gửi sáng kiến",
+]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict:
+    environment = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}", "PYTHONUTF8": "1"}
+    for command in (["db", "upgrade"], ["demo-data"]):
+        subprocess.run([sys.executable, "-m", "bot", *command], env=environment, check=True, capture_output=True, timeout=60)
+    environment["DB_FILE"] = str(tmp_path / "chat.db")
+    return environment
+
+
+def chat(env: dict, lines: list[str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        input="\n".join(lines) + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def code_in(output: str) -> str:
+    return re.search(r"SK-\d{4}-\d{6}", output).group(0)
+
+
+def rows(env: dict, sql: str) -> list[tuple]:
+    with sqlite3.connect(env["DB_FILE"]) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_a_piped_conversation_stores_a_complete_initiative(env):
+    output = chat(env, REGISTRATION + SUBMISSION_FIRST_HALF + SUBMISSION_SECOND_HALF, "--session", "s1")
+    assert code_in(output)
+    [(code, status, title, field, value, applied, coauthors)] = rows(
+        env, "SELECT code, status, title, field, estimated_value, first_applied_on, coauthors FROM initiatives"
+    )
+    assert code == code_in(output) and status == "submitted"
+    assert title == "Gá định vị kẹp phôi cho máy tiện"  # the edit from the review
+    assert field == "Sản xuất kinh doanh" and value == 1_500_000_000 and applied is None
+    assert json.loads(coauthors) == ["Lê Văn Nam", "Phạm Thị Thu"]
+    assert rows(env, "SELECT field, kind, file_ref FROM attachments ORDER BY id") == [
+        ("solution", "voice", "ghi-am-giai-phap.ogg"),
+        ("attachments", "photo", "anh-truoc-sau.jpg"),
+    ]
+    assert rows(env, "SELECT from_status, to_status FROM status_changes") == [("draft", "submitted")]
+
+
+def test_replaying_the_same_session_creates_nothing_new(env):
+    lines = REGISTRATION + SUBMISSION_FIRST_HALF + SUBMISSION_SECOND_HALF
+    chat(env, lines, "--session", "s1")
+    counts = [rows(env, f"SELECT count(*) FROM {t}") for t in ("initiatives", "status_changes", "outbox", "members")]
+    output = chat(env, lines, "--session", "s1")
+    assert output.strip() == ""
+    assert [rows(env, f"SELECT count(*) FROM {t}") for t in ("initiatives", "status_changes", "outbox", "members")] == counts
+
+
+def test_a_killed_process_resumes_the_draft_at_the_same_step(env):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True
+    )
+    process.stdin.write("\n".join(REGISTRATION + SUBMISSION_FIRST_HALF) + "\n")
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if rows(env, "SELECT current_step FROM initiatives") == [("solution",)]:
+            break
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    process.stdin.close()
+    assert rows(env, "SELECT title, problem FROM initiatives") == [
+        ("Cải tiến giá kẹp phôi máy tiện", "Phôi hay bị lệch khi kẹp, mỗi ca hỏng 20 sản phẩm")
+    ]
+    output = chat(env, SUBMISSION_SECOND_HALF)
+    assert rows(env, "SELECT status, problem FROM initiatives") == [
+        ("submitted", "Phôi hay bị lệch khi kẹp, mỗi ca hỏng 20 sản phẩm")
+    ]
+    assert code_in(output)
+
+
+def test_run_without_a_token_opens_the_terminal_chat(env):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], input="xin chào\n", env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Bạn muốn dùng ngôn ngữ nào?" in result.stdout
+    assert "1. Tiếng Việt" in result.stdout
+
+
+def test_two_users_share_one_database(env):
+    chat(env, REGISTRATION, "--user", "a")
+    output = chat(env, ["hello"], "--user", "b")
+    assert "Bạn muốn dùng ngôn ngữ nào?" in output  # b is new, a is not
+    assert rows(env, "SELECT count(*) FROM members") == [(1,)]

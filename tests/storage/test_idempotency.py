@@ -1,0 +1,76 @@
+"""Repeated deliveries and repeated messages: processed updates and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from storage.models import Outbox
+
+
+async def mark(db, channel: str, update_id: str) -> bool:
+    async with db.transaction() as tx:
+        return await tx.updates.mark_processed(channel, update_id)
+
+
+async def queue(db, payload: dict, dedupe_key: str, channel: str = "telegram") -> int | None:
+    async with db.transaction() as tx:
+        return await tx.outbox.add(channel, "chat-1", payload, dedupe_key)
+
+
+async def pending(db, channel: str = "telegram"):
+    async with db.transaction() as tx:
+        return await tx.outbox.pending(channel)
+
+
+async def test_update_is_new_only_the_first_time(db):
+    assert await mark(db, "telegram", "1001") is True
+    assert await mark(db, "telegram", "1001") is False
+
+
+async def test_update_whose_transaction_failed_is_new_again(db):
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            assert await tx.updates.mark_processed("telegram", "1001") is True
+            raise RuntimeError("handler crashed")
+    assert await mark(db, "telegram", "1001") is True
+
+
+async def test_same_update_id_on_another_channel_is_new(db):
+    assert await mark(db, "telegram", "1001") is True
+    assert await mark(db, "zalo", "1001") is True
+
+
+async def test_repeated_dedupe_key_is_not_queued_again(db):
+    first = await queue(db, {"text": "Đã nhận sáng kiến SK-2026-000001"}, "submitted:1")
+    assert first is not None
+    assert await queue(db, {"text": "bản khác"}, "submitted:1") is None
+    assert [(m.id, m.payload) for m in await pending(db)] == [(first, {"text": "Đã nhận sáng kiến SK-2026-000001"})]
+
+
+async def test_pending_lists_only_its_channel_in_order(db):
+    a = await queue(db, {"text": "một"}, "k1")
+    await queue(db, {"text": "zalo"}, "k2", channel="zalo")
+    b = await queue(db, {"text": "hai"}, "k3")
+    assert [m.id for m in await pending(db)] == [a, b]
+
+
+async def test_sent_message_is_no_longer_pending(db):
+    sent = await queue(db, {"text": "một"}, "k1")
+    other = await queue(db, {"text": "hai"}, "k2")
+    when = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+    async with db.transaction() as tx:
+        await tx.outbox.mark_sent([sent], when)
+    assert [m.id for m in await pending(db)] == [other]
+    async with db.transaction() as tx:
+        assert (await tx.session.get(Outbox, sent)).sent_at == when
+
+
+async def test_failed_message_counts_attempts_and_keeps_last_error(db):
+    outbox_id = await queue(db, {"text": "một"}, "k1")
+    for error in ("timeout", "429 Too Many Requests"):
+        async with db.transaction() as tx:
+            await tx.outbox.mark_failed(outbox_id, error)
+    [message] = await pending(db)
+    assert (message.id, message.attempts, message.last_error) == (outbox_id, 2, "429 Too Many Requests")

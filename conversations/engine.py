@@ -114,6 +114,8 @@ def _global(state: State, intent: str | None, ctx: Context) -> Result | None:
         return menu.language()
     if intent == "/help":
         return menu.menu(ctx, lead=(Reply("help.general"),))
+    if intent == "/support":
+        return menu.menu(ctx, lead=(Reply("support.sent"),), effects=(RequestHelp(None, None),))
     if intent and intent.startswith("open:"):
         return menu.open_draft(intent[5:], ctx)
     if intent == "/out_of_range":
@@ -128,7 +130,7 @@ def _in_submission(state: State, event: Event, ctx: Context, intent: str | None)
         return menu.menu(ctx, lead=(kept,))
     if intent in ("/mine", "/new", "/language") or (intent or "").startswith("open:"):
         return _global(State(), intent, ctx) or menu.menu(ctx)
-    if intent == "/start" or _away_long(state, ctx.now, ctx):
+    if intent == "/start" or (event.kind == "text" and _away_long(state, ctx.now, ctx)):
         title = state.answers.get("title")
         return form.ask(SUBMISSION, state, ctx, lead=(Reply("draft.welcome_back", {"title": title}),))
     if intent == "/help":

@@ -1,5 +1,7 @@
 """Parse a money estimate typed on a phone ("20 triệu", "1,5 tỷ", "500k", "20.000.000đ") into whole VND.
 
+English users copy the catalog's "20,000,000 VND" and also write "20 million", "1.5bn", "500 thousand".
+
 Vietnamese writes '.' for thousands and ',' for decimals, but phones and habits mix both, so
 a separator is read by the digits around it rather than by its character (see `_number`).
 Arithmetic uses Fraction so "2,55 triệu" is exactly 2_550_000, never a float approximation.
@@ -17,15 +19,18 @@ MAX_AMOUNT = 10**15
 _MAX_LENGTH = 100  # also keeps int() far from Python's 4300-digit conversion limit
 
 _UNITS = {
-    "ty": 10**9, "ti": 10**9,
+    "ty": 10**9, "ti": 10**9, "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9,
     "trieu": 10**6, "tr": 10**6, "m": 10**6, "cu": 10**6,  # "củ": spoken slang for million
-    "nghin": 10**3, "ngan": 10**3, "k": 10**3,
+    "million": 10**6, "millions": 10**6, "mil": 10**6,
+    "nghin": 10**3, "ngan": 10**3, "k": 10**3, "thousand": 10**3, "thousands": 10**3,
 }
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
-# One "<number> [trăm] [unit] [rưỡi]" chunk; a unit must not run into further letters ("20 trieuu").
+# One "<number> [trăm] [unit] [rưỡi]" chunk; a unit must not run into further letters ("20 trieuu"),
+# which also keeps the one-letter "m"/"b"/"k" from matching the start of a word ("20 bucks").
 _PART = re.compile(rf"\s*(\d[\d.,]*)\s*(tram(?![a-z])\s*)?(?:({_UNIT})(?![a-z])(\s*ruoi(?![a-z]))?)?\s*")
-_PREFIX = re.compile(r"^(?:khoang|tam|chung|uoc tinh|uoc|~|≈)\s*")
-_CURRENCY = re.compile(r"\s*(?:vnd|dong|d)$")
+_PREFIX = re.compile(r"^(?:khoang|tam|chung|uoc tinh|uoc|about|around|approx(?:imately|\.)?|~|≈)\s*")
+# "đ" folds to "d", which must not be cut off the end of "thousand".
+_CURRENCY = re.compile(r"\s*(?:vnd|dong|(?<!thousan)d)$")
 # "20 000 000": a space between digit groups is a thousands separator, not two numbers.
 _SPACE_GROUP = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")

@@ -51,6 +51,38 @@ GOOD = [
     ("tháng 11/2026", date(2026, 11, 1), "month"),
     ("năm 2026", date(2026, 1, 1), "year"),
     ("1/1/1950", date(1950, 1, 1), "day"),
+    # English, as the en catalog shows dates ("March 2022", "15 March 2022").
+    ("March 2022", date(2022, 3, 1), "month"),
+    ("MARCH 2022", date(2022, 3, 1), "month"),
+    ("Mar 2022", date(2022, 3, 1), "month"),
+    ("Mar. 2022", date(2022, 3, 1), "month"),
+    ("march, 2022", date(2022, 3, 1), "month"),
+    ("Sept 2021", date(2021, 9, 1), "month"),
+    ("sep 2021", date(2021, 9, 1), "month"),
+    ("May 2020", date(2020, 5, 1), "month"),
+    ("2022 March", date(2022, 3, 1), "month"),
+    ("in March 2022", date(2022, 3, 1), "month"),
+    ("November 2026", date(2026, 11, 1), "month"),
+    ("15 March 2022", date(2022, 3, 15), "day"),
+    ("15 Mar 2022", date(2022, 3, 15), "day"),
+    ("15-Mar-2022", date(2022, 3, 15), "day"),
+    ("March 15, 2022", date(2022, 3, 15), "day"),
+    ("Mar. 15, 2022", date(2022, 3, 15), "day"),
+    ("march 15 2022", date(2022, 3, 15), "day"),
+    ("15th March 2022", date(2022, 3, 15), "day"),
+    ("March 15th, 2022", date(2022, 3, 15), "day"),
+    ("15th of March 2022", date(2022, 3, 15), "day"),
+    ("1st May 2020", date(2020, 5, 1), "day"),
+    ("since 15 March 2022", date(2022, 3, 15), "day"),
+    ("15 March 22", date(2022, 3, 15), "day"),
+    ("February 29, 2024", date(2024, 2, 29), "day"),
+    ("21 November 2026", TODAY, "day"),
+    ("1 January 1950", date(1950, 1, 1), "day"),
+    ("this month", date(2026, 11, 1), "month"),
+    ("This Month", date(2026, 11, 1), "month"),
+    ("last month", date(2026, 10, 1), "month"),
+    ("this year", date(2026, 1, 1), "year"),
+    ("last year", date(2025, 1, 1), "year"),
 ]
 
 BAD = [
@@ -77,6 +109,21 @@ BAD = [
     ("3/1949", "too_old"),
     ("1949", "too_old"),
     ("3/30", "too_old"),
+    ("Marchh 2022", "not_a_date"),
+    ("March", "not_a_date"),
+    ("March 15", "not_a_date"),
+    ("15 March", "not_a_date"),
+    ("Mar 22", "not_a_date"),  # US "March 22nd", not March 2022: no year
+    ("March April 2022", "not_a_date"),
+    ("March 2022 15", "not_a_date"),
+    ("next month", "not_a_date"),
+    ("tháng mấy năm 2022", "not_a_date"),  # "mấy" ("which") folds to "may" but is not May
+    ("31 February 2022", "invalid"),
+    ("February 29, 2023", "invalid"),
+    ("March 32, 2022", "invalid"),
+    ("December 2026", "future"),
+    ("22 November 2026", "future"),
+    ("March 1949", "too_old"),
 ]
 
 
@@ -92,10 +139,23 @@ def test_rejects(text, reason):
     assert caught.value.reason == reason
 
 
-def test_last_month_wraps_the_year():
-    assert parse_date("tháng trước", date(2026, 1, 15)) == (date(2025, 12, 1), "month")
+@pytest.mark.parametrize("text", ["tháng trước", "last month"])
+def test_last_month_wraps_the_year(text):
+    assert parse_date(text, date(2026, 1, 15)) == (date(2025, 12, 1), "month")
 
 
 @given(st.dates(min_value=date(1950, 1, 1), max_value=TODAY))
 def test_any_past_day_round_trips(d):
     assert parse_date(d.strftime("%d/%m/%Y"), TODAY) == (d, "day")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June",
+          "July", "August", "September", "October", "November", "December")
+
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=TODAY), st.booleans())
+def test_any_past_day_round_trips_in_english(d, abbreviated):
+    name = MONTHS[d.month - 1][:3] if abbreviated else MONTHS[d.month - 1]
+    assert parse_date(f"{d.day} {name} {d.year}", TODAY) == (d, "day")
+    assert parse_date(f"{name} {d.day}, {d.year}", TODAY) == (d, "day")
+    assert parse_date(f"{name} {d.year}", TODAY) == (d.replace(day=1), "month")

@@ -331,3 +331,18 @@ def test_unsupported_message_gets_a_friendly_answer_and_the_same_question():
     sim = at("benefit")
     sim.send(kind="other")
     assert sim.keys == ["error.unsupported", "submit.benefit.prompt"]
+
+
+def test_need_support_from_the_menu_is_recorded_too():
+    sim = Sim()
+    sim.send("cần hỗ trợ")
+    assert sim.help_requests == [RequestHelp(None, None)]
+    assert sim.keys == ["support.sent", "menu.main"]
+
+
+def test_a_button_press_after_a_long_silence_is_taken_at_once():
+    sim = at("estimated_value")
+    sim.send("20 triệu")
+    sim.now += timedelta(hours=5)
+    sim.send("Đúng")
+    assert sim.state.answers["estimated_value"] == 20_000_000

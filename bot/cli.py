@@ -63,6 +63,8 @@ def chat(
     ),
 ) -> None:
     """Chat in the terminal through the same path as the platforms."""
+    if session is not None and not 0 < len(session) <= 60:
+        raise typer.BadParameter("at most 60 characters", param_hint="--session")
     settings = get_settings()
     configure_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
     from bot.channels.console import ConsoleChat

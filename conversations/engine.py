@@ -40,9 +40,7 @@ def needs(state: State, event: Event) -> set[str]:
         if state.step == "unit" and event.kind == "text":
             wanted.add("units")
         return wanted
-    text_command = command_for(event.text) if event.kind == "text" else event.text if event.kind == "choice" else None
-    if state.flow != "submit" or event.kind == "command" or text_command in LEAVING | {"/confirm"}:
-        wanted.add("items")
+    wanted.add("items")  # the menu drawn after any step must number what it shows the same way next time
     return wanted
 
 
@@ -63,7 +61,7 @@ def _step(state: State, event: Event, ctx: Context) -> Result:
         return _unregistered(state, event, ctx)
     if event.kind == "other":
         return _again(state, ctx, Reply("error.unsupported"))
-    intent = _intent(state, event, ctx)
+    intent = intent_of(state, event, ctx)
     if state.flow == "submit":
         return _in_submission(state, event, ctx, intent)
     if state.flow == "register":  # registered elsewhere meanwhile (another chat): nothing left to ask
@@ -74,7 +72,7 @@ def _step(state: State, event: Event, ctx: Context) -> Result:
     return _global(state, intent, ctx) or menu.menu(ctx)
 
 
-def _intent(state: State, event: Event, ctx: Context) -> str | None:
+def intent_of(state: State, event: Event, ctx: Context) -> str | None:
     """What the event means as a choice or a command word, if anything."""
     if event.kind == "command":
         return "/" + event.command
@@ -118,6 +116,9 @@ def _global(state: State, intent: str | None, ctx: Context) -> Result | None:
         return menu.menu(ctx, lead=(Reply("support.sent"),), effects=(RequestHelp(None, None),))
     if intent and intent.startswith("open:"):
         return menu.open_draft(intent[5:], ctx)
+    if intent == "/continue":
+        drafts = [i for i in ctx.items or () if i.status == "draft"]
+        return menu.open_draft(drafts[0].id, ctx) if drafts else menu.menu(ctx, lead=(Reply("mine.empty"),))
     if intent == "/out_of_range":
         return menu.menu(ctx, lead=(Reply("error.choose_one", {"count": 0}),))
     return None
@@ -130,9 +131,12 @@ def _in_submission(state: State, event: Event, ctx: Context, intent: str | None)
         return menu.menu(ctx, lead=(kept,))
     if intent in ("/mine", "/new", "/language") or (intent or "").startswith("open:"):
         return _global(State(), intent, ctx) or menu.menu(ctx)
-    if intent == "/start" or (event.kind == "text" and _away_long(state, ctx.now, ctx)):
-        title = state.answers.get("title")
-        return form.ask(SUBMISSION, state, ctx, lead=(Reply("draft.welcome_back", {"title": title}),))
+    welcome = Reply("draft.welcome_back", {"title": state.answers.get("title")})
+    if intent in ("/start", "/greet"):
+        return form.ask(SUBMISSION, state, ctx, lead=(welcome,) if _away_long(state, ctx) or intent == "/start" else ())
+    if _away_long(state, ctx):  # an answer after a long silence is taken, with a reminder of where we are
+        taken = _in_submission(state.with_meta(at=None), event, ctx, intent)
+        return replace(taken, replies=(welcome, *taken.replies))
     if intent == "/help":
         return form.ask(SUBMISSION, state, ctx, lead=(Reply(f"submit.{step_key}.help"),))
     if intent == "/support":
@@ -147,9 +151,9 @@ def _in_submission(state: State, event: Event, ctx: Context, intent: str | None)
     return result
 
 
-def _away_long(state: State, now: datetime, ctx: Context) -> bool:
+def _away_long(state: State, ctx: Context) -> bool:
     at = state.meta.get("at")
-    return bool(at) and now - datetime.fromisoformat(at) > ctx.resume_after
+    return bool(at) and ctx.now - datetime.fromisoformat(at) > ctx.resume_after
 
 
 def _again(state: State, ctx: Context, lead: Reply) -> Result:
@@ -166,10 +170,12 @@ def _unregistered(state: State, event: Event, ctx: Context) -> Result:
         return _start_registration(ctx, answers=state.answers)
     if event.kind == "other":
         return _again(state, ctx, Reply("error.unsupported"))
-    intent = _intent(state, event, ctx)
+    intent = intent_of(state, event, ctx)
     if intent == "/help":
         return form.ask(REGISTRATION, state, ctx, lead=(Reply(f"register.{state.step}.help"),))
-    if intent in LEAVING | {"/support"}:
+    if intent == "/support":
+        return form.ask(REGISTRATION, state, ctx, lead=(Reply("support.sent"),), effects=(RequestHelp(state.step, None),))
+    if intent in LEAVING:
         return form.ask(REGISTRATION, state, ctx, lead=(Reply("register.first"),))
     result = form.handle(REGISTRATION, state, event, ctx, intent)
     if result is None or result.state.step is not None:

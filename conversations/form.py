@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conversations.flows import Flow, Step
-from conversations.inputs import READERS, Accept, Reject, Stay, options_for
+from conversations.inputs import READERS, Accept, Reject, Stay, options_for, usable_name
 from conversations.model import Choice, Context, Event, Reply, Result, SaveDraft, State
 
 
@@ -42,8 +42,8 @@ def choices(flow: Flow, state: State, ctx: Context) -> tuple[Choice, ...]:
                 offered.append(Choice(option, key=f"language.{option}"))
             else:
                 offered.append(Choice(option, label=option))
-    elif step.kind == "person_name" and ctx.display_name:
-        offered.append(Choice("/yes", key="choice.its_me", params={"name": ctx.display_name}))
+    elif step.kind == "person_name" and usable_name(ctx.display_name):
+        offered.append(Choice("/yes", key="choice.its_me", params={"name": usable_name(ctx.display_name)}))
     elif step.kind == "unit":
         offered += [Choice(f"unit:{c['id']}", label=c["name"]) for c in state.meta.get("candidates") or []]
     elif step.kind == "money" and state.meta.get("pending_amount") is not None:
@@ -58,9 +58,18 @@ def choices(flow: Flow, state: State, ctx: Context) -> tuple[Choice, ...]:
         return _review_choices(flow, state)
     if not step.required:
         offered.append(Choice("/skip", key="choice.skip"))
+        if answered(step, state.answers) and _removable(step, state):
+            offered.append(Choice("/remove", key="choice.remove"))
+    elif answered(step, state.answers) and step.kind not in ("review",) and flow.name == "submit":
+        offered.append(Choice("/skip", key="choice.keep"))
     if state.meta.get("editing") or _neighbour(flow, state, -1) is not None:
         offered.append(Choice("/back", key="choice.back"))
     return tuple(offered)
+
+
+def _removable(step: Step, state: State) -> bool:
+    value = state.answers.get(step.key)
+    return value not in (None, [], "") or bool(_own_media(step, state))
 
 
 def selecting(flow: Flow, state: State) -> bool:
@@ -115,11 +124,16 @@ def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | N
         return back(flow, state, ctx)
     if intent == "/skip":
         return skip(flow, state, ctx)
+    if intent == "/remove" and not step.required and step.kind != "review":
+        return remove(flow, state, ctx)
     if step.kind == "review":
         return _review(flow, state, intent, ctx)
     outcome = READERS[step.kind](step, state, event, ctx, intent)
     if isinstance(outcome, Reject):
-        return ask(flow, state, ctx, lead=(Reply(f"error.{outcome.reason}", outcome.params),))
+        params = outcome.params
+        if outcome.reason == "choose_one":  # count what is on screen, Back and Skip included
+            params = {**params, "count": len(choices(flow, state, ctx))}
+        return ask(flow, state, ctx, lead=(Reply(f"error.{outcome.reason}", params),))
     if isinstance(outcome, Stay):
         prompt_again = not outcome.replies
         new = outcome.state
@@ -161,10 +175,23 @@ def back(flow: Flow, state: State, ctx: Context) -> Result:
 
 
 def skip(flow: Flow, state: State, ctx: Context) -> Result:
+    """Move on without a new answer; an answer given before is kept (to remove it there is /remove)."""
     step = current(flow, state)
-    if step.required or step.kind == "review":
+    if step.kind == "review" or (step.required and not answered(step, state.answers)):
         return ask(flow, state, ctx, lead=(Reply("error.required"),))
-    return move_on(flow, state.with_meta(pending_amount=None), ctx, lead=(Reply("step.skipped"),))
+    note = "step.kept" if answered(step, state.answers) else "step.skipped"
+    return move_on(flow, state.with_meta(pending_amount=None, candidates=None), ctx, lead=(Reply(note),))
+
+
+def remove(flow: Flow, state: State, ctx: Context) -> Result:
+    """Take back an optional answer on purpose, files of this step included."""
+    step = current(flow, state)
+    answers = {k: v for k, v in state.answers.items() if k not in (step.key, "attachments")}
+    files = [a for a in state.answers.get("attachments", []) if a["field"] != step.key]
+    if files:
+        answers["attachments"] = files
+    cleared = replace(state, answers=answers).with_meta(pending_amount=None)
+    return move_on(flow, cleared, ctx, lead=(Reply("step.removed"),))
 
 
 def _review(flow: Flow, state: State, intent: str | None, ctx: Context) -> Result | None:
@@ -186,4 +213,6 @@ def draft_effect(before: State, after: State) -> tuple[SaveDraft, ...]:
     """Every change to a draft's answers or place is saved at once: nothing typed is lost."""
     if before.answers == after.answers and before.step == after.step:
         return ()
-    return (SaveDraft(dict(after.answers), after.step),)
+    # An edit started from the review resumes at the review, where every answer is in sight.
+    step = "review" if after.meta.get("editing") or after.meta.get("picking_edit") else after.step
+    return (SaveDraft(dict(after.answers), step),)

@@ -11,7 +11,7 @@ from conversations.model import Context, Event, Reply, State
 from conversations.parsing.dates import parse_date
 from conversations.parsing.errors import ParseError
 from conversations.parsing.money import parse_money
-from conversations.text import collapse_spaces, fold
+from conversations.text import collapse_spaces, fold, nfc
 from conversations.vocabulary import NONE_WORDS, command_for
 
 MAX_UNIT_CHOICES = 8
@@ -84,12 +84,22 @@ def read_text(step: Step, state: State, event: Event, ctx: Context, intent: str 
         return Stay(moved, (_received(attachments, step.key, event.media.kind),), save=True)
     if intent == "/done" and own_media:
         return Accept(state.answers.get(step.key) or "")
+    if intent is not None:  # a button word left on screen ("Gửi sáng kiến", "Xong"), not an answer
+        return Reject("not_an_answer")
     return _checked_text(step, event.text)
 
 
+def usable_name(display_name: str) -> str | None:
+    """The platform's display name, if it could be a person's full name (offered with one tap)."""
+    name = collapse_spaces(nfc(display_name or ""))
+    if 2 <= len(name) <= 100 and not any(ch.isdigit() for ch in name) and command_for(name) is None:
+        return name if any(ch.isalpha() for ch in name) else None
+    return None
+
+
 def read_person_name(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
-    if intent == "/yes" and ctx.display_name:
-        return Accept(collapse_spaces(ctx.display_name)[: step.max_len])
+    if intent == "/yes" and usable_name(ctx.display_name):
+        return Accept(usable_name(ctx.display_name))
     if event.kind != "text":
         return Reject("text_only")
     checked = _checked_text(step, collapse_spaces(event.text))

@@ -10,7 +10,7 @@ from conversations.text import fold
 
 WORDS: dict[str, tuple[str, ...]] = {
     "/back": ("quay lai", "tro lai", "lui lai", "back", "go back"),
-    "/skip": ("bo qua", "skip", "bo qua buoc nay"),
+    "/skip": ("bo qua", "skip", "bo qua buoc nay", "giu nguyen", "keep", "keep as is"),
     "/cancel": ("huy", "huy bo", "thoi", "cancel", "stop", "de sau", "later"),
     "/help": ("tro giup", "giup", "giup do", "huong dan", "help", "?"),
     "/support": ("can ho tro", "ho tro", "nho ho tro", "need support", "support"),
@@ -27,6 +27,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "/mine": ("sang kien cua toi", "cua toi", "my initiatives", "mine"),
     "/language": ("ngon ngu", "language", "tieng viet", "english"),
     "/menu": ("menu", "trang chinh", "bat dau", "start"),
+    "/remove": ("xoa cau tra loi", "xoa muc nay", "remove", "remove answer"),
+    "/greet": ("chao", "xin chao", "chao ban", "chao ad", "alo", "hi", "hello", "hey", "good morning"),
 }
 
 NONE_WORDS = frozenset({"khong", "khong co", "khong ai", "none", "no one", "nobody", "-"})

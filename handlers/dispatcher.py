@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, replace
@@ -84,7 +85,14 @@ class Dispatcher:
         result = engine.step(state, event, ctx)
         outcome = effects.Outcome(result.state, member)
         outcome = await effects.apply(
-            tx, result.effects, outcome, channel=incoming.channel, chat_id=incoming.chat_id, user_id=incoming.user_id, now=now
+            tx,
+            result.effects,
+            outcome,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            user_id=incoming.user_id,
+            display_name=incoming.display_name,
+            now=now,
         )
         final = outcome.state
         await tx.conversations.save(
@@ -107,9 +115,11 @@ class Dispatcher:
     async def _queue(self, tx: Transaction, incoming: Incoming, messages: list[Outgoing]) -> list[Outgoing]:
         # Written in the same transaction as the state: a crash before sending leaves them for the sender.
         delivery = incoming.update_id or uuid.uuid4().hex
+        # Chat and update ids are the platform's, of any length: a digest keeps the key short and unique.
+        digest = hashlib.sha256(f"{incoming.chat_id}\n{delivery}".encode()).hexdigest()[:40]
         queued = []
         for i, message in enumerate(messages):
-            key = f"reply:{incoming.channel}:{incoming.chat_id}:{delivery}:{i}"
+            key = f"reply:{incoming.channel}:{digest}:{i}"
             outbox_id = await tx.outbox.add(incoming.channel, incoming.chat_id, message.payload(), key)
             queued.append(replace(message, outbox_id=outbox_id))
         return queued

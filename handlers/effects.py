@@ -38,6 +38,7 @@ async def apply(
     channel: str,
     chat_id: str,
     user_id: str,
+    display_name: str,
     now: datetime,
 ) -> Outcome:
     for effect in effects:
@@ -50,6 +51,17 @@ async def apply(
                 unit_id=effect.unit_id,
                 target_group=effect.target_group,
                 locale=effect.locale,
+            )
+        elif isinstance(effect, RequestHelp):
+            unit = outcome.state.answers.get("unit") if member is None else None
+            await tx.help_requests.open(
+                member_id=member.id if member else None,
+                name=member.name if member else display_name,
+                unit_id=member.unit_id if member else (unit or {}).get("id"),
+                initiative_id=effect.draft_id,
+                channel=channel,
+                chat_id=chat_id,
+                step=effect.step,
             )
         elif member is None:
             continue  # every other effect acts for a registered member
@@ -75,13 +87,4 @@ async def apply(
                 await tx.initiatives.withdraw(initiative, actor_id=member.id)
         elif isinstance(effect, SetLocale):
             await tx.members.set_locale(member, effect.locale)
-        elif isinstance(effect, RequestHelp):
-            await tx.help_requests.open(
-                member_id=member.id,
-                unit_id=member.unit_id,
-                initiative_id=effect.draft_id,
-                channel=channel,
-                chat_id=chat_id,
-                step=effect.step,
-            )
     return outcome

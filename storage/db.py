@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -58,6 +58,11 @@ class Database:
                     yield Transaction(session)
         except (StaleDataError, IntegrityError) as error:
             raise Conflict(str(error)) from error
+        except OperationalError as error:
+            # SQLite answers a write that raced another writer with "database is locked": retry it too.
+            if "database is locked" in str(error):
+                raise Conflict(str(error)) from error
+            raise
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -53,7 +53,8 @@ class HelpRequestRepository:
     async def open(
         self,
         *,
-        member_id: int,
+        member_id: int | None,
+        name: str,
         unit_id: int | None,
         initiative_id: int | None,
         channel: str,
@@ -62,6 +63,7 @@ class HelpRequestRepository:
     ) -> HelpRequest:
         request = HelpRequest(
             member_id=member_id,
+            name=name,
             unit_id=unit_id,
             initiative_id=initiative_id,
             channel=channel,

@@ -49,6 +49,7 @@ class Sim:
         self.effects: list = []
         self.help_requests: list[RequestHelp] = []
         self.last: Result | None = None
+        self.intent: str | None = None  # what the last event meant, as the engine read it
         self.deep_link: UnitRef | None = None
 
     def context(self, event: Event) -> Context:
@@ -66,11 +67,13 @@ class Sim:
             ctx = replace(ctx, units=tuple(u for u in UNITS if all(w in fold(u.name + " " + u.code) for w in words)))
         if "deep_link" in needs:
             ctx = replace(ctx, deep_link_unit=next((u for u in UNITS if u.code == event.args), None))
-        items = [
-            ItemRef(i, d["status"], d["code"], d["answers"], d["step"], self.now)
-            for i, d in sorted(self.drafts.items(), reverse=True)
-        ]
-        return replace(ctx, items=tuple(items))
+        if "items" in needs and self.member is not None:  # as the handler: only what the engine asks for
+            items = [
+                ItemRef(i, d["status"], d["code"], d["answers"], d["step"], self.now)
+                for i, d in sorted(self.drafts.items(), reverse=True)
+            ]
+            ctx = replace(ctx, items=tuple(items))
+        return ctx
 
     def send(self, text: str = "", *, kind: str = "text", media: Media | None = None) -> Result:
         text = nfc(text)
@@ -85,7 +88,9 @@ class Sim:
         if event.kind == "text":  # a pressed button arrives as its label, as in the handler
             value = pressed(event.text, engine.offered(self.state, self.context(event)), "vi")
             event = Event("choice", text=value) if value is not None else event
-        result = engine.step(self.state, event, self.context(event))
+        ctx = self.context(event)
+        self.intent = engine.intent_of(self.state, event, ctx) if self.member else None
+        result = engine.step(self.state, event, ctx)
         self.last = result
         self.state = result.state
         for effect in result.effects:

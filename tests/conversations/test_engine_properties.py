@@ -1,4 +1,5 @@
-"""Random conversations: the engine never raises, always answers, and never loses an accepted answer."""
+"""Random conversations: the engine never raises, always answers, and never loses an accepted answer
+(unless the person removes it on purpose with "Xóa câu trả lời")."""
 
 from datetime import timedelta
 
@@ -14,15 +15,21 @@ WORDS = [
     "gửi sáng kiến", "sáng kiến mới", "sáng kiến của tôi", "tiếp tục soạn", "rút sáng kiến", "xóa bản nháp",
     "ngôn ngữ", "english", "1", "2", "3", "9", "10", "0", "99", "20 triệu", "1,5 tỷ", "abc", "-5tr",
     "3/2022", "hôm nay", "3/2030", "Lê Văn Nam, Phạm Thị Thu", "Cải tiến giá kẹp phôi máy tiện",
-    "kim hy", "tieu hoc", "Nguyễn Thị Hoa", "", "   ", "x" * 3500,
+    "kim hy", "tieu hoc", "Nguyễn Thị Hoa", "", "   ", "x" * 3500, "xóa câu trả lời", "giữ nguyên", "chào",
 ]
 
-texts = st.one_of(st.sampled_from(WORDS), st.text(max_size=60))
+ANSWERS = [
+    "Cải tiến giá kẹp phôi máy tiện", "1", "Phôi hay bị lệch khi kẹp", "Làm thêm gá định vị bằng thép",
+    "Giảm hàng hỏng mỗi ca", "20 triệu", "đúng", "3/2022", "Lê Văn Nam", "xong", "gửi sáng kiến",
+]
+CONTROLS = ["/new", "/mine", "/start", "/help", "/back", "/skip", "/cancel", "/start CDCS-MN-KIMHY"]
+
 events = st.one_of(
-    texts.map(lambda t: ("text", t)),
-    st.sampled_from(["/new", "/mine", "/start", "/help", "/back", "/skip", "/cancel", "/start CDCS-MN-KIMHY"]).map(
-        lambda t: ("text", t)
-    ),
+    st.sampled_from(ANSWERS).map(lambda t: ("text", t)),  # answers often, so drafts fill up
+    st.sampled_from(ANSWERS).map(lambda t: ("text", t)),
+    st.sampled_from(WORDS).map(lambda t: ("text", t)),
+    st.sampled_from(CONTROLS).map(lambda t: ("text", t)),
+    st.text(max_size=60).map(lambda t: ("text", t)),
     st.sampled_from(["photo", "voice", "document"]).map(lambda k: ("media", k)),
     st.just(("other", "")),
     st.just(("wait", "")),
@@ -35,10 +42,12 @@ def _render_all(result) -> None:
             outgoing(reply, channel="console", chat_id="1", locale=locale)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(registered=st.booleans(), script=st.lists(events, min_size=1, max_size=40))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registered=st.booleans(), script=st.lists(events, min_size=1, max_size=60))
 def test_random_conversations_keep_every_accepted_answer(registered, script):
     sim = Sim(registered=registered)
+    if registered:
+        sim.send("/new")
     seen: dict[int, set[str]] = {}
     files: dict[int, int] = {}
     for n, (kind, value) in enumerate(script):
@@ -57,12 +66,15 @@ def test_random_conversations_keep_every_accepted_answer(registered, script):
             if isinstance(effect, DeleteDraft):
                 seen.pop(effect.initiative_id, None)
                 files.pop(effect.initiative_id, None)
+        removed_on_purpose = sim.intent == "/remove"
         for draft_id, draft in sim.drafts.items():
             keys = set(draft["answers"])
-            assert seen.get(draft_id, set()) <= keys, f"draft {draft_id} lost {seen[draft_id] - keys}"
+            if not removed_on_purpose:
+                assert seen.get(draft_id, set()) <= keys, f"draft {draft_id} lost {seen[draft_id] - keys}"
             seen[draft_id] = keys
             count = len(draft["answers"].get("attachments", []))
-            assert count >= files.get(draft_id, 0), "an attachment was lost"
+            if not removed_on_purpose:
+                assert count >= files.get(draft_id, 0), "an attachment was lost"
             files[draft_id] = count
         if sim.state.flow == "submit" and sim.state.meta.get("draft") in sim.drafts:
             assert set(sim.drafts[sim.state.meta["draft"]]["answers"]) <= set(sim.state.answers)

@@ -1,6 +1,6 @@
 """Registration on first contact: language, name, unit (accent-insensitive search or deep link), target group."""
 
-from conversations.model import Register
+from conversations.model import Register, RequestHelp
 from tests.conversations.sim import Sim
 
 
@@ -102,3 +102,28 @@ def test_a_button_word_is_not_taken_as_a_name():
     sim.send("1")
     sim.send("Đúng")
     assert sim.keys[0] == "error.name_needed" and "name" not in sim.state.answers
+
+
+def test_need_support_during_registration_is_recorded():
+    sim = Sim(registered=False)
+    for text in ("hi", "1", "Nguyễn Thị Hoa", "Cần hỗ trợ"):
+        sim.send(text)
+    assert sim.help_requests == [RequestHelp("unit", None)]
+    assert sim.keys == ["support.sent", "register.unit.prompt"]
+
+
+def test_a_display_name_that_is_no_name_is_not_offered():
+    sim = Sim(registered=False, display_name="hoa123")
+    sim.send("hi")
+    sim.send("1")
+    assert "/yes" not in sim.values()
+
+
+def test_a_decomposed_display_name_is_stored_composed():
+    import unicodedata
+
+    sim = Sim(registered=False, display_name=unicodedata.normalize("NFD", "Nguyễn Thị Hoa"))
+    sim.send("hi")
+    sim.send("1")
+    sim.send("1")
+    assert sim.state.answers["name"] == unicodedata.normalize("NFC", "Nguyễn Thị Hoa")

@@ -83,7 +83,7 @@ def test_confirm_submits_and_returns_to_the_menu():
 QUESTIONS = [s.key for s in SUBMISSION.questions]
 
 
-@pytest.mark.parametrize("step", QUESTIONS)
+@pytest.mark.parametrize("step", QUESTIONS + ["review"])
 def test_help_explains_and_stays(step):
     sim = at(step)
     sim.send("trợ giúp")
@@ -111,7 +111,7 @@ def test_optional_steps_can_be_skipped(step):
     sim = at(step)
     sim.send("BO QUA")
     assert sim.keys[0] == "step.skipped"
-    assert sim.state.step == QUESTIONS[QUESTIONS.index(step) + 1] if step != QUESTIONS[-1] else "review"
+    assert sim.state.step == (QUESTIONS + ["review"])[QUESTIONS.index(step) + 1]
     assert step not in sim.state.answers
 
 
@@ -236,7 +236,7 @@ def test_attachments_step_takes_any_number_then_done():
     sim = at("attachments")
     for i, kind in enumerate(("photo", "voice", "document")):
         sim.send(kind="media", media=Media(kind, f"f{i}", "console"))
-    sim.send("hello")
+    sim.send("ảnh ở trên")
     assert sim.keys[0] == "error.media_only"
     sim.send("Xong")
     assert sim.state.step == "review"
@@ -277,7 +277,7 @@ def test_back_from_an_edit_returns_to_the_review_unchanged():
     assert sim.state.step == "review" and dict(sim.state.answers) == answers
 
 
-def test_long_silence_welcomes_back_at_the_same_step():
+def test_a_greeting_after_a_long_silence_welcomes_back_at_the_same_step():
     sim = at("benefit")
     sim.now += timedelta(hours=5)
     sim.send("chào")
@@ -285,6 +285,20 @@ def test_long_silence_welcomes_back_at_the_same_step():
     assert "benefit" not in sim.state.answers
     sim.send(ANSWERS["benefit"])
     assert sim.state.step == "estimated_value"
+
+
+def test_an_answer_after_a_long_silence_is_taken_with_a_reminder():
+    sim = at("benefit")
+    sim.now += timedelta(hours=5)
+    sim.send(ANSWERS["benefit"])
+    assert sim.keys[0] == "draft.welcome_back"
+    assert sim.state.answers["benefit"] == ANSWERS["benefit"] and sim.state.step == "estimated_value"
+
+
+def test_a_greeting_mid_draft_just_asks_again():
+    sim = at("benefit")
+    sim.send("xin chào")
+    assert sim.keys == ["submit.benefit.prompt"] and "benefit" not in sim.state.answers
 
 
 def test_drafts_are_listed_and_continued_where_they_stopped():
@@ -346,3 +360,61 @@ def test_a_button_press_after_a_long_silence_is_taken_at_once():
     sim.now += timedelta(hours=5)
     sim.send("Đúng")
     assert sim.state.answers["estimated_value"] == 20_000_000
+
+
+@pytest.mark.parametrize("step", ["title", "problem", "benefit"])
+def test_a_button_word_is_not_taken_as_an_answer(step):
+    sim = at(step)
+    sim.send("Gửi sáng kiến")
+    assert sim.keys[0] == "error.not_an_answer" and step not in sim.state.answers
+
+
+def test_going_back_then_keeping_a_required_answer():
+    sim = at("benefit")
+    sim.send("quay lại")
+    sim.send("quay lại")
+    assert sim.state.step == "problem" and "/skip" in sim.values()
+    sim.send("Giữ nguyên")
+    assert sim.keys[0] == "step.kept" and sim.state.step == "solution"
+    assert sim.state.answers["problem"] == ANSWERS["problem"]
+
+
+@pytest.mark.parametrize("step", ["estimated_value", "first_applied", "coauthors", "attachments"])
+def test_an_optional_answer_can_be_removed_from_the_review(step):
+    sim = at("review")
+    sim.send("sửa")
+    sim.send(str(QUESTIONS.index(step) + 1))
+    assert "/remove" in sim.values()
+    sim.send("Xóa câu trả lời")
+    assert sim.keys[0] == "step.removed" and sim.state.step == "review"
+    assert step not in sim.state.answers
+    assert not [a for a in sim.state.answers.get("attachments", []) if a["field"] == step]
+
+
+def test_an_edit_interrupted_resumes_at_the_review():
+    sim = at("review")
+    sim.send("sửa")
+    sim.send("1")
+    sim.send("hủy")
+    sim.send("Tiếp tục: " + ANSWERS["title"])
+    assert sim.state.step == "review" and sim.prompt.key == "review.summary"
+
+
+def test_the_menu_numbers_stay_the_same_after_a_submission():
+    sim = at("problem")
+    sim.send("hủy")
+    sim.send("sáng kiến mới")
+    for key in QUESTIONS:
+        answer(sim, key)
+    sim.send("1")  # Gửi sáng kiến
+    shown = sim.values()
+    assert shown[0].startswith("open:")  # "Tiếp tục" the older draft
+    sim.send("1")
+    assert sim.state.flow == "submit" and sim.state.step == "problem"
+
+
+def test_continue_typed_at_the_menu_opens_the_latest_draft():
+    sim = at("solution")
+    sim.send("hủy")
+    sim.send("tiếp tục")
+    assert sim.state.flow == "submit" and sim.state.step == "solution"

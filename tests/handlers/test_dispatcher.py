@@ -102,7 +102,7 @@ async def test_button_labels_and_accent_free_words_both_work(dispatcher):
     for text in ("sang kien moi", "Cải tiến giá kẹp phôi máy tiện", "y te", "Phôi hay bị lệch", "QUAY LAI"):
         await hoa.say(text)
     assert "Bước 3/9" in hoa.last.text
-    assert [c.label for c in hoa.last.choices] == ["Quay lại"]
+    assert [c.label for c in hoa.last.choices] == ["Giữ nguyên", "Quay lại"]  # the problem is answered already
 
 
 async def test_english_speakers_get_english(dispatcher):
@@ -177,3 +177,20 @@ async def test_deep_link_registers_into_the_unit(dispatcher, demo_db):
         member = await tx.members.by_identity("console", "55")
         unit = await tx.units.get(member.unit_id)
     assert unit.code == "CDCS-MAY-SONGNHUE"
+
+
+async def test_need_support_while_registering_is_recorded_without_a_member(dispatcher, demo_db):
+    lan = Person(dispatcher, user_id="61", name="Trần Thị Lan")
+    for text in ("/start", "1", "Đúng", "Cần hỗ trợ"):
+        await lan.say(text)
+    async with demo_db.session() as session:
+        request = (await session.execute(select(HelpRequest))).scalars().one()
+    assert (request.member_id, request.name, request.step) == (None, "Trần Thị Lan", "unit")
+    assert "Tổ hỗ trợ" in lan.text
+
+
+async def test_long_platform_ids_fit_the_outbox_key(dispatcher, demo_db):
+    long_id = "9" * 100
+    person = Person(dispatcher, user_id=long_id)
+    await person.say("/start", update_id="u" * 100)
+    assert person.replies and all(r.outbox_id for r in person.replies)

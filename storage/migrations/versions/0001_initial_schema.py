@@ -160,7 +160,8 @@ def upgrade() -> None:
 
     op.create_table('help_requests',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('initiative_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(length=20), nullable=False),

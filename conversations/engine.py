@@ -28,6 +28,7 @@ from conversations.text import fold
 from conversations.vocabulary import command_for
 
 LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language"}
+GLOBAL = LEAVING | {"/help", "/support"}
 FORMS = {"register": REGISTRATION, "submit": SUBMISSION}
 
 
@@ -66,10 +67,9 @@ def _step(state: State, event: Event, ctx: Context) -> Result:
         return _in_submission(state, event, ctx, intent)
     if state.flow == "register":  # registered elsewhere meanwhile (another chat): nothing left to ask
         return menu.menu(ctx)
-    handled = menu.screen(state, intent, ctx)
-    if handled is not None:
-        return handled
-    return _global(state, intent, ctx) or menu.menu(ctx)
+    if intent in GLOBAL:  # the menu's own words work from every screen
+        return _global(intent, ctx) or menu.menu(ctx)
+    return menu.screen(state, intent, ctx) or _global(intent, ctx) or menu.menu(ctx)
 
 
 def intent_of(state: State, event: Event, ctx: Context) -> str | None:
@@ -103,7 +103,7 @@ def _picking(state: State) -> bool:
     return form.selecting(flow, state) if flow is not None and state.step else True
 
 
-def _global(state: State, intent: str | None, ctx: Context) -> Result | None:
+def _global(intent: str | None, ctx: Context) -> Result | None:
     if intent == "/new":
         return form.ask(SUBMISSION, State(flow="submit", step="title"), ctx, lead=(Reply("submit.start"),))
     if intent == "/mine":
@@ -130,7 +130,7 @@ def _in_submission(state: State, event: Event, ctx: Context, intent: str | None)
         kept = Reply("draft.kept" if state.meta.get("draft") else "draft.nothing_kept")
         return menu.menu(ctx, lead=(kept,))
     if intent in ("/mine", "/new", "/language") or (intent or "").startswith("open:"):
-        return _global(State(), intent, ctx) or menu.menu(ctx)
+        return _global(intent, ctx) or menu.menu(ctx)
     welcome = Reply("draft.welcome_back", {"title": state.answers.get("title")})
     if intent in ("/start", "/greet"):
         return form.ask(SUBMISSION, state, ctx, lead=(welcome,) if _away_long(state, ctx) or intent == "/start" else ())

@@ -60,7 +60,7 @@ def choices(flow: Flow, state: State, ctx: Context) -> tuple[Choice, ...]:
         offered.append(Choice("/skip", key="choice.skip"))
         if answered(step, state.answers) and _removable(step, state):
             offered.append(Choice("/remove", key="choice.remove"))
-    elif answered(step, state.answers) and step.kind not in ("review",) and flow.name == "submit":
+    elif answered(step, state.answers):
         offered.append(Choice("/skip", key="choice.keep"))
     if state.meta.get("editing") or _neighbour(flow, state, -1) is not None:
         offered.append(Choice("/back", key="choice.back"))
@@ -135,10 +135,7 @@ def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | N
             params = {**params, "count": len(choices(flow, state, ctx))}
         return ask(flow, state, ctx, lead=(Reply(f"error.{outcome.reason}", params),))
     if isinstance(outcome, Stay):
-        prompt_again = not outcome.replies
         new = outcome.state
-        if prompt_again:
-            return ask(flow, new, ctx)
         last = replace(outcome.replies[-1], choices=choices(flow, new, ctx), pick=selecting(flow, new))
         return Result(new, (*outcome.replies[:-1], last))
     return _accept(flow, state, outcome, ctx)

@@ -32,7 +32,6 @@ class Stay:
 
     state: State
     replies: tuple[Reply, ...]
-    save: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def read_text(step: Step, state: State, event: Event, ctx: Context, intent: str 
         caption = _checked_text(step, event.media.caption or "")
         if isinstance(caption, Accept):  # a photo whose caption answers the question
             return Accept(caption.value, state=moved)
-        return Stay(moved, (_received(attachments, step.key, event.media.kind),), save=True)
+        return Stay(moved, (_received(attachments, step.key, event.media.kind),))
     if intent == "/done" and own_media:
         return Accept(state.answers.get(step.key) or "")
     if intent is not None:  # a button word left on screen ("Gửi sáng kiến", "Xong"), not an answer
@@ -170,7 +169,7 @@ def read_names(step: Step, state: State, event: Event, ctx: Context, intent: str
     if intent == "/done":
         return Accept(names)
     if intent == "/clear":
-        return Stay(state.with_answer(step.key, []), (Reply("coauthors.cleared"),), save=True)
+        return Stay(state.with_answer(step.key, []), (Reply("coauthors.cleared"),))
     if event.kind != "text":
         return Reject("text_only")
     if fold(event.text) in NONE_WORDS and not names:
@@ -189,7 +188,7 @@ def read_names(step: Step, state: State, event: Event, ctx: Context, intent: str
     if len(names) > MAX_COAUTHORS:
         return Reject("too_many_names", {"limit": MAX_COAUTHORS})
     moved = state.with_answer(step.key, names)
-    return Stay(moved, (Reply("coauthors.noted", {"names": names}),), save=True)
+    return Stay(moved, (Reply("coauthors.noted", {"names": names}),))
 
 
 def read_media(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
@@ -201,7 +200,7 @@ def read_media(step: Step, state: State, event: Event, ctx: Context, intent: str
     if len(attachments) > MAX_ATTACHMENTS:
         return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
     moved = state.with_answer("attachments", attachments)
-    return Stay(moved, (_received(attachments, step.key, event.media.kind),), save=True)
+    return Stay(moved, (_received(attachments, step.key, event.media.kind),))
 
 
 def read_unit(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:

@@ -73,9 +73,3 @@ class HelpRequestRepository:
         self.session.add(request)
         await self.session.flush()
         return request
-
-    async def open_for_member(self, member_id: int) -> list[HelpRequest]:
-        result = await self.session.execute(
-            select(HelpRequest).where(HelpRequest.member_id == member_id, HelpRequest.status == "open")
-        )
-        return list(result.scalars())

@@ -418,3 +418,14 @@ def test_continue_typed_at_the_menu_opens_the_latest_draft():
     sim.send("hủy")
     sim.send("tiếp tục")
     assert sim.state.flow == "submit" and sim.state.step == "solution"
+
+
+@pytest.mark.parametrize("word,screen", [("sáng kiến mới", "submit.title.prompt"), ("trợ giúp", "menu.main"), ("ngôn ngữ", "language.pick")])
+def test_menu_words_work_while_viewing_an_initiative(word, screen):
+    sim = at("problem")
+    sim.send("hủy")
+    sim.send("/mine")
+    sim.send("1")
+    assert sim.prompt.key == "item.detail"
+    sim.send(word)
+    assert sim.prompt.key == screen

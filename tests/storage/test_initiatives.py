@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timezone
 
-import pytest
 from sqlalchemy import func, select
 
 from storage.models import Attachment

@@ -86,11 +86,57 @@ def chat(
 def run() -> None:
     """Start the bot: the terminal chat when no platform token is configured."""
     settings = get_settings()
-    if settings.has_platform_token:
-        typer.echo(
-            "Telegram and Zalo channels are not part of this version yet; unset TELEGRAM_BOT_TOKEN and "
-            "ZALO_BOT_TOKEN to use the terminal chat.",
-            err=True,
-        )
+    if not settings.has_platform_token:
+        chat(user="1", name="", session=None)
+        return
+    if settings.telegram_bot_token is None:
+        typer.echo("The Zalo channel is not part of this version yet; set TELEGRAM_BOT_TOKEN or neither.", err=True)
         raise typer.Exit(2)
-    chat(user="1", name="", session=None)
+    configure_logging(settings.log_level)
+    from bot.serve import serve
+
+    asyncio.run(serve(settings))
+
+
+@app.command()
+def qr(
+    unit_code: str = typer.Argument(..., help="The unit whose members the QR code registers."),
+    username: Optional[str] = typer.Option(None, "--username", help="The bot's username; asked from Telegram when omitted."),
+    out: Optional[str] = typer.Option(None, "--out", help="PNG file to write (default: qr-<UNIT_CODE>.png)."),
+) -> None:
+    """Write a printable QR poster that opens the bot and registers the worker into the unit."""
+    settings = get_settings()
+
+    async def lookup() -> tuple[str | None, str]:
+        db = Database.from_url(settings.database_url)
+        try:
+            async with db.transaction() as tx:
+                unit = await tx.units.by_code(unit_code)
+                found = (unit.code, unit.name) if unit else None
+        finally:
+            await db.close()
+        if found is None:
+            return None, ""
+        name = username or await _bot_username(settings)
+        return found, name
+
+    found, name = asyncio.run(lookup())
+    if found is None:
+        typer.echo(f"no unit with code {unit_code!r}", err=True)
+        raise typer.Exit(1)
+    from bot.channels.telegram.qr import write_poster
+
+    path = write_poster(out or f"qr-{found[0]}.png", name, found[0], found[1])
+    typer.echo(f"wrote {path}")
+
+
+async def _bot_username(settings) -> str:
+    if settings.telegram_bot_token is None:
+        raise typer.BadParameter("give --username, or set TELEGRAM_BOT_TOKEN to ask Telegram", param_hint="--username")
+    from bot.channels.telegram.channel import make_bot
+
+    bot = make_bot(settings)
+    try:
+        return (await bot.get_me()).username or ""
+    finally:
+        await bot.session.close()

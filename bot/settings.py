@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+import re
+
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_FIELDS = [
@@ -70,6 +72,20 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
 
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> "Settings":
+        if self.telegram_webhook_url:
+            secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+                raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -")
+        return self
+
+    @property
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        values = (self.telegram_bot_token, self.telegram_webhook_secret, self.zalo_bot_token, self.zalo_webhook_secret)
+        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -77,6 +93,10 @@ class Settings(BaseSettings):
     @property
     def has_platform_token(self) -> bool:
         return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+
+    @property
+    def needs_webhook_server(self) -> bool:
+        return bool(self.telegram_bot_token and self.telegram_webhook_url)
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from conversations.model import (
     Reply,
     RequestHelp,
     Result,
+    SetPhone,
     State,
     Submit,
     UnitRef,
@@ -58,6 +59,8 @@ def step(state: State, event: Event, ctx: Context) -> Result:
 
 
 def _step(state: State, event: Event, ctx: Context) -> Result:
+    if event.kind == "contact":
+        return _contact(state, event, ctx)
     if ctx.member is None:
         return _unregistered(state, event, ctx)
     if event.kind == "other":
@@ -151,6 +154,16 @@ def _in_submission(state: State, event: Event, ctx: Context, intent: str | None)
     return result
 
 
+def _contact(state: State, event: Event, ctx: Context) -> Result:
+    """A shared phone contact: kept only when it is the sender's own number."""
+    if event.args != "own":
+        return _again(state, ctx, Reply("contact.not_own"))
+    if ctx.member is None:  # kept until registration completes
+        state = state if state.flow == "register" else _start_registration(ctx).state
+        return _again(state.with_answer("phone", event.text), ctx, Reply("contact.saved"))
+    return replace(_again(state, ctx, Reply("contact.saved")), effects=(SetPhone(event.text),))
+
+
 def _away_long(state: State, ctx: Context) -> bool:
     at = state.meta.get("at")
     return bool(at) and ctx.now - datetime.fromisoformat(at) > ctx.resume_after
@@ -181,7 +194,9 @@ def _unregistered(state: State, event: Event, ctx: Context) -> Result:
     if result is None or result.state.step is not None:
         return result or form.ask(REGISTRATION, state, ctx)
     answers = result.state.answers
-    registered = Register(answers["name"], answers["unit"]["id"], answers["target_group"], answers["language"])
+    registered = Register(
+        answers["name"], answers["unit"]["id"], answers["target_group"], answers["language"], answers.get("phone")
+    )
     done = Reply("register.done", {"name": answers["name"], "unit": answers["unit"]["name"]})
     unit = answers["unit"]
     member = MemberRef(0, answers["name"], UnitRef(unit["id"], unit["code"], unit["name"]))

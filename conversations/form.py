@@ -104,7 +104,7 @@ def ask(flow: Flow, state: State, ctx: Context, lead: tuple[Reply, ...] = (), ef
     if step.kind == "review":
         key = "review.pick_field" if state.meta.get("picking_edit") else "review.summary"
         params = {"answers": dict(state.answers), "questions": [s.key for s in flow.questions]}
-        prompt = Reply(key, params, choices(flow, state, ctx), pick=True)
+        prompt = Reply(key, params, choices(flow, state, ctx), pick=True, actions=True)
     else:
         questions = [s for s in flow.questions if s.key not in _preset(state)]
         params = {

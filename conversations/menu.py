@@ -60,7 +60,7 @@ def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = ()) -> Resu
     else:
         actions = [Choice("/withdraw", key="choice.withdraw")] if item.status in WITHDRAWABLE else []
     params = {"answers": dict(item.answers), "status": item.status, "code": item.code}
-    reply = Reply("item.detail", params, (*actions, Choice("/back", key="choice.back")), pick=True)
+    reply = Reply("item.detail", params, (*actions, Choice("/back", key="choice.back")), pick=True, actions=True)
     return Result(State(flow="item", meta={"item": item.id}), (*lead, reply))
 
 
@@ -142,7 +142,8 @@ def _item_action(state: State, intent: str | None, ctx: Context) -> Result | Non
 
 def _ask_confirm(item: ItemRef, action: str) -> Result:
     offered = (Choice("/yes", key=f"choice.yes_{action}"), Choice("/no", key="choice.no_keep"))
-    reply = Reply(f"confirm.{action}", {"title": item.answers.get("title"), "code": item.code}, offered, pick=True)
+    params = {"title": item.answers.get("title"), "code": item.code}
+    reply = Reply(f"confirm.{action}", params, offered, pick=True, actions=True)
     return Result(State(flow="confirm", meta={"item": item.id, "action": action}), (reply,))
 
 

@@ -34,7 +34,7 @@ class Media:
 class Event:
     """One thing a person did: typed text, pressed a choice, sent media, or gave a /command."""
 
-    kind: str  # text | choice | media | command | other
+    kind: str  # text | choice | media | command | contact | other
     text: str = ""
     command: str = ""
     args: str = ""
@@ -72,6 +72,7 @@ class Reply:
     params: Mapping[str, Any] = field(default_factory=dict)
     choices: tuple[Choice, ...] = ()
     pick: bool = False  # the choices are a selection (numbered where there are no buttons), not just controls
+    actions: bool = False  # the choices act on this very message (confirm, edit): inline buttons where there are some
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class Register:
     unit_id: int
     target_group: str
     locale: str
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,12 +156,17 @@ class SetLocale:
 
 
 @dataclass(frozen=True)
+class SetPhone:
+    phone: str
+
+
+@dataclass(frozen=True)
 class RequestHelp:
     step: str | None
     draft_id: int | None
 
 
-Effect = SaveDraft | Submit | DeleteDraft | Withdraw | Register | SetLocale | RequestHelp
+Effect = SaveDraft | Submit | DeleteDraft | Withdraw | Register | SetLocale | SetPhone | RequestHelp
 
 
 @dataclass(frozen=True)

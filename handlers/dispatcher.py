@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from conversations import engine
 from conversations.engine import FORMS
-from conversations.model import Context, Event, ItemRef, MemberRef, State, UnitRef
+from conversations.model import Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
 from handlers import effects, render
 from handlers.messages import Incoming, Outgoing
@@ -69,6 +69,11 @@ class Dispatcher:
                 return []
         now = self._clock()
         member = await tx.members.by_identity(incoming.channel, incoming.user_id)
+        if incoming.is_group:  # the forms run in private chats; a group gets the way there
+            locale = member.locale if member else self.options.default_locale
+            reply = Reply("group.use_private", {"bot": incoming.bot_username})
+            message = render.outgoing(reply, channel=incoming.channel, chat_id=incoming.chat_id, locale=locale)
+            return await self._queue(tx, incoming, [message])
         row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
         state = State(row.flow, row.step, row.answers or {}, row.meta or {}) if row else State()
         locale = self._locale(member, state)

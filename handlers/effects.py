@@ -13,6 +13,7 @@ from conversations.model import (
     RequestHelp,
     SaveDraft,
     SetLocale,
+    SetPhone,
     State,
     Submit,
     Withdraw,
@@ -51,6 +52,7 @@ async def apply(
                 unit_id=effect.unit_id,
                 target_group=effect.target_group,
                 locale=effect.locale,
+                phone=effect.phone,
             )
         elif isinstance(effect, RequestHelp):
             unit = outcome.state.answers.get("unit") if member is None else None
@@ -85,6 +87,8 @@ async def apply(
             initiative = await tx.initiatives.owned(effect.initiative_id, member.id)
             if initiative is not None and initiative.status == "submitted":
                 await tx.initiatives.withdraw(initiative, actor_id=member.id)
+        elif isinstance(effect, SetPhone):
+            member.phone = effect.phone
         elif isinstance(effect, SetLocale):
             await tx.members.set_locale(member, effect.locale)
     return outcome

@@ -21,12 +21,17 @@ class Incoming:
     media: Media | None = None
     update_id: str | None = None
     unsupported: bool = False  # a sticker, a location, a poll: nothing the flows can read
-    phone: str | None = None
+    phone: str | None = None  # a shared contact's number
+    phone_is_own: bool = False  # the contact shared is the sender's own
+    is_group: bool = False  # a group chat: conversations happen in private chats
+    bot_username: str = ""  # for a link to the private chat
 
     def event(self) -> Event:
         """The channel-neutral event, with text normalised to NFC (phones send NFD too)."""
         if self.unsupported:
             return Event("other")
+        if self.phone is not None:
+            return Event("contact", text=nfc(self.phone), args="own" if self.phone_is_own else "other")
         if self.choice is not None:
             return Event("choice", text=self.choice)
         if self.media is not None:
@@ -59,6 +64,7 @@ class Outgoing:
     locale: str = "vi"
     choices: tuple[OutChoice, ...] = ()
     pick: bool = False  # choices are a selection; otherwise they are controls (Skip, Back)
+    actions: bool = False  # choices act on this message (confirm, edit): inline buttons where possible
     outbox_id: int | None = field(default=None, compare=False)
 
     def payload(self) -> dict:
@@ -67,6 +73,7 @@ class Outgoing:
             "locale": self.locale,
             "choices": [[c.value, c.label] for c in self.choices],
             "pick": self.pick,
+            "actions": self.actions,
         }
 
     @classmethod
@@ -78,5 +85,6 @@ class Outgoing:
             locale=payload.get("locale", "vi"),
             choices=tuple(OutChoice(v, label) for v, label in payload.get("choices", [])),
             pick=bool(payload.get("pick")),
+            actions=bool(payload.get("actions")),
             outbox_id=outbox_id,
         )

@@ -22,6 +22,7 @@ def outgoing(reply: Reply, *, channel: str, chat_id: str, locale: str) -> Outgoi
         locale=locale,
         choices=tuple(OutChoice(c.value, label(c, locale)) for c in reply.choices),
         pick=reply.pick,
+        actions=reply.actions,
     )
 
 

@@ -31,13 +31,21 @@ class OutboxRepository:
             ["dedupe_key"],
         )
 
-    async def pending(self, channel: str, limit: int = 100) -> list[Outbox]:
-        result = await self.session.execute(
-            select(Outbox)
-            .where(Outbox.channel == channel, Outbox.sent_at.is_(None))
-            .order_by(Outbox.id)
-            .limit(limit)
-        )
+    async def pending(
+        self,
+        channel: str,
+        limit: int = 100,
+        *,
+        created_before: datetime | None = None,
+        max_attempts: int | None = None,
+    ) -> list[Outbox]:
+        """Unsent messages, oldest first; those still being sent by their handler can be left out by age."""
+        query = select(Outbox).where(Outbox.channel == channel, Outbox.sent_at.is_(None))
+        if created_before is not None:
+            query = query.where(Outbox.created_at < created_before)
+        if max_attempts is not None:
+            query = query.where(Outbox.attempts < max_attempts)
+        result = await self.session.execute(query.order_by(Outbox.id).limit(limit))
         return list(result.scalars())
 
     async def mark_sent(self, ids: list[int], when: datetime | None = None) -> None:

@@ -1,0 +1,1 @@
+"""The Telegram channel (aiogram 3 as a transport): polling or webhook, rendering, delivery, QR posters."""

@@ -1,0 +1,71 @@
+"""Outgoing to Telegram sendMessage calls: HTML-escaped text in pieces of at most 4096, and keyboards."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from handlers.messages import Outgoing
+
+LIMIT = 4096
+CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str  # escaped for parse_mode=HTML
+    markup: Markup | None
+
+
+def split(text: str, limit: int = LIMIT) -> list[str]:
+    """Escaped pieces of at most `limit` characters, cut at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in html.escape(text, quote=False).split("\n"):
+        while len(line) > limit:  # one line longer than a message: cut it, not at an entity
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else _safe_cut(line, limit)
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def _safe_cut(line: str, limit: int) -> int:
+    amp = line.rfind("&", limit - 8, limit)  # never split "&amp;" and friends
+    return amp if amp != -1 and ";" not in line[amp:limit] else limit
+
+
+def markup(message: Outgoing) -> Markup:
+    if not message.choices:
+        return ReplyKeyboardRemove()  # free text expected: no stale buttons
+    if message.actions and all(len(c.value.encode()) <= CALLBACK_LIMIT for c in message.choices):
+        rows = [[InlineKeyboardButton(text=c.label, callback_data=c.value)] for c in message.choices]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+    rows = [[KeyboardButton(text=c.label)] for c in message.choices]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+def pieces(message: Outgoing) -> list[Piece]:
+    """The calls one Outgoing takes; the keyboard rides on the last piece, next to the question."""
+    texts = split(message.text)
+    return [Piece(text, markup(message) if i == len(texts) - 1 else None) for i, text in enumerate(texts)]

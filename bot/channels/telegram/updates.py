@@ -1,0 +1,104 @@
+"""Telegram updates to channel-neutral Incoming; None for what the bot should not answer."""
+
+from __future__ import annotations
+
+from aiogram.types import CallbackQuery, Message, Update
+
+from conversations.model import Media
+from handlers.messages import Incoming
+
+CHANNEL = "telegram"
+
+
+def _name(user) -> str:
+    return " ".join(part for part in (user.first_name, user.last_name) if part) if user else ""
+
+
+def _media(message: Message) -> Media | None:
+    """The file as Telegram keeps it: by file id, with size and mime type (the largest photo size)."""
+    caption = message.caption
+    if message.photo:
+        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
+        return Media("photo", largest.file_id, CHANNEL, caption, "image/jpeg", largest.file_size)
+    for kind in ("voice", "audio", "document", "video", "video_note"):
+        item = getattr(message, kind)
+        if item is not None:
+            mime = getattr(item, "mime_type", None) or ("video/mp4" if kind == "video_note" else None)
+            return Media("video" if kind == "video_note" else kind, item.file_id, CHANNEL, caption, mime, item.file_size)
+    return None
+
+
+def _command(text: str, bot_username: str) -> tuple[str, str] | None:
+    """('start', 'CODE') for '/start CODE' or '/start@ourbot CODE'; None for another bot's command."""
+    if not text.startswith("/"):
+        return None
+    head, _, args = text.partition(" ")
+    name, _, addressee = head[1:].partition("@")
+    if addressee and addressee.lower() != bot_username.lower():
+        return None
+    return name.lower(), args.strip()
+
+
+def from_message(message: Message, update_id: str, bot_username: str) -> Incoming | None:
+    sender = message.from_user
+    if sender is None or sender.is_bot:
+        return None
+    is_group = message.chat.type != "private"
+    text = message.text or ""
+    command = _command(text, bot_username)
+    if is_group and command is None:
+        return None  # ordinary group chatter, or a command for another bot
+    base = dict(
+        channel=CHANNEL,
+        chat_id=str(message.chat.id),
+        user_id=str(sender.id),
+        display_name=_name(sender),
+        update_id=update_id,
+        is_group=is_group,
+        bot_username=bot_username,
+    )
+    if command is not None:
+        return Incoming(**base, text=text, command=command[0], args=command[1])
+    if message.text is not None:
+        return Incoming(**base, text=text)
+    if message.contact is not None:
+        own = message.contact.user_id == sender.id
+        return Incoming(**base, phone=message.contact.phone_number, phone_is_own=own)
+    media = _media(message)
+    if media is not None:
+        return Incoming(**base, media=media)
+    return Incoming(**base, unsupported=True)  # stickers, locations, polls...
+
+
+def from_callback(query: CallbackQuery, update_id: str, bot_username: str) -> Incoming | None:
+    if query.message is None or query.data is None:
+        return None
+    chat = query.message.chat
+    return Incoming(
+        channel=CHANNEL,
+        chat_id=str(chat.id),
+        user_id=str(query.from_user.id),
+        display_name=_name(query.from_user),
+        choice=query.data,
+        update_id=update_id,
+        is_group=chat.type != "private",
+        bot_username=bot_username,
+    )
+
+
+def incoming(update: Update, bot_username: str) -> Incoming | None:
+    update_id = str(update.update_id)
+    if update.message is not None:
+        return from_message(update.message, update_id, bot_username)
+    if update.callback_query is not None:
+        return from_callback(update.callback_query, update_id, bot_username)
+    return None  # edited messages, channel posts, member updates: nothing to answer
+
+
+def chat_of(update: Update) -> str | None:
+    """The chat an update belongs to, which decides its lane (strict order within a chat)."""
+    if update.message is not None:
+        return str(update.message.chat.id)
+    if update.callback_query is not None and update.callback_query.message is not None:
+        return str(update.callback_query.message.chat.id)
+    return None

@@ -1,0 +1,48 @@
+"""`sangkien run` with platform tokens: start the channels (and the webhook server), stop on a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.app import build
+from bot.logs import install_redaction
+from bot.settings import Settings
+from bot.webhook import WebhookServer
+
+log = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    install_redaction(settings.secrets)
+    db, dispatcher = build(settings)
+    stop = stop or _stop_on_signals()
+    server = WebhookServer(db, settings.webhook_host, settings.webhook_port) if settings.needs_webhook_server else None
+    channels = []
+    if settings.telegram_bot_token is not None:
+        from bot.channels.telegram.channel import TelegramChannel
+
+        channels.append(TelegramChannel(settings, db, dispatcher))
+    if settings.zalo_bot_token is not None:
+        log.warning("ZALO_BOT_TOKEN is set, but the Zalo channel is not part of this version yet")
+    try:
+        for channel in channels:
+            await channel.start(server)
+        if server is not None:
+            await server.start()
+        await stop.wait()
+    finally:
+        for channel in channels:
+            await channel.stop()
+        if server is not None:
+            await server.stop()
+        await db.close()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for name in ("SIGINT", "SIGTERM"):
+        loop.add_signal_handler(getattr(signal, name), stop.set)
+    return stop

@@ -1,0 +1,44 @@
+"""The webhook server (aiohttp) that platform channels add their routes to, with GET /healthz."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class WebhookServer:
+    def __init__(self, db: Database, host: str, port: int) -> None:
+        self.db = db
+        self.host = host
+        self.port = port
+        self.app = web.Application(client_max_size=2 * 1024 * 1024)
+        self.app.router.add_get("/healthz", self._healthz)
+        self._runner: web.AppRunner | None = None
+
+    def add_post(self, path: str, handler) -> None:
+        self.app.router.add_post(path, handler)
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1] if self.port == 0 else self.port
+        log.info("webhook server listening on %s:%s", self.host, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        try:
+            await self.db.ping()
+        except Exception as error:
+            log.warning("health check: database unreachable (%s)", type(error).__name__)
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True})

@@ -1,0 +1,887 @@
+"""A fake Telegram Bot API server for tests, built on aiohttp.web.
+
+It listens on 127.0.0.1 with a port chosen by the OS, records every request and answers
+the few methods the bot uses with the shapes of the real Bot API, so the real aiogram
+client can talk to it::
+
+    async with FakeBotAPI() as api:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
+        bot = Bot(api.token, session=session)
+        try:
+            api.push_update(text_update(42, "/start"))
+            ...
+            await api.wait_for(lambda api: api.sent_texts(42))
+        finally:
+            await bot.session.close()
+
+Requests arrive as ``POST /bot<token>/<method>`` (GET with a query string is accepted as
+well), with a multipart, urlencoded or JSON body. Fields holding a JSON object or array
+(``reply_markup``, ``commands``, ``allowed_updates``...) are decoded, ``"true"``/``"false"``
+become booleans and numeric ids/counters (``chat_id``, ``offset``, ``timeout``, ``limit``,
+``message_id``...) become ints; free-text fields (``text``, ``caption``, ``data``...) are
+kept exactly as sent. Uploaded files are recorded as :class:`UploadedFile`.
+
+Module-level helpers (:func:`text_update`, :func:`photo_update`, :func:`voice_update`,
+:func:`document_update`, :func:`contact_update`, :func:`sticker_update`,
+:func:`location_update`, :func:`callback_update`) build realistic update dicts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import json
+import re
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from aiohttp import web
+
+__all__ = [
+    "BOT_FIRST_NAME",
+    "BOT_ID",
+    "Call",
+    "FakeBotAPI",
+    "UploadedFile",
+    "callback_update",
+    "contact_update",
+    "document_update",
+    "location_update",
+    "photo_update",
+    "sticker_update",
+    "text_update",
+    "voice_update",
+]
+
+BOT_ID = 123456
+BOT_FIRST_NAME = "Sáng kiến"
+DEFAULT_TOKEN = "123456:TEST-token_abc"
+DEFAULT_USERNAME = "sangkien_test_bot"
+LONG_POLL_CAP = 1.0  # getUpdates never holds a request longer than this (seconds)
+WAIT_FOR_INTERVAL = 0.02
+
+# Fields whose string value is always kept as sent, even when it looks like JSON or a number.
+TEXT_FIELDS = frozenset(
+    {
+        "text",
+        "caption",
+        "data",
+        "callback_data",
+        "query",
+        "title",
+        "description",
+        "short_description",
+        "name",
+        "question",
+        "explanation",
+        "first_name",
+        "last_name",
+        "address",
+        "phone_number",
+        "emoji",
+        "url",
+        "message_text",
+        "secret_token",
+        "callback_query_id",
+        "inline_query_id",
+        "file_id",
+        "photo",
+        "voice",
+        "document",
+        "sticker",
+        "parse_mode",
+        "payload",
+        "start_parameter",
+    }
+)
+# Fields converted to int when they look like one.
+INT_FIELDS = frozenset(
+    {
+        "chat_id",
+        "offset",
+        "timeout",
+        "limit",
+        "message_id",
+        "from_chat_id",
+        "user_id",
+        "sender_chat_id",
+        "reply_to_message_id",
+        "message_thread_id",
+        "cache_time",
+        "max_connections",
+        "duration",
+        "width",
+        "height",
+        "until_date",
+        "period",
+    }
+)
+_INT_RE = re.compile(r"-?\d+")
+
+_DEFAULT_DESCRIPTIONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+    409: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    413: "Request Entity Too Large",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+
+
+class _Default:
+    """Marker for 'argument not given' where None is a meaningful value."""
+
+    def __repr__(self) -> str:
+        return "<default>"
+
+
+_DEFAULT: Any = _Default()
+
+
+@dataclass
+class Call:
+    """One request the fake server received."""
+
+    method: str
+    params: dict[str, Any]
+    ok: bool = False
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file sent in a multipart request (e.g. sendPhoto with BufferedInputFile)."""
+
+    filename: str | None
+    content_type: str
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass
+class _Failure:
+    error_code: int
+    description: str
+    retry_after: int | None
+    remaining: int
+
+
+class _ApiError(Exception):
+    def __init__(self, error_code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.error_code = error_code
+        self.description = description
+        self.retry_after = retry_after
+
+
+def _error_body(error_code: int, description: str, retry_after: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"ok": False, "error_code": error_code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return body
+
+
+def _convert(key: str, value: Any) -> Any:
+    """Decode one form/JSON field the way the tests want to read it."""
+    if not isinstance(value, str) or key in TEXT_FIELDS:
+        return value
+    stripped = value.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return value
+    if stripped in ("true", "false"):
+        return stripped == "true"
+    if key in INT_FIELDS and _INT_RE.fullmatch(stripped):
+        return int(stripped)
+    return value
+
+
+def _chat_for(chat_id: Any) -> dict[str, Any]:
+    """The Chat object for a chat_id as sent by the bot."""
+    if isinstance(chat_id, int):
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": "Hoa", "last_name": "Nguyễn"}
+        return {"id": chat_id, "type": "group", "title": "Nhóm thử nghiệm"}
+    # "@channelusername"
+    return {"id": -1001000000001, "type": "channel", "title": str(chat_id), "username": str(chat_id).lstrip("@")}
+
+
+class FakeBotAPI:
+    """A fake Bot API server; see the module docstring."""
+
+    def __init__(self, token: str = DEFAULT_TOKEN, username: str = DEFAULT_USERNAME) -> None:
+        self.token = token
+        self.username = username
+        self.calls: list[Call] = []
+        self.webhook_url = ""
+        self._updates: list[dict[str, Any]] = []
+        self._next_update_id = 1
+        self._next_message_id = 1
+        self._failures: dict[str, deque[_Failure]] = {}
+        self._update_pushed = asyncio.Event()
+        self._stopping = False
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "sendChatAction": self._true,
+            "answerCallbackQuery": self._true,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "setMyCommands": self._true,
+            "deleteMyCommands": self._true,
+            "editMessageReplyMarkup": self._true,
+        }
+        # Bot API method names are case-insensitive; calls are recorded under these spellings.
+        self._canonical = {name.lower(): name for name in methods}
+        self._handlers = {name.lower(): handler for name, handler in methods.items()}
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError("FakeBotAPI already started")
+        self._stopping = False
+        self._update_pushed = asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, host="127.0.0.1", port=0)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._port = runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._runner is None:
+            return
+        self._stopping = True
+        self._update_pushed.set()  # wake long-polling getUpdates so shutdown is immediate
+        runner, self._runner = self._runner, None
+        await runner.cleanup()
+        self._port = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._port is None:
+            raise RuntimeError("FakeBotAPI is not running; call start() or use 'async with'")
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": self.username}
+
+    # -- test controls -----------------------------------------------------------------------
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        """Queue an update for getUpdates; update_id is assigned (increasing) when missing."""
+        update = copy.deepcopy(update)
+        if update.get("update_id") is None:
+            update["update_id"] = self._next_update_id
+        self._next_update_id = max(self._next_update_id, int(update["update_id"]) + 1)
+        self._updates.append(update)
+        self._updates.sort(key=lambda item: item["update_id"])
+        self._update_pushed.set()
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates still queued (not yet confirmed by a getUpdates offset)."""
+        return list(self._updates)
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int = 429,
+        retry_after: int | None = _DEFAULT,
+        description: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` fail with `error_code` (also the HTTP status).
+
+        The body carries ``parameters.retry_after`` unless retry_after is None. Left out, it
+        is 1 for error_code 429 and None otherwise, so ``fail_next(m, error_code=403)`` gives
+        aiogram's TelegramForbiddenError, not TelegramRetryAfter (which aiogram raises for
+        any error that carries retry_after).
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        if retry_after is _DEFAULT:
+            retry_after = 1 if error_code == 429 else None
+        if description is None:
+            if error_code == 429:
+                description = f"Too Many Requests: retry after {retry_after if retry_after is not None else 1}"
+            else:
+                description = _DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}")
+        key = method.lower()
+        self._failures.setdefault(key, deque()).append(_Failure(error_code, description, retry_after, times))
+
+    def calls_to(self, method: str) -> list[Call]:
+        key = method.lower()
+        return [call for call in self.calls if call.method.lower() == key]
+
+    def sent_texts(self, chat_id: int | None = None) -> list[str]:
+        """Texts of successful sendMessage calls, in order (to chat_id only, when given)."""
+        return [
+            call.params.get("text", "")
+            for call in self.calls_to("sendMessage")
+            if call.ok and (chat_id is None or call.params.get("chat_id") == chat_id)
+        ]
+
+    async def wait_for(self, predicate: Callable[[FakeBotAPI], bool], timeout: float = 10.0) -> None:
+        """Poll predicate(self) every 0.02 s; AssertionError with the calls so far on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if predicate(self):
+                return
+            if loop.time() >= deadline:
+                raise AssertionError(f"condition not met within {timeout} s; {self.summary()}")
+            await asyncio.sleep(WAIT_FOR_INTERVAL)
+
+    def summary(self, limit: int = 40) -> str:
+        """The calls received so far, one per line (the last `limit`), for failure messages."""
+        if not self.calls:
+            return "no calls received"
+        shown = self.calls[-limit:]
+        lines = [f"{len(self.calls)} call(s) received" + (f", last {len(shown)}:" if len(shown) < len(self.calls) else ":")]
+        for call in shown:
+            params = {key: value for key, value in call.params.items() if key != "timeout" or call.method != "getUpdates"}
+            text = repr(params)
+            if len(text) > 200:
+                text = text[:197] + "..."
+            lines.append(f"  {'ok ' if call.ok else 'ERR'} {call.method} {text}")
+        return "\n".join(lines)
+
+    # -- HTTP --------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path = request.path
+        match = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)/?", path)
+        if match is None:
+            self.calls.append(Call(method=path, params={}, ok=False))
+            return web.json_response(_error_body(404, "Not Found"), status=404)
+        token, sent_method = match.groups()
+        key = sent_method.lower()
+        method = self._canonical.get(key, sent_method)
+        try:
+            params = await self._read_params(request)
+        except ValueError as error:
+            self.calls.append(Call(method=method, params={}, ok=False))
+            return web.json_response(_error_body(400, f"Bad Request: {error}"), status=400)
+        call = Call(method=method, params=params, ok=False)
+        self.calls.append(call)
+        if token != self.token:
+            return web.json_response(_error_body(401, "Unauthorized"), status=401)
+        failures = self._failures.get(key)
+        if failures:
+            failure = failures[0]
+            failure.remaining -= 1
+            if failure.remaining <= 0:
+                failures.popleft()
+            body = _error_body(failure.error_code, failure.description, failure.retry_after)
+            return web.json_response(body, status=failure.error_code)
+        handler = self._handlers.get(key)
+        if handler is None:
+            return web.json_response(_error_body(404, "Not Found"), status=404)
+        try:
+            result = await handler(params)
+        except _ApiError as error:
+            body = _error_body(error.error_code, error.description, error.retry_after)
+            return web.json_response(body, status=error.error_code)
+        call.ok = True
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    async def _read_params(request: web.Request) -> dict[str, Any]:
+        raw: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                try:
+                    body = await request.json()
+                except ValueError as error:
+                    raise ValueError("can't parse JSON body") from error
+                if not isinstance(body, dict):
+                    raise ValueError("JSON body must be an object")
+                raw.update(body)
+            else:
+                form = await request.post()
+                for key, value in form.items():
+                    if isinstance(value, web.FileField):
+                        raw[key] = UploadedFile(value.filename, value.content_type, value.file.read())
+                    else:
+                        raw[key] = value
+        params = {key: _convert(key, value) for key, value in raw.items()}
+        # Resolve "attach://<name>" references to the uploaded file itself.
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                attached = params.get(value.removeprefix("attach://"))
+                if isinstance(attached, UploadedFile):
+                    params[key] = attached
+        return params
+
+    # -- methods -----------------------------------------------------------------------------
+
+    async def _true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _get_me(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = params.get("offset")
+        limit = params.get("limit")
+        limit = 100 if not isinstance(limit, int) or limit <= 0 else min(limit, 100)
+        timeout = params.get("timeout")
+        wait = min(float(timeout), LONG_POLL_CAP) if isinstance(timeout, int) and timeout > 0 else 0.0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            found = self._take_updates(offset, limit)
+            remaining = deadline - loop.time()
+            if found or remaining <= 0 or self._stopping:
+                return found
+            self._update_pushed.clear()
+            try:
+                await asyncio.wait_for(self._update_pushed.wait(), remaining)
+            except TimeoutError:
+                return self._take_updates(offset, limit)
+
+    def _take_updates(self, offset: Any, limit: int) -> list[dict[str, Any]]:
+        if isinstance(offset, int) and offset < 0:
+            return copy.deepcopy(self._updates[offset:][:limit])
+        if isinstance(offset, int) and offset > 0:
+            self._updates = [update for update in self._updates if update["update_id"] >= offset]
+        return copy.deepcopy(self._updates[:limit])
+
+    def _new_message(self, chat_id: Any) -> dict[str, Any]:
+        if chat_id is None or chat_id == "":
+            raise _ApiError(400, "Bad Request: chat_id is empty")
+        message_id = self._next_message_id
+        self._next_message_id += 1
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": _chat_for(chat_id),
+            "from": self.bot_user,
+        }
+
+    @staticmethod
+    def _inline_markup(params: dict[str, Any]) -> dict[str, Any]:
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            return {"reply_markup": {"inline_keyboard": markup["inline_keyboard"]}}
+        return {}
+
+    async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        text = params.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        message = self._new_message(params.get("chat_id"))
+        message["text"] = text
+        message.update(self._inline_markup(params))
+        return message
+
+    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        photo = params.get("photo")
+        if photo is None or photo == "":
+            raise _ApiError(400, "Bad Request: there is no photo in the request")
+        message = self._new_message(params.get("chat_id"))
+        base = photo if isinstance(photo, str) else f"sent-photo-{message['message_id']}"
+        message["photo"] = _photo_sizes((f"{base}-s", f"{base}-m", base))
+        caption = params.get("caption")
+        if isinstance(caption, str) and caption:
+            message["caption"] = caption
+        message.update(self._inline_markup(params))
+        return message
+
+    async def _set_webhook(self, params: dict[str, Any]) -> bool:
+        self.webhook_url = str(params.get("url") or "")
+        return True
+
+    async def _delete_webhook(self, params: dict[str, Any]) -> bool:
+        self.webhook_url = ""
+        return True
+
+    async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": 0}
+
+
+# -- update builders -------------------------------------------------------------------------
+
+_message_ids = itertools.count(1001)
+_callback_ids = itertools.count(1)
+_PHOTO_WIDTHS = (90, 320, 800, 1280, 2560)
+
+
+def _user(user_id: int, first_name: str, last_name: str | None, language_code: str | None) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if last_name:
+        user["last_name"] = last_name
+    if language_code:
+        user["language_code"] = language_code
+    return user
+
+
+def _chat(chat_id: int, chat_type: str | None, first_name: str, last_name: str | None) -> dict[str, Any]:
+    chat_type = chat_type or ("private" if chat_id > 0 else "group")
+    chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+    if chat_type == "private":
+        chat["first_name"] = first_name
+        if last_name:
+            chat["last_name"] = last_name
+    else:
+        chat["title"] = "Nhóm thử nghiệm"
+    return chat
+
+
+def _message_update(
+    chat_id: int,
+    content: dict[str, Any],
+    *,
+    user_id: int | None,
+    first_name: str,
+    last_name: str | None,
+    update_id: int | None,
+    chat_type: str | None,
+    message_id: int | None,
+    language_code: str | None,
+) -> dict[str, Any]:
+    if user_id is None:
+        user_id = chat_id if chat_id > 0 else 1000
+    message: dict[str, Any] = {
+        "message_id": message_id if message_id is not None else next(_message_ids),
+        "date": int(time.time()),
+        "chat": _chat(chat_id, chat_type, first_name, last_name),
+        "from": _user(user_id, first_name, last_name, language_code),
+        **content,
+    }
+    update: dict[str, Any] = {"message": message}
+    if update_id is not None:
+        update = {"update_id": update_id, **update}
+    return update
+
+
+def _photo_sizes(file_ids: Iterable[str]) -> list[dict[str, Any]]:
+    sizes = []
+    for index, file_id in enumerate(file_ids):
+        width = _PHOTO_WIDTHS[index] if index < len(_PHOTO_WIDTHS) else _PHOTO_WIDTHS[-1] * (index - 3)
+        height = width * 3 // 4
+        sizes.append(
+            {
+                "file_id": file_id,
+                "file_unique_id": f"U-{file_id}",
+                "width": width,
+                "height": height,
+                "file_size": width * height // 8,
+            }
+        )
+    return sizes
+
+
+def text_update(
+    chat_id: int,
+    text: str,
+    *,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
+) -> dict[str, Any]:
+    """A text message; "/cmd args" gets a bot_command entity over "/cmd" (UTF-16 units).
+
+    user_id defaults to chat_id in a private chat (1000 in a group); chat_type to "private"
+    for a positive chat_id and "group" for a negative one.
+    """
+    content: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0] if text.strip() else text
+        content["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}
+        ]
+    return _message_update(
+        chat_id,
+        content,
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        update_id=update_id,
+        chat_type=chat_type,
+        message_id=message_id,
+        language_code=language_code,
+    )
+
+
+def photo_update(
+    chat_id: int,
+    file_ids: Iterable[str] = ("small", "big"),
+    caption: str | None = None,
+    *,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
+) -> dict[str, Any]:
+    """A photo message: one PhotoSize per file id, from the smallest to the largest."""
+    content: dict[str, Any] = {"photo": _photo_sizes(file_ids)}
+    if caption is not None:
+        content["caption"] = caption
+    return _message_update(
+        chat_id,
+        content,
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        update_id=update_id,
+        chat_type=chat_type,
+        message_id=message_id,
+        language_code=language_code,
+    )
+
+
+def voice_update(
+    chat_id: int,
+    file_id: str = "voice-1",
+    duration: int = 3,
+    mime_type: str = "audio/ogg",
+    file_size: int = 12345,
+    *,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
+) -> dict[str, Any]:
+    voice = {
+        "file_id": file_id,
+        "file_unique_id": f"U-{file_id}",
+        "duration": duration,
+        "mime_type": mime_type,
+        "file_size": file_size,
+    }
+    return _message_update(
+        chat_id,
+        {"voice": voice},
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        update_id=update_id,
+        chat_type=chat_type,
+        message_id=message_id,
+        language_code=language_code,
+    )
+
+
+def document_update(
+    chat_id: int,
+    file_id: str = "document-1",
+    file_name: str = "sang-kien.pdf",
+    mime_type: str = "application/pdf",
+    file_size: int = 54321,
+    caption: str | None = None,
+    *,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
+) -> dict[str, Any]:
+    document = {
+        "file_id": file_id,
+        "file_unique_id": f"U-{file_id}",
+        "file_name": file_name,
+        "mime_type": mime_type,
+        "file_size": file_size,
+    }
+    content: dict[str, Any] = {"document": document}
+    if caption is not None:
+        content["caption"] = caption
+    return _message_update(
+        chat_id,
+        content,
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        update_id=update_id,
+        chat_type=chat_type,
+        message_id=message_id,
+        language_code=language_code,
+    )
+
+
+def contact_update(
+    chat_id: int,
+    phone_number: str = "+84901234567",
+    contact_user_id: int | None = None,
+    *,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
+) -> dict[str, Any]:
+    """A shared contact; contact_user_id defaults to the sender (the "share my number" button)."""
+    sender_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1000)
+    contact: dict[str, Any] = {
+        "phone_number": phone_number,
+        "first_name": first_name,
+        "user_id": contact_user_id if contact_user_id is not None else sender_id,
+    }
+    if last_name:
+        contact["last_name"] = last_name
+    return _message_update(
+        chat_id,
+        {"contact": contact},
+        user_id=sender_id,
+        first_name=first_name,
+        last_name=last_name,
+        update_id=update_id,
+        chat_type=chat_type,
+        message_id=message_id,
+        language_code=language_code,
+    )
+
+
+def sticker_update(
+    chat_id: int,
+    file_id: str = "sticker-1",
+    emoji: str = "👍",
+    *,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
+) -> dict[str, Any]:
+    sticker = {
+        "file_id": file_id,
+        "file_unique_id": f"U-{file_id}",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": emoji,
+        "file_size": 23456,
+    }
+    return _message_update(
+        chat_id,
+        {"sticker": sticker},
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        update_id=update_id,
+        chat_type=chat_type,
+        message_id=message_id,
+        language_code=language_code,
+    )
+
+
+def location_update(
+    chat_id: int,
+    latitude: float = 21.028511,
+    longitude: float = 105.804817,
+    *,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
+) -> dict[str, Any]:
+    """A location message (defaults to Hà Nội)."""
+    return _message_update(
+        chat_id,
+        {"location": {"latitude": latitude, "longitude": longitude}},
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        update_id=update_id,
+        chat_type=chat_type,
+        message_id=message_id,
+        language_code=language_code,
+    )
+
+
+def callback_update(
+    chat_id: int,
+    data: str,
+    *,
+    message_id: int = 1,
+    message_text: str = "Chọn một mục:",
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    language_code: str | None = "vi",
+    callback_id: str | None = None,
+    bot_username: str = DEFAULT_USERNAME,
+) -> dict[str, Any]:
+    """A press on an inline button of the bot's message `message_id` in chat_id."""
+    if user_id is None:
+        user_id = chat_id if chat_id > 0 else 1000
+    query: dict[str, Any] = {
+        "id": callback_id if callback_id is not None else f"cb-{next(_callback_ids)}",
+        "from": _user(user_id, first_name, last_name, language_code),
+        "chat_instance": f"ci-{chat_id}",
+        "data": data,
+        "message": {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": _chat(chat_id, chat_type, first_name, last_name),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": bot_username},
+            "text": message_text,
+        },
+    }
+    update: dict[str, Any] = {"callback_query": query}
+    if update_id is not None:
+        update = {"update_id": update_id, **update}
+    return update

@@ -93,7 +93,10 @@ class TelegramChannel:
         for language in (None, "vi", "en"):
             locale = language or self.settings.default_locale
             commands = [BotCommand(command=c, description=locales.render(f"commands.{c}", {}, locale)) for c in COMMANDS]
-            await with_retries(lambda: self.bot.set_my_commands(commands, language_code=language), self.policy)
+            await with_retries(
+                lambda commands=commands, language=language: self.bot.set_my_commands(commands, language_code=language),
+                self.policy,
+            )
 
     # Handling, in both modes.
 

@@ -14,7 +14,11 @@ from storage import migrate
 from storage.db import Database
 from storage.demo import load_demo_units
 
-app = typer.Typer(help="Sáng kiến bot: initiatives for the '1 triệu sáng kiến' programme.", no_args_is_help=True)
+app = typer.Typer(
+    help="Sáng kiến bot: initiatives for the '1 triệu sáng kiến' programme.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals hold tokens
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -93,9 +97,15 @@ def run() -> None:
         typer.echo("The Zalo channel is not part of this version yet; set TELEGRAM_BOT_TOKEN or neither.", err=True)
         raise typer.Exit(2)
     configure_logging(settings.log_level)
+    from bot.logs import RedactSecrets
     from bot.serve import serve
 
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except Exception as error:  # reported here, redacted: aiohttp errors carry URLs with the token
+        message = RedactSecrets(settings.secrets).redact(f"{type(error).__name__}: {error}")
+        typer.echo(f"sangkien run stopped: {message}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -28,15 +28,18 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         log.warning("ZALO_BOT_TOKEN is set, but the Zalo channel is not part of this version yet")
     try:
         for channel in channels:
-            await channel.start(server)
+            if server is not None:
+                channel.attach(server)
         if server is not None:
-            await server.start()
+            await server.start()  # listening before Telegram is told where to call
+        for channel in channels:
+            await channel.start()
         await stop.wait()
     finally:
+        if server is not None:
+            await server.stop()  # no new webhook calls while the channels close
         for channel in channels:
             await channel.stop()
-        if server is not None:
-            await server.stop()
         await db.close()
 
 

@@ -32,7 +32,8 @@ DEFAULT_TARGET_GROUPS = [
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # hide_input_in_errors: a refused setting must not print the other values (tokens) with it.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True)
 
     database_url: str = "sqlite+aiosqlite:///./sangkien.db"
     default_locale: str = "vi"
@@ -62,6 +63,13 @@ class Settings(BaseSettings):
         if value not in ("vi", "en"):
             raise ValueError("DEFAULT_LOCALE must be 'vi' or 'en'")
         return value
+
+    @field_validator("telegram_api_url", "zalo_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("must start with http:// or https:// and name a host")
+        return value.rstrip("/")
 
     @field_validator("timezone")
     @classmethod

@@ -205,6 +205,7 @@ class Outbox(Base):
     """A message that must reach a chat; written with the change that caused it, sent later."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_chat_unsent", "channel", "chat_id", "sent_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
@@ -213,6 +214,7 @@ class Outbox(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a flood wait asked for later
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 

@@ -1,10 +1,10 @@
-"""The outbox: messages written with the change that caused them and sent afterwards."""
+"""The outbox: messages written with the change that caused them and sent afterwards, in order per chat."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Outbox, utcnow
@@ -31,6 +31,14 @@ class OutboxRepository:
             ["dedupe_key"],
         )
 
+    def _due(self, channel: str, max_attempts: int | None, now: datetime):
+        query = select(Outbox).where(
+            Outbox.channel == channel,
+            Outbox.sent_at.is_(None),
+            or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
+        )
+        return query.where(Outbox.attempts < max_attempts) if max_attempts is not None else query
+
     async def pending(
         self,
         channel: str,
@@ -39,13 +47,19 @@ class OutboxRepository:
         created_before: datetime | None = None,
         max_attempts: int | None = None,
     ) -> list[Outbox]:
-        """Unsent messages, oldest first; those still being sent by their handler can be left out by age."""
-        query = select(Outbox).where(Outbox.channel == channel, Outbox.sent_at.is_(None))
+        """Unsent messages that are due, oldest first; fresh ones (still being sent) can be left out by age."""
+        query = self._due(channel, max_attempts, utcnow())
         if created_before is not None:
             query = query.where(Outbox.created_at < created_before)
+        result = await self.session.execute(query.order_by(Outbox.id).limit(limit))
+        return list(result.scalars())
+
+    async def unsent_for_chat(self, channel: str, chat_id: str, *, max_attempts: int | None = None) -> list[Outbox]:
+        """Everything still owed to one chat, in the order it was written, due or not (order comes first)."""
+        query = select(Outbox).where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.sent_at.is_(None))
         if max_attempts is not None:
             query = query.where(Outbox.attempts < max_attempts)
-        result = await self.session.execute(query.order_by(Outbox.id).limit(limit))
+        result = await self.session.execute(query.order_by(Outbox.id).limit(100))
         return list(result.scalars())
 
     async def mark_sent(self, ids: list[int], when: datetime | None = None) -> None:
@@ -59,4 +73,10 @@ class OutboxRepository:
             update(Outbox)
             .where(Outbox.id == outbox_id)
             .values(attempts=Outbox.attempts + 1, last_error=error[:1000])
+        )
+
+    async def defer(self, outbox_id: int, until: datetime, reason: str) -> None:
+        """The platform asked to wait (flood control): try again then, without counting an attempt."""
+        await self.session.execute(
+            update(Outbox).where(Outbox.id == outbox_id).values(next_attempt_at=until, last_error=reason[:1000])
         )

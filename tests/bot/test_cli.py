@@ -35,3 +35,30 @@ def test_webhook_without_a_secret_is_refused(tmp_path):
     result = run(["run"], env)
     assert result.returncode != 0 and "TELEGRAM_WEBHOOK_SECRET" in result.stderr
     assert "123:abc" not in result.stderr
+
+
+def test_a_failing_start_never_prints_the_token(tmp_path):
+    token = "123456789:AAH-very-secret-token"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}",
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",  # nothing listens: the start fails
+        "TELEGRAM_WEBHOOK_URL": "",
+    }
+    result = run(["run"], env)
+    assert result.returncode != 0
+    assert token not in result.stderr + result.stdout
+
+
+def test_a_refused_setting_does_not_echo_other_values(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}",
+        "TELEGRAM_BOT_TOKEN": "123456789:AAH-very-secret-token",
+        "ZALO_BOT_TOKEN": "zalo-secret-token-value",
+        "TELEGRAM_API_URL": "api.telegram.org",
+    }
+    result = run(["run"], env)
+    assert result.returncode != 0 and "TELEGRAM_API_URL" in result.stderr.upper()
+    assert "secret-token" not in result.stderr + result.stdout

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 from urllib.parse import urlsplit
 
@@ -13,18 +11,17 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, Update
-from aiohttp import web
-from pydantic import ValidationError
 
 import locales
 from bot.channels.telegram import updates
 from bot.channels.telegram.delivery import Lanes, RetryPolicy, send, typing_while, with_retries
-from bot.channels.telegram.render import pieces
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.webhook import TelegramWebhook
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Outgoing
-from reminders.outbox import OutboxSender
+from reminders.outbox import OutboxSender, flush_chat
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -52,41 +49,36 @@ class TelegramChannel:
         self.bot = make_bot(settings)
         self.lanes = Lanes()
         self.username = ""
+        self.outbox = OutboxSender(db, self.name, self.flush)
+        self.webhook = TelegramWebhook(self) if settings.telegram_webhook_url else None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
-        self.outbox = OutboxSender(db, self.name, self.deliver_one)
 
-    @property
-    def webhook_mode(self) -> bool:
-        return bool(self.settings.telegram_webhook_url)
+    def attach(self, server: WebhookServer) -> None:
+        """Add the webhook route before the server starts (aiohttp freezes its routes then)."""
+        if self.webhook is not None:
+            server.add_post(urlsplit(self.settings.telegram_webhook_url).path or "/", self.webhook.receive)
 
-    async def start(self, server: WebhookServer | None = None) -> None:
+    async def start(self) -> None:
         me = await with_retries(self.bot.get_me, self.policy)
         self.username = me.username or ""
         await self._set_commands()
-        if self.webhook_mode:
-            if server is None:
-                raise RuntimeError("webhook mode needs the webhook server")
-            server.add_post(urlsplit(self.settings.telegram_webhook_url).path or "/", self.webhook)
-            await with_retries(
-                lambda: self.bot.set_webhook(
-                    url=self.settings.telegram_webhook_url,
-                    secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
-                    allowed_updates=ALLOWED_UPDATES,
-                ),
-                self.policy,
-            )
+        if self.webhook is not None:
+            await self.webhook.register()
         else:
             await with_retries(lambda: self.bot.delete_webhook(drop_pending_updates=False), self.policy)
-            self._tasks.append(asyncio.create_task(self._poll()))
+            poller = Poller(self.bot, self.process, self.policy, ALLOWED_UPDATES)
+            self._tasks.append(asyncio.create_task(poller.run(self._stop)))
         self._tasks.append(asyncio.create_task(self.outbox.run(self._stop)))
-        log.info("Telegram @%s started (%s)", self.username, "webhook" if self.webhook_mode else "long polling")
+        log.info("Telegram @%s started (%s)", self.username, "webhook" if self.webhook else "long polling")
 
     async def stop(self) -> None:
         self._stop.set()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.webhook is not None:
+            await self.webhook.drain()
         await self.bot.session.close()
 
     async def _set_commands(self) -> None:
@@ -98,97 +90,48 @@ class TelegramChannel:
                 self.policy,
             )
 
-    # Handling, in both modes.
-
     async def handle(self, update: Update) -> list[Outgoing]:
-        if update.callback_query is not None:  # always answered, or the button keeps spinning
-            try:
-                await self.bot.answer_callback_query(update.callback_query.id)
-            except Exception:
-                log.debug("answerCallbackQuery failed", exc_info=True)
+        """The replies to one update, already in the outbox (the caller holds the chat's lane)."""
+        query = update.callback_query
+        if query is not None:
+            await self._settle_callback(query)
         incoming = updates.incoming(update, self.username)
         if incoming is None:
             return []
         return await typing_while(self.bot, incoming.chat_id, self.dispatcher.handle(incoming))
 
-    async def deliver(self, messages: list[Outgoing]) -> None:
-        """Send in order; what still fails stays in the outbox for the sender."""
-        for message in messages:
-            try:
-                await self.deliver_one(message)
-            except Exception as error:
-                log.warning("reply to chat %s left in the outbox: %s", message.chat_id, type(error).__name__)
-                return
-            await self.dispatcher.delivered([message])
+    async def _settle_callback(self, query) -> None:
+        """Always answered (or the button spins); its buttons removed, so a double tap does nothing twice."""
+        try:
+            await self.bot.answer_callback_query(query.id)
+            if query.message is not None:
+                await self.bot.edit_message_reply_markup(
+                    chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=None
+                )
+        except Exception as error:  # cosmetic: the choice itself is still handled
+            log.debug("settling a callback failed: %s", type(error).__name__)
 
-    async def deliver_one(self, message: Outgoing) -> None:
+    async def process(self, update: Update) -> None:
+        """Polling: handle, then send what the chat is owed, in its lane."""
+        chat = updates.chat_of(update) or f"update:{update.update_id}"
+
+        async def work() -> None:
+            messages = await self.handle(update)
+            if messages:
+                await self._flush_in_lane(messages[0].chat_id)
+
+        await self.lanes.run(chat, work)
+
+    async def flush(self, chat_id: str) -> int:
+        return await self.lanes.run(chat_id, lambda: self._flush_in_lane(chat_id))
+
+    async def _flush_in_lane(self, chat_id: str) -> int:
+        return await flush_chat(self.db, self.name, chat_id, self.send)
+
+    async def send(self, message: Outgoing) -> None:
         await send(self.bot, message, self.policy)
 
-    # Long polling.
-
-    async def _poll(self) -> None:
-        offset: int | None = None
-        failures = 0
-        while not self._stop.is_set():
-            try:
-                batch = await self.bot.get_updates(offset=offset, timeout=25, allowed_updates=ALLOWED_UPDATES)
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                failures += 1
-                log.warning("getUpdates failed (%s)", type(error).__name__)
-                await asyncio.sleep(self.policy.backoff(min(failures, 6)))
-                continue
-            # The batch is confirmed (next offset) only once handled: a crash re-delivers, ProcessedUpdate de-duplicates.
-            await asyncio.gather(*(self._lane(update) for update in batch))
-            if batch:
-                offset = batch[-1].update_id + 1
-
-    async def _lane(self, update: Update) -> None:
-        chat = updates.chat_of(update) or f"update:{update.update_id}"
-        try:
-            await self.lanes.run(chat, lambda: self._handle_and_deliver(update))
-        except Exception:
-            log.exception("update %s failed", update.update_id)
-
-    async def _handle_and_deliver(self, update: Update) -> None:
-        await self.deliver(await self.handle(update))
-
-    # Webhook.
-
-    async def webhook(self, request: web.Request) -> web.Response:
-        secret = self.settings.telegram_webhook_secret.get_secret_value().encode()
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if not hmac.compare_digest(given, secret):
-            log.warning("webhook call with a wrong or missing secret from %s", request.remote)
-            return web.json_response({"ok": False}, status=401)
-        try:
-            update = Update.model_validate(await request.json(), context={"bot": self.bot})
-        except (ValueError, ValidationError):
-            return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        chat = updates.chat_of(update) or f"update:{update.update_id}"
-        return await self.lanes.run(chat, lambda: self._answer(update))
-
-    async def _answer(self, update: Update) -> web.Response:
-        messages = await self.handle(update)
-        inline = self._as_webhook_reply(messages)
-        if inline is None:
-            await self.deliver(messages)
-            return web.json_response({})
-        await self.dispatcher.delivered(messages)  # Telegram takes it with the response
-        return web.Response(text=json.dumps(inline, ensure_ascii=False), content_type="application/json")
-
-    @staticmethod
-    def _as_webhook_reply(messages: list[Outgoing]) -> dict | None:
-        """One message of one piece goes back in the webhook response itself: no extra round trip."""
-        if len(messages) != 1:
-            return None
-        parts = pieces(messages[0])
-        if len(parts) != 1:
-            return None
-        reply = {"method": "sendMessage", "chat_id": int(messages[0].chat_id), "text": parts[0].text}
-        reply["parse_mode"] = "HTML"
-        if parts[0].markup is not None:
-            reply["reply_markup"] = parts[0].markup.model_dump(exclude_none=True, mode="json")
-        return reply
+    def spawn(self, coroutine) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.append(task)
+        task.add_done_callback(lambda done: self._tasks.remove(done) if done in self._tasks else None)

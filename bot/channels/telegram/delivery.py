@@ -12,6 +12,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 
 from bot.channels.telegram.render import pieces
 from handlers.messages import Outgoing
+from reminders.outbox import Deferred
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,12 +52,15 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sl
 async def send(bot: Bot, message: Outgoing, policy: RetryPolicy) -> None:
     """Send every piece of one Outgoing; raises when Telegram still refuses after the retries."""
     for piece in pieces(message):
-        await with_retries(
-            lambda piece=piece: bot.send_message(
-                chat_id=int(message.chat_id), text=piece.text, reply_markup=piece.markup
-            ),
-            policy,
-        )
+        try:
+            await with_retries(
+                lambda piece=piece: bot.send_message(
+                    chat_id=int(message.chat_id), text=piece.text, reply_markup=piece.markup
+                ),
+                policy,
+            )
+        except TelegramRetryAfter as error:
+            raise Deferred(error.retry_after) from error
 
 
 class Lanes:
@@ -97,3 +101,4 @@ async def typing_while(bot: Bot, chat_id: str, work: Awaitable[T], after: float 
         return await work
     finally:
         indicator.cancel()
+        await asyncio.gather(indicator, return_exceptions=True)

@@ -47,7 +47,8 @@ def split(text: str, limit: int = LIMIT) -> list[str]:
         current = candidate
     if current or not pieces:
         pieces.append(current)
-    return pieces
+    kept = [piece for piece in pieces if piece.strip()]  # Telegram refuses a blank message
+    return kept or [pieces[0] or "…"]
 
 
 def _safe_cut(line: str, limit: int) -> int:

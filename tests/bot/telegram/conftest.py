@@ -60,16 +60,17 @@ async def _harness(tmp_path, *, webhook: bool):
     )
     channel = TelegramChannel(settings, db, Dispatcher(db, options_from(settings)), RetryPolicy(attempts=4, base=0.01))
     server = WebhookServer(db, "127.0.0.1", 0) if webhook else None
-    await channel.start(server)
     if server is not None:
+        channel.attach(server)
         await server.start()
+    await channel.start()
     return Harness(api, db, channel, server)
 
 
 async def _close(harness: Harness) -> None:
-    await harness.channel.stop()
     if harness.server is not None:
         await harness.server.stop()
+    await harness.channel.stop()
     await harness.api.stop()
     await harness.db.close()
 

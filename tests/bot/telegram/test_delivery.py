@@ -30,11 +30,82 @@ async def test_what_cannot_be_sent_stays_in_the_outbox_until_it_can(polling):
     await polling.push(text_update(CHAT, "/start"))
     left = await unsent(polling.db)
     assert len(left) == 2 and polling.api.sent_texts(CHAT) == []  # nothing dropped, nothing out of order
+    assert left[0].attempts == 1 and left[0].last_error == "TelegramServerError"
     polling.channel.outbox.grace = timedelta(0)
     assert await polling.channel.outbox.run_once() == 2
     texts = polling.api.sent_texts(CHAT)
     assert "Xin chào" in texts[0] and "ngôn ngữ" in texts[1]
     assert await unsent(polling.db) == []
+
+
+async def test_a_stuck_reply_is_sent_before_the_next_answer(polling):
+    polling.api.fail_next("sendMessage", error_code=500, retry_after=None, times=4)
+    await polling.push(text_update(CHAT, "/start"))
+    await polling.push(text_update(CHAT, "Tiếng Việt"))
+    texts = polling.api.sent_texts(CHAT)
+    assert ["Xin chào" in texts[0], "ngôn ngữ" in texts[1], "Họ và tên" in texts[2]] == [True, True, True]
+    assert len(texts) == 3
+
+
+async def test_a_long_flood_wait_defers_the_message_and_it_arrives_once(polling):
+    polling.channel.policy.longest_wait = 0.5  # longer waits go back to the outbox with a time to retry
+    polling.api.fail_next("sendMessage", error_code=429, retry_after=2)
+    await polling.push(text_update(CHAT, "/start"))
+    [first, second] = await unsent(polling.db)
+    assert first.next_attempt_at is not None and first.attempts == 0
+    polling.channel.outbox.grace = timedelta(0)
+    assert await polling.channel.outbox.run_once() == 0  # not yet due
+    async with polling.db.transaction() as tx:
+        await tx.outbox.defer(first.id, first.next_attempt_at - timedelta(seconds=5), "due now")
+    assert await polling.channel.outbox.run_once() == 2
+    assert len([t for t in polling.api.sent_texts(CHAT) if "Xin chào" in t]) == 1
+
+
+async def test_a_failed_update_is_fetched_again_and_answered(polling, monkeypatch):
+    real = polling.channel.dispatcher.handle
+    calls = []
+
+    async def flaky(incoming):
+        calls.append(incoming.update_id)
+        if len(calls) == 1:
+            raise ConnectionError("database went away for a moment")
+        return await real(incoming)
+
+    monkeypatch.setattr(polling.channel.dispatcher, "handle", flaky)
+    await polling.api.wait_for(lambda api: True)
+    polling.api.push_update(text_update(CHAT, "/start", update_id=5000))
+    await polling.api.wait_for(lambda api: any("Xin chào" in t for t in api.sent_texts(CHAT)))
+    assert calls == ["5000", "5000"]
+
+
+async def test_one_slow_chat_does_not_hold_up_another(polling, monkeypatch):
+    import asyncio
+
+    real = polling.channel.dispatcher.handle
+    release = asyncio.Event()
+
+    async def slow_for_the_first_chat(incoming):
+        if incoming.chat_id == str(CHAT):
+            await release.wait()  # e.g. waiting out Telegram's flood control for this chat
+        return await real(incoming)
+
+    monkeypatch.setattr(polling.channel.dispatcher, "handle", slow_for_the_first_chat)
+    polling.api.push_update(text_update(CHAT, "/start", update_id=6000))
+    polling.api.push_update(text_update(CHAT + 1, "/start", update_id=6001))
+    await polling.api.wait_for(lambda api: api.sent_texts(CHAT + 1))
+    assert polling.api.sent_texts(CHAT) == []
+    release.set()
+    await polling.api.wait_for(lambda api: len(api.sent_texts(CHAT)) == 2)
+
+
+async def test_a_pressed_inline_button_is_answered_and_removed(polling):
+    from tests.bot.telegram.fake_api import callback_update
+
+    await polling.push(text_update(CHAT, "/start"))
+    await polling.push(callback_update(CHAT, "vi", message_id=3))
+    assert polling.api.calls_to("answerCallbackQuery")
+    [edit] = polling.api.calls_to("editMessageReplyMarkup")
+    assert edit.params["message_id"] == 3 and "reply_markup" not in edit.params
 
 
 async def test_the_token_never_reaches_the_logs(polling, caplog):

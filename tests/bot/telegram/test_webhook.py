@@ -15,7 +15,9 @@ async def post(harness, update: dict, secret: str | None = SECRET) -> tuple[int,
     update.setdefault("update_id", next(harness.ids))
     async with aiohttp.ClientSession() as http:
         async with http.post(harness.webhook_url, json=update, headers=headers) as response:
-            return response.status, await response.json()
+            answer = response.status, await response.json()
+    await harness.channel.webhook.drain()  # replies not in the response are sent right after it
+    return answer
 
 
 async def count(db, column) -> int:

@@ -1,0 +1,79 @@
+"""Long polling: updates are confirmed only once handled, and one slow chat never holds up the others."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.types import Update
+
+from bot.channels.telegram.delivery import RetryPolicy
+
+log = logging.getLogger(__name__)
+BUSY_POLL = 0.5  # seconds between polls while updates are still being handled
+
+
+class Poller:
+    def __init__(
+        self,
+        bot: Bot,
+        process: Callable[[Update], Awaitable[None]],
+        policy: RetryPolicy,
+        allowed_updates: list[str],
+        timeout: int = 25,
+    ) -> None:
+        self.bot = bot
+        self.process = process
+        self.policy = policy
+        self.allowed_updates = allowed_updates
+        self.timeout = timeout
+        self._running: dict[int, asyncio.Task] = {}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Telegram forgets updates below the offset we send, so the offset never passes one in flight."""
+        next_id: int | None = None
+        failures = 0
+        try:
+            while not stop.is_set():
+                failed = await self._finished()
+                if failed:
+                    failures += 1
+                    next_id = min(failed)  # fetched again; those handled meanwhile are recognised as done
+                    await asyncio.sleep(self.policy.backoff(min(failures, 6)))
+                offset = min(self._running) if self._running else next_id
+                try:
+                    batch = await self.bot.get_updates(
+                        offset=offset,
+                        timeout=0 if self._running else self.timeout,
+                        allowed_updates=self.allowed_updates,
+                    )
+                except Exception as error:
+                    failures += 1
+                    log.warning("getUpdates failed (%s)", type(error).__name__)
+                    await asyncio.sleep(self.policy.backoff(min(failures, 6)))
+                    continue
+                if not failed:
+                    failures = 0
+                for update in batch:
+                    if update.update_id not in self._running:
+                        self._running[update.update_id] = asyncio.create_task(self.process(update))
+                    next_id = max(next_id or 0, update.update_id + 1)
+        finally:
+            for task in self._running.values():
+                task.cancel()
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
+
+    async def _finished(self) -> list[int]:
+        """Wait a little for running updates; forget the finished ones and return those that failed."""
+        if self._running:
+            await asyncio.wait(self._running.values(), timeout=BUSY_POLL, return_when=asyncio.FIRST_COMPLETED)
+        failed = []
+        for update_id, task in list(self._running.items()):
+            if task.done():
+                del self._running[update_id]
+                if task.cancelled() or task.exception() is not None:
+                    log.error("update %s failed: %r", update_id, task.exception() if not task.cancelled() else "cancelled")
+                    failed.append(update_id)
+        return failed

@@ -1,0 +1,100 @@
+"""Telegram's webhook: the secret checked in constant time; a quick single reply rides in the response."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from aiogram.types import Update
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.channels.telegram import updates
+from bot.channels.telegram.delivery import with_retries
+from bot.channels.telegram.render import pieces
+from handlers.messages import Outgoing
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.channel import TelegramChannel
+
+log = logging.getLogger(__name__)
+QUICK = 5.0  # seconds: later than this, Telegram may already be giving up on the request
+
+
+class TelegramWebhook:
+    def __init__(self, channel: "TelegramChannel") -> None:
+        self.channel = channel
+        self.settings = channel.settings
+        self._secret = self.settings.telegram_webhook_secret.get_secret_value().encode()
+        self._in_flight: set[asyncio.Task] = set()
+
+    async def register(self) -> None:
+        await with_retries(
+            lambda: self.channel.bot.set_webhook(
+                url=self.settings.telegram_webhook_url,
+                secret_token=self._secret.decode(),
+                allowed_updates=["message", "callback_query"],
+            ),
+            self.channel.policy,
+        )
+
+    async def drain(self) -> None:
+        await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("Telegram webhook call with a wrong or missing secret from %s", request.remote)
+            return web.json_response({"ok": False}, status=401)
+        try:
+            update = Update.model_validate(await request.json(), context={"bot": self.channel.bot})
+        except (ValueError, ValidationError):
+            return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        chat = updates.chat_of(update) or f"update:{update.update_id}"
+        return await self.channel.lanes.run(chat, lambda: self._answer(update))
+
+    async def _answer(self, update: Update) -> web.Response:
+        started = time.monotonic()
+        messages = await self.channel.handle(update)
+        if not messages:
+            return web.json_response({})
+        chat_id = messages[0].chat_id
+        if time.monotonic() - started < QUICK and await self._only_owed(messages):
+            inline = as_webhook_reply(messages[0])
+            if inline is not None:
+                await self.channel.dispatcher.delivered(messages)  # Telegram takes it with the response
+                return web.Response(text=json.dumps(inline, ensure_ascii=False), content_type="application/json")
+        # Answer Telegram now; the sending waits its turn in the chat's lane.
+        task = asyncio.create_task(self.channel.flush(chat_id))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return web.json_response({})
+
+    async def _only_owed(self, messages: list[Outgoing]) -> bool:
+        """True when this one message is all the chat is owed (nothing older still waits to be sent)."""
+        if len(messages) != 1:
+            return False
+        async with self.channel.db.transaction() as tx:
+            owed = await tx.outbox.unsent_for_chat(self.channel.name, messages[0].chat_id)
+        return [row.id for row in owed] == [messages[0].outbox_id]
+
+
+def as_webhook_reply(message: Outgoing) -> dict | None:
+    """The sendMessage call as a webhook response body, when the message is a single piece."""
+    parts = pieces(message)
+    if len(parts) != 1:
+        return None
+    reply = {
+        "method": "sendMessage",
+        "chat_id": int(message.chat_id),
+        "text": parts[0].text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if parts[0].markup is not None:
+        reply["reply_markup"] = parts[0].markup.model_dump(exclude_none=True, mode="json")
+    return reply

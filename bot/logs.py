@@ -59,3 +59,11 @@ def install_redaction(secrets: Iterable[str | None]) -> RedactSecrets:
     for handler in root.handlers:
         handler.addFilter(redaction)
     return redaction
+
+
+def remove_redaction(redaction: RedactSecrets) -> None:
+    """Undo install_redaction (a stopped bot leaves the process's logging as it found it)."""
+    root = logging.getLogger()
+    root.removeFilter(redaction)
+    for handler in root.handlers:
+        handler.removeFilter(redaction)

@@ -7,7 +7,7 @@ import logging
 import signal
 
 from bot.app import build
-from bot.logs import install_redaction
+from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 
@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    install_redaction(settings.secrets)
+    redaction = install_redaction(settings.secrets)
     db, dispatcher = build(settings)
     stop = stop or _stop_on_signals()
     server = WebhookServer(db, settings.webhook_host, settings.webhook_port) if settings.needs_webhook_server else None
@@ -41,6 +41,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         for channel in channels:
             await channel.stop()
         await db.close()
+        remove_redaction(redaction)
 
 
 def _stop_on_signals() -> asyncio.Event:

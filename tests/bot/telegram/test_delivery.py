@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.channels.telegram.delivery import Lanes
-from bot.logs import install_redaction
+from bot.logs import install_redaction, remove_redaction
 from storage.models import Outbox
 from tests.bot.telegram.fake_api import text_update
 
@@ -117,9 +117,7 @@ async def test_the_token_never_reaches_the_logs(polling, caplog):
             logging.getLogger("test").warning("calling %s/bot%s/getMe", polling.api.base_url, polling.api.token)
         assert caplog.records and polling.api.token not in caplog.text
     finally:
-        logging.getLogger().removeFilter(redaction)
-        for handler in logging.getLogger().handlers:
-            handler.removeFilter(redaction)
+        remove_redaction(redaction)
 
 
 async def test_lanes_keep_order_within_a_chat_and_run_chats_side_by_side():

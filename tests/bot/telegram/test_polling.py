@@ -155,3 +155,42 @@ async def test_group_chatter_is_ignored_and_commands_point_to_the_private_chat(p
     assert polling.api.sent_texts(group) == [polling.api.sent_texts(group)[0]]
     assert "t.me/sangkien_test_bot" in polling.api.sent_texts(group)[0]
     assert await scalar(polling.db, select(func.count(Member.id))) == 0
+
+
+async def test_documents_keep_their_file_id_size_and_type(polling):
+    from tests.bot.telegram.fake_api import document_update
+
+    await say(polling, *REGISTER, "Sáng kiến mới", "Cải tiến giá kẹp phôi máy tiện", "Y tế")
+    await send_update(polling, document_update(CHAT, "doc-1", "ban-ve.pdf", "application/pdf", 48213))
+    async with polling.db.session() as session:
+        initiative = (await session.execute(select(Initiative))).scalars().one()
+    [attachment] = initiative.attachments
+    assert (attachment.kind, attachment.file_ref, attachment.mime_type, attachment.size) == (
+        "document",
+        "doc-1",
+        "application/pdf",
+        48213,
+    )
+
+
+async def test_a_location_gets_a_friendly_answer(polling):
+    from tests.bot.telegram.fake_api import location_update
+
+    await say(polling, *REGISTER, "Sáng kiến mới")
+    reply = await send_update(polling, location_update(CHAT))
+    assert "chưa đọc được" in reply and "Tên sáng kiến" in reply
+
+
+async def test_typing_shows_while_an_answer_takes_a_while(polling, monkeypatch):
+    import asyncio
+
+    real = polling.channel.dispatcher.handle
+
+    async def slow(incoming):
+        await asyncio.sleep(1.2)
+        return await real(incoming)
+
+    monkeypatch.setattr(polling.channel.dispatcher, "handle", slow)
+    await say(polling, "/start")
+    [action] = polling.api.calls_to("sendChatAction")
+    assert action.params == {"chat_id": CHAT, "action": "typing"}

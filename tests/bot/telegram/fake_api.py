@@ -23,7 +23,22 @@ kept exactly as sent. Uploaded files are recorded as :class:`UploadedFile`.
 
 Module-level helpers (:func:`text_update`, :func:`photo_update`, :func:`voice_update`,
 :func:`document_update`, :func:`contact_update`, :func:`sticker_update`,
-:func:`location_update`, :func:`callback_update`) build realistic update dicts.
+:func:`location_update`, :func:`callback_update`) build realistic update dicts. Each takes
+``chat_id`` and its own content arguments, plus these shared keyword-only arguments
+describing the sender and the chat (callback_update takes all but ``message_id``, which
+there names the bot's message the button belongs to and defaults to 1):
+
+``user_id`` (None)
+    The sender's id; None means chat_id in a private chat and 1000 in a group.
+``first_name`` ("Hoa"), ``last_name`` ("Nguyễn"), ``language_code`` ("vi")
+    The sender's User fields (and the private chat's names); a falsy last_name or
+    language_code leaves that field out.
+``chat_type`` (None)
+    The Chat type; None means "private" for a positive chat_id and "group" otherwise.
+``update_id`` (None)
+    None leaves update_id out, so :meth:`FakeBotAPI.push_update` assigns the next one.
+``message_id`` (None)
+    None takes the next id from a module-wide counter starting at 1001.
 """
 
 from __future__ import annotations
@@ -571,14 +586,15 @@ def _message_update(
     chat_id: int,
     content: dict[str, Any],
     *,
-    user_id: int | None,
-    first_name: str,
-    last_name: str | None,
-    update_id: int | None,
-    chat_type: str | None,
-    message_id: int | None,
-    language_code: str | None,
+    user_id: int | None = None,
+    first_name: str = "Hoa",
+    last_name: str | None = "Nguyễn",
+    update_id: int | None = None,
+    chat_type: str | None = None,
+    message_id: int | None = None,
+    language_code: str | None = "vi",
 ) -> dict[str, Any]:
+    """A message update from the sender described by the shared keywords (module docstring)."""
     if user_id is None:
         user_id = chat_id if chat_id > 0 else 1000
     message: dict[str, Any] = {
@@ -611,70 +627,25 @@ def _photo_sizes(file_ids: Iterable[str]) -> list[dict[str, Any]]:
     return sizes
 
 
-def text_update(
-    chat_id: int,
-    text: str,
-    *,
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    message_id: int | None = None,
-    language_code: str | None = "vi",
-) -> dict[str, Any]:
-    """A text message; "/cmd args" gets a bot_command entity over "/cmd" (UTF-16 units).
-
-    user_id defaults to chat_id in a private chat (1000 in a group); chat_type to "private"
-    for a positive chat_id and "group" for a negative one.
-    """
+def text_update(chat_id: int, text: str, **sender: Any) -> dict[str, Any]:
+    """A text message; "/cmd args" gets a bot_command entity over "/cmd" (UTF-16 units)."""
     content: dict[str, Any] = {"text": text}
     if text.startswith("/"):
         command = text.split(maxsplit=1)[0] if text.strip() else text
         content["entities"] = [
             {"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}
         ]
-    return _message_update(
-        chat_id,
-        content,
-        user_id=user_id,
-        first_name=first_name,
-        last_name=last_name,
-        update_id=update_id,
-        chat_type=chat_type,
-        message_id=message_id,
-        language_code=language_code,
-    )
+    return _message_update(chat_id, content, **sender)
 
 
 def photo_update(
-    chat_id: int,
-    file_ids: Iterable[str] = ("small", "big"),
-    caption: str | None = None,
-    *,
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    message_id: int | None = None,
-    language_code: str | None = "vi",
+    chat_id: int, file_ids: Iterable[str] = ("small", "big"), caption: str | None = None, **sender: Any
 ) -> dict[str, Any]:
     """A photo message: one PhotoSize per file id, from the smallest to the largest."""
     content: dict[str, Any] = {"photo": _photo_sizes(file_ids)}
     if caption is not None:
         content["caption"] = caption
-    return _message_update(
-        chat_id,
-        content,
-        user_id=user_id,
-        first_name=first_name,
-        last_name=last_name,
-        update_id=update_id,
-        chat_type=chat_type,
-        message_id=message_id,
-        language_code=language_code,
-    )
+    return _message_update(chat_id, content, **sender)
 
 
 def voice_update(
@@ -683,14 +654,7 @@ def voice_update(
     duration: int = 3,
     mime_type: str = "audio/ogg",
     file_size: int = 12345,
-    *,
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    message_id: int | None = None,
-    language_code: str | None = "vi",
+    **sender: Any,
 ) -> dict[str, Any]:
     voice = {
         "file_id": file_id,
@@ -699,17 +663,7 @@ def voice_update(
         "mime_type": mime_type,
         "file_size": file_size,
     }
-    return _message_update(
-        chat_id,
-        {"voice": voice},
-        user_id=user_id,
-        first_name=first_name,
-        last_name=last_name,
-        update_id=update_id,
-        chat_type=chat_type,
-        message_id=message_id,
-        language_code=language_code,
-    )
+    return _message_update(chat_id, {"voice": voice}, **sender)
 
 
 def document_update(
@@ -719,14 +673,7 @@ def document_update(
     mime_type: str = "application/pdf",
     file_size: int = 54321,
     caption: str | None = None,
-    *,
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    message_id: int | None = None,
-    language_code: str | None = "vi",
+    **sender: Any,
 ) -> dict[str, Any]:
     document = {
         "file_id": file_id,
@@ -738,67 +685,28 @@ def document_update(
     content: dict[str, Any] = {"document": document}
     if caption is not None:
         content["caption"] = caption
-    return _message_update(
-        chat_id,
-        content,
-        user_id=user_id,
-        first_name=first_name,
-        last_name=last_name,
-        update_id=update_id,
-        chat_type=chat_type,
-        message_id=message_id,
-        language_code=language_code,
-    )
+    return _message_update(chat_id, content, **sender)
 
 
 def contact_update(
-    chat_id: int,
-    phone_number: str = "+84901234567",
-    contact_user_id: int | None = None,
-    *,
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    message_id: int | None = None,
-    language_code: str | None = "vi",
+    chat_id: int, phone_number: str = "+84901234567", contact_user_id: int | None = None, **sender: Any
 ) -> dict[str, Any]:
     """A shared contact; contact_user_id defaults to the sender (the "share my number" button)."""
-    sender_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1000)
+    update = _message_update(chat_id, {}, **sender)
+    message = update["message"]
+    user = message["from"]
     contact: dict[str, Any] = {
         "phone_number": phone_number,
-        "first_name": first_name,
-        "user_id": contact_user_id if contact_user_id is not None else sender_id,
+        "first_name": user["first_name"],
+        "user_id": contact_user_id if contact_user_id is not None else user["id"],
     }
-    if last_name:
-        contact["last_name"] = last_name
-    return _message_update(
-        chat_id,
-        {"contact": contact},
-        user_id=sender_id,
-        first_name=first_name,
-        last_name=last_name,
-        update_id=update_id,
-        chat_type=chat_type,
-        message_id=message_id,
-        language_code=language_code,
-    )
+    if "last_name" in user:
+        contact["last_name"] = user["last_name"]
+    message["contact"] = contact
+    return update
 
 
-def sticker_update(
-    chat_id: int,
-    file_id: str = "sticker-1",
-    emoji: str = "👍",
-    *,
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    message_id: int | None = None,
-    language_code: str | None = "vi",
-) -> dict[str, Any]:
+def sticker_update(chat_id: int, file_id: str = "sticker-1", emoji: str = "👍", **sender: Any) -> dict[str, Any]:
     sticker = {
         "file_id": file_id,
         "file_unique_id": f"U-{file_id}",
@@ -810,44 +718,14 @@ def sticker_update(
         "emoji": emoji,
         "file_size": 23456,
     }
-    return _message_update(
-        chat_id,
-        {"sticker": sticker},
-        user_id=user_id,
-        first_name=first_name,
-        last_name=last_name,
-        update_id=update_id,
-        chat_type=chat_type,
-        message_id=message_id,
-        language_code=language_code,
-    )
+    return _message_update(chat_id, {"sticker": sticker}, **sender)
 
 
 def location_update(
-    chat_id: int,
-    latitude: float = 21.028511,
-    longitude: float = 105.804817,
-    *,
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    message_id: int | None = None,
-    language_code: str | None = "vi",
+    chat_id: int, latitude: float = 21.028511, longitude: float = 105.804817, **sender: Any
 ) -> dict[str, Any]:
     """A location message (defaults to Hà Nội)."""
-    return _message_update(
-        chat_id,
-        {"location": {"latitude": latitude, "longitude": longitude}},
-        user_id=user_id,
-        first_name=first_name,
-        last_name=last_name,
-        update_id=update_id,
-        chat_type=chat_type,
-        message_id=message_id,
-        language_code=language_code,
-    )
+    return _message_update(chat_id, {"location": {"latitude": latitude, "longitude": longitude}}, **sender)
 
 
 def callback_update(
@@ -856,32 +734,23 @@ def callback_update(
     *,
     message_id: int = 1,
     message_text: str = "Chọn một mục:",
-    user_id: int | None = None,
-    first_name: str = "Hoa",
-    last_name: str | None = "Nguyễn",
-    update_id: int | None = None,
-    chat_type: str | None = None,
-    language_code: str | None = "vi",
     callback_id: str | None = None,
     bot_username: str = DEFAULT_USERNAME,
+    **sender: Any,
 ) -> dict[str, Any]:
-    """A press on an inline button of the bot's message `message_id` in chat_id."""
-    if user_id is None:
-        user_id = chat_id if chat_id > 0 else 1000
-    query: dict[str, Any] = {
+    """A press on an inline button of the bot's message `message_id` in chat_id.
+
+    The sender keywords describe the user who pressed it; the message itself is the bot's.
+    """
+    update = _message_update(chat_id, {"text": message_text}, message_id=message_id, **sender)
+    message = update.pop("message")
+    user = message["from"]
+    message["from"] = {"id": BOT_ID, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": bot_username}
+    update["callback_query"] = {
         "id": callback_id if callback_id is not None else f"cb-{next(_callback_ids)}",
-        "from": _user(user_id, first_name, last_name, language_code),
+        "from": user,
         "chat_instance": f"ci-{chat_id}",
         "data": data,
-        "message": {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": _chat(chat_id, chat_type, first_name, last_name),
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": bot_username},
-            "text": message_text,
-        },
+        "message": message,
     }
-    update: dict[str, Any] = {"callback_query": query}
-    if update_id is not None:
-        update = {"update_id": update_id, **update}
     return update

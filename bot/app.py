@@ -30,3 +30,4 @@ def configure_logging(level: str) -> None:
     # SQLAlchemy and asyncio chatter would drown the terminal chat.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the Zalo token (redacted anyway)

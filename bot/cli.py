@@ -93,9 +93,6 @@ def run() -> None:
     if not settings.has_platform_token:
         chat(user="1", name="", session=None)
         return
-    if settings.telegram_bot_token is None:
-        typer.echo("The Zalo channel is not part of this version yet; set TELEGRAM_BOT_TOKEN or neither.", err=True)
-        raise typer.Exit(2)
     configure_logging(settings.log_level)
     from bot.logs import RedactSecrets
     from bot.serve import serve

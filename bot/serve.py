@@ -25,7 +25,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
 
         channels.append(TelegramChannel(settings, db, dispatcher))
     if settings.zalo_bot_token is not None:
-        log.warning("ZALO_BOT_TOKEN is set, but the Zalo channel is not part of this version yet")
+        from bot.channels.zalo.channel import ZaloChannel
+
+        channels.append(ZaloChannel(settings, db, dispatcher))
     try:
         for channel in channels:
             if server is not None:

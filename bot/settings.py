@@ -86,6 +86,10 @@ class Settings(BaseSettings):
             secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
             if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
                 raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -")
+        if self.zalo_webhook_url:
+            secret = self.zalo_webhook_secret.get_secret_value() if self.zalo_webhook_secret else ""
+            if not 8 <= len(secret) <= 256:
+                raise ValueError("ZALO_WEBHOOK_URL needs ZALO_WEBHOOK_SECRET of 8 to 256 characters")
         return self
 
     @property
@@ -104,7 +108,9 @@ class Settings(BaseSettings):
 
     @property
     def needs_webhook_server(self) -> bool:
-        return bool(self.telegram_bot_token and self.telegram_webhook_url)
+        return bool(self.telegram_bot_token and self.telegram_webhook_url) or bool(
+            self.zalo_bot_token and self.zalo_webhook_url
+        )
 
 
 @lru_cache(maxsize=1)

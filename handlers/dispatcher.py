@@ -71,7 +71,7 @@ class Dispatcher:
         member = await tx.members.by_identity(incoming.channel, incoming.user_id)
         if incoming.is_group:  # the forms run in private chats; a group gets the way there
             locale = member.locale if member else self.options.default_locale
-            reply = Reply("group.use_private", {"bot": incoming.bot_username})
+            reply = Reply("group.use_private", {"link": incoming.private_link})
             message = render.outgoing(reply, channel=incoming.channel, chat_id=incoming.chat_id, locale=locale)
             return await self._queue(tx, incoming, [message])
         row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)

@@ -24,7 +24,7 @@ class Incoming:
     phone: str | None = None  # a shared contact's number
     phone_is_own: bool = False  # the contact shared is the sender's own
     is_group: bool = False  # a group chat: conversations happen in private chats
-    bot_username: str = ""  # for a link to the private chat
+    private_link: str = ""  # where a group member can talk to the bot privately, if the platform has such links
 
     def event(self) -> Event:
         """The channel-neutral event, with text normalised to NFC (phones send NFD too)."""

@@ -6,6 +6,28 @@ import locales
 from handlers.messages import Outgoing
 
 
+def split_lines(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut at line ends (or spaces) where possible, none blank."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    pieces.append(current)
+    return [piece for piece in pieces if piece.strip()] or ["…"]
+
+
 def plain_text(message: Outgoing) -> str:
     """'Chọn lĩnh vực:\\n1. Y tế\\n2. Khác\\nTrả lời số 1 hoặc 2.' for a pick; a 'type one of' line for controls."""
     if not message.choices:

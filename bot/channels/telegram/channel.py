@@ -14,7 +14,8 @@ from aiogram.types import BotCommand, Update
 
 import locales
 from bot.channels.telegram import updates
-from bot.channels.telegram.delivery import Lanes, RetryPolicy, send, typing_while, with_retries
+from bot.channels.common import Lanes, RetryPolicy
+from bot.channels.telegram.delivery import send, typing_while, with_retries
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.webhook import TelegramWebhook
 from bot.settings import Settings

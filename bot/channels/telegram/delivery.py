@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from typing import Awaitable, Callable, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 
+from bot.channels.common import RetryPolicy
 from bot.channels.telegram.render import pieces
 from handlers.messages import Outgoing
 from reminders.outbox import Deferred
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class RetryPolicy:
-    def __init__(self, attempts: int = 5, base: float = 0.5, cap: float = 30.0, longest_wait: float = 120.0) -> None:
-        self.attempts = attempts
-        self.base = base
-        self.cap = cap
-        self.longest_wait = longest_wait  # a 429 asking for longer leaves the message to the outbox sender
-
-    def backoff(self, attempt: int) -> float:
-        """Full jitter: spreads retries of many chats so they do not hit the API together."""
-        return random.uniform(0, min(self.cap, self.base * 2**attempt))
 
 
 async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sleep=asyncio.sleep) -> T:
@@ -61,27 +49,6 @@ async def send(bot: Bot, message: Outgoing, policy: RetryPolicy) -> None:
             )
         except TelegramRetryAfter as error:
             raise Deferred(error.retry_after) from error
-
-
-class Lanes:
-    """Updates of one chat run strictly in arrival order; different chats run side by side."""
-
-    def __init__(self, limit: int = 64) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
-        self._slots = asyncio.Semaphore(limit)
-
-    async def run(self, chat: str, work: Callable[[], Awaitable[T]]) -> T:
-        lock = self._locks.setdefault(chat, asyncio.Lock())
-        self._waiting[chat] = self._waiting.get(chat, 0) + 1
-        try:
-            async with lock:
-                async with self._slots:
-                    return await work()
-        finally:
-            self._waiting[chat] -= 1
-            if not self._waiting[chat]:
-                del self._waiting[chat], self._locks[chat]
 
 
 async def typing_while(bot: Bot, chat_id: str, work: Awaitable[T], after: float = 0.8) -> T:

@@ -9,7 +9,7 @@ from typing import Awaitable, Callable
 from aiogram import Bot
 from aiogram.types import Update
 
-from bot.channels.telegram.delivery import RetryPolicy
+from bot.channels.common import RetryPolicy
 
 log = logging.getLogger(__name__)
 BUSY_POLL = 0.5  # seconds between polls while updates are still being handled

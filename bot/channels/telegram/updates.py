@@ -55,7 +55,7 @@ def from_message(message: Message, update_id: str, bot_username: str) -> Incomin
         display_name=_name(sender),
         update_id=update_id,
         is_group=is_group,
-        bot_username=bot_username,
+        private_link=f"https://t.me/{bot_username}" if bot_username else "",
     )
     if command is not None:
         return Incoming(**base, text=text, command=command[0], args=command[1])
@@ -82,7 +82,7 @@ def from_callback(query: CallbackQuery, update_id: str, bot_username: str) -> In
         choice=query.data,
         update_id=update_id,
         is_group=chat.type != "private",
-        bot_username=bot_username,
+        private_link=f"https://t.me/{bot_username}" if bot_username else "",
     )
 
 

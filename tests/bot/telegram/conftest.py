@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import options_from
 from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.delivery import RetryPolicy
+from bot.channels.common import RetryPolicy
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from handlers.dispatcher import Dispatcher

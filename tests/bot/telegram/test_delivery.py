@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.channels.telegram.delivery import Lanes
+from bot.channels.common import Lanes
 from bot.logs import install_redaction, remove_redaction
 from storage.models import Outbox
 from tests.bot.telegram.fake_api import text_update

@@ -1,0 +1,149 @@
+"""The Zalo channel: no buttons, so every choice is a numbered reply; by long polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.channels.common import Lanes, RetryPolicy
+from bot.channels.text import plain_text, split_lines
+from bot.channels.zalo import updates
+from bot.channels.zalo.client import ZaloClient, with_retries
+from bot.settings import Settings
+from bot.webhook import WebhookServer
+from handlers.dispatcher import Dispatcher
+from handlers.messages import Incoming, Outgoing
+from reminders.outbox import OutboxSender, flush_chat
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+LIMIT = 2000  # characters Zalo takes in one message
+TYPING_AFTER = 0.8
+
+
+class ZaloChannel:
+    name = updates.CHANNEL
+
+    def __init__(self, settings: Settings, db: Database, dispatcher: Dispatcher, policy: RetryPolicy | None = None):
+        self.settings = settings
+        self.db = db
+        self.dispatcher = dispatcher
+        self.policy = policy or RetryPolicy()
+        self.client = ZaloClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_url)
+        self.lanes = Lanes()
+        self.bot = updates.BotInfo("", "")
+        self.outbox = OutboxSender(db, self.name, self.flush)
+        self._secret = settings.zalo_webhook_secret.get_secret_value().encode() if settings.zalo_webhook_secret else b""
+        self._stop = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.zalo_webhook_url)
+
+    def attach(self, server: WebhookServer) -> None:
+        if self.webhook_mode:
+            server.add_post(urlsplit(self.settings.zalo_webhook_url).path or "/", self.receive)
+
+    async def start(self) -> None:
+        me = await with_retries(self.client.get_me, self.policy)
+        self.bot = updates.BotInfo(str(me.get("id", "")), str(me.get("display_name") or me.get("account_name") or ""))
+        if self.webhook_mode:
+            await with_retries(
+                lambda: self.client.set_webhook(self.settings.zalo_webhook_url, self._secret.decode()), self.policy
+            )
+        else:  # polling and webhook are never active together
+            await with_retries(self.client.delete_webhook, self.policy)
+            self._spawn(self._poll())
+        self._spawn(self.outbox.run(self._stop))
+        log.info("Zalo bot %s started (%s)", self.bot.name, "webhook" if self.webhook_mode else "long polling")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.client.close()
+
+    def _spawn(self, coroutine) -> asyncio.Task:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # Receiving.
+
+    async def _poll(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                update = await self.client.get_updates()
+                failures = 0
+            except Exception as error:  # never let one bad answer stop the poller
+                failures += 1
+                log.warning("Zalo getUpdates failed (%s)", type(error).__name__)
+                await asyncio.sleep(self.policy.backoff(min(failures, 6)))
+                continue
+            if update is None:
+                log.debug("Zalo long poll idle")
+                continue
+            self._spawn(self._process(update))
+
+    async def receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get("X-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("Zalo webhook call with a wrong or missing secret from %s", request.remote)
+            return web.json_response({"ok": False}, status=401)
+        try:
+            update = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "error": "not JSON"}, status=400)
+        if not isinstance(update, dict):
+            return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        incoming = updates.incoming(update, self.bot)
+        if incoming is not None:
+            await self.lanes.run(incoming.chat_id, lambda: self._handle(incoming))
+            self._spawn(self.flush(incoming.chat_id))  # answer the platform now; sending waits its turn
+        return web.json_response({"ok": True})
+
+    async def _process(self, update: dict) -> None:
+        incoming = updates.incoming(update, self.bot)
+        if incoming is None:
+            return
+        try:
+            await self.lanes.run(incoming.chat_id, lambda: self._handle_and_send(incoming))
+        except Exception:
+            log.exception("Zalo message %s failed", incoming.update_id)
+
+    async def _handle_and_send(self, incoming: Incoming) -> None:
+        await self._handle(incoming)
+        await flush_chat(self.db, self.name, incoming.chat_id, self.send)
+
+    async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+        typing = asyncio.create_task(self._typing(incoming.chat_id))
+        try:
+            return await self.dispatcher.handle(incoming)
+        finally:
+            typing.cancel()
+            await asyncio.gather(typing, return_exceptions=True)
+
+    async def _typing(self, chat_id: str) -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        try:
+            await self.client.send_chat_action(chat_id, "typing")
+        except Exception as error:  # cosmetic
+            log.debug("Zalo typing action failed: %s", type(error).__name__)
+
+    # Sending.
+
+    async def flush(self, chat_id: str) -> int:
+        return await self.lanes.run(chat_id, lambda: flush_chat(self.db, self.name, chat_id, self.send))
+
+    async def send(self, message: Outgoing) -> None:
+        """Plain text with choices as a numbered list, in pieces of at most 2000 characters."""
+        for piece in split_lines(plain_text(message), LIMIT):
+            await with_retries(lambda piece=piece: self.client.send_message(message.chat_id, piece), self.policy)

@@ -1,0 +1,79 @@
+"""Zalo updates ({event_name, message}, or a bare message) to channel-neutral Incoming."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from conversations.model import Media
+from handlers.messages import Incoming
+
+log = logging.getLogger(__name__)
+CHANNEL = "zalo"
+KNOWN = {"message.text.received", "message.image.received", "message.sticker.received", "message.unsupported.received"}
+_reported: set[str] = set()
+
+
+@dataclass(frozen=True)
+class BotInfo:
+    id: str
+    name: str  # the display name people mention in groups ("@Sáng kiến")
+
+
+def _once(key: str, text: str, *args) -> None:
+    if key not in _reported:
+        _reported.add(key)
+        log.info(text, *args)
+
+
+def _event(update: dict, message: dict) -> str:
+    if update.get("event_name"):
+        return str(update["event_name"])
+    if message.get("text") is not None:
+        return "message.text.received"
+    if message.get("photo"):
+        return "message.image.received"
+    return "message.sticker.received" if message.get("sticker") else "message.unsupported.received"
+
+
+def _addressed(message: dict, text: str, bot: BotInfo) -> bool:
+    """In a group the bot acts only when mentioned or replied to."""
+    mentioned = [m for m in message.get("mentions") or [] if isinstance(m, dict) and str(m.get("id")) == bot.id]
+    reply_to = ((message.get("reply_to_message") or message.get("quote") or {}).get("from") or {}).get("id")
+    return bool(mentioned) or str(reply_to) == bot.id or (bool(bot.name) and f"@{bot.name}".lower() in text.lower())
+
+
+def incoming(update: dict, bot: BotInfo) -> Incoming | None:
+    message = update.get("message") if isinstance(update.get("message"), dict) else None
+    if message is None:
+        _once(f"shape:{sorted(update)}", "Zalo update without a message ignored (keys %s)", sorted(update))
+        return None
+    event = _event(update, message)
+    if event not in KNOWN:
+        _once(f"event:{event}", "Zalo event %r not known: answered as unsupported", event)
+    sender, chat = message.get("from") or {}, message.get("chat") or {}
+    if not sender.get("id") or not chat.get("id") or sender.get("is_bot"):
+        return None
+    text = str(message.get("text") or "")
+    is_group = str(chat.get("chat_type", "PRIVATE")).upper() == "GROUP"
+    if is_group and not _addressed(message, text, bot):
+        return None
+    if bot.name:
+        text = text.replace(f"@{bot.name}", "").strip()
+    base = dict(
+        channel=CHANNEL,
+        chat_id=str(chat["id"]),
+        user_id=str(sender["id"]),
+        display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
+        update_id=str(message.get("message_id") or "") or None,
+        is_group=is_group,
+    )
+    if event == "message.text.received" and text.startswith("/"):
+        head, _, args = text.partition(" ")
+        return Incoming(**base, text=text, command=head[1:].lower(), args=args.strip())
+    if event == "message.text.received":
+        return Incoming(**base, text=text)
+    if event == "message.image.received" and message.get("photo"):
+        photo = Media("photo", str(message["photo"]), CHANNEL, message.get("caption") or None, "image/jpeg")
+        return Incoming(**base, media=photo)
+    return Incoming(**base, unsupported=True)

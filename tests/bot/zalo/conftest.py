@@ -1,0 +1,100 @@
+"""A Zalo channel wired to a fake Zalo Bot API server and an embedded database, per test."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import options_from
+from bot.channels.common import RetryPolicy
+from bot.channels.zalo.channel import ZaloChannel
+from bot.settings import Settings
+from bot.webhook import WebhookServer
+from handlers.dispatcher import Dispatcher
+from storage import migrate
+from storage.db import Database
+from storage.demo import load_demo_units
+from storage.models import Outbox, ProcessedUpdate
+from tests.bot.zalo.fake_api import FakeZaloAPI
+
+SECRET = "zalo-webhook-secret-123"
+
+
+@dataclass
+class Harness:
+    api: FakeZaloAPI
+    db: Database
+    channel: ZaloChannel
+    server: WebhookServer | None
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}/zalo/hook"
+
+    async def push(self, update: dict, *, answered: bool = True) -> None:
+        """Deliver by long polling and wait until it is handled and the chat owed nothing more."""
+        self.api.push_update(update)
+        await self.api.wait_for(lambda api: not api.pending_updates)
+        if answered:
+            await self.settled(update["message"]["message_id"], update["message"]["chat"]["id"])
+
+    async def settled(self, message_id: str, chat_id: str, timeout: float = 10.0) -> None:
+        for _ in range(int(timeout / 0.02)):
+            async with self.db.session() as session:
+                seen = await session.scalar(select(func.count()).where(ProcessedUpdate.update_id == message_id))
+                owed = await session.scalar(
+                    select(func.count()).where(Outbox.chat_id == chat_id, Outbox.sent_at.is_(None))
+                )
+            if seen and not owed:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"message {message_id} not settled: {self.api.summary()}")
+
+
+async def _harness(tmp_path, *, webhook: bool) -> Harness:
+    api = FakeZaloAPI()
+    await api.start()
+    db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'zalo.db'}")
+    await migrate.upgrade(db)
+    async with db.transaction() as tx:
+        await load_demo_units(tx)
+    extra = {"zalo_webhook_url": "https://bot.example.org/zalo/hook", "zalo_webhook_secret": SECRET}
+    settings = Settings(
+        _env_file=None,
+        database_url="sqlite+aiosqlite:///unused.db",
+        zalo_bot_token=api.token,
+        zalo_api_url=api.base_url,
+        **(extra if webhook else {}),
+    )
+    channel = ZaloChannel(settings, db, Dispatcher(db, options_from(settings)), RetryPolicy(attempts=4, base=0.01))
+    server = WebhookServer(db, "127.0.0.1", 0) if webhook else None
+    if server is not None:
+        channel.attach(server)
+        await server.start()
+    await channel.start()
+    return Harness(api, db, channel, server)
+
+
+async def _close(harness: Harness) -> None:
+    if harness.server is not None:
+        await harness.server.stop()
+    await harness.channel.stop()
+    await harness.api.stop()
+    await harness.db.close()
+
+
+@pytest.fixture
+async def polling(tmp_path):
+    harness = await _harness(tmp_path, webhook=False)
+    yield harness
+    await _close(harness)
+
+
+@pytest.fixture
+async def webhook(tmp_path):
+    harness = await _harness(tmp_path, webhook=True)
+    yield harness
+    await _close(harness)

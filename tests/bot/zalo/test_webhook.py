@@ -1,0 +1,69 @@
+"""The Zalo channel by webhook: the secret, de-duplication, and the same conversation as by polling."""
+
+import asyncio
+
+import aiohttp
+from sqlalchemy import func, select
+
+from storage.models import Initiative, ProcessedUpdate
+from tests.bot.zalo.conftest import SECRET
+from tests.bot.zalo.fake_api import image_update, text_update
+
+CHAT = "6ede9afa6a4e8c10d55f"
+
+
+async def post(harness, update: dict, secret: str | None = SECRET) -> int:
+    headers = {"X-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(harness.webhook_url, json=update, headers=headers) as response:
+            status = response.status
+    if status == 200:
+        await harness.settled(update["message"]["message_id"], update["message"]["chat"]["id"])
+    return status
+
+
+async def test_the_webhook_is_registered_with_its_secret_and_no_polling(webhook):
+    [call] = webhook.api.calls_to("setWebhook")
+    assert call.params == {"url": "https://bot.example.org/zalo/hook", "secret_token": SECRET}
+    await asyncio.sleep(0.2)
+    assert webhook.api.calls_to("getUpdates") == []
+
+
+async def test_forged_calls_are_refused_and_change_nothing(webhook):
+    for secret in (None, "wrong-secret", SECRET.upper()):
+        assert await post(webhook, text_update(CHAT, "Xin chào"), secret) == 401
+    async with webhook.db.session() as session:
+        assert await session.scalar(select(func.count(ProcessedUpdate.id))) == 0
+    assert webhook.api.calls_to("sendMessage") == []
+
+
+async def test_a_full_submission_by_webhook(webhook):
+    texts = ["Xin chào", "1", "1", "kim hy", "5", "1", "Cải tiến giá kẹp phôi máy tiện", "2",
+             "Công nhân hay trượt ngã ở lối đi", "Dán băng chống trơn và kẻ vạch lối đi", "Không còn ai trượt ngã"]
+    for text in texts:
+        assert await post(webhook, text_update(CHAT, text)) == 200
+    for text in ("bo qua", "bo qua", "bo qua"):
+        await post(webhook, text_update(CHAT, text))
+    await post(webhook, image_update(CHAT, "https://photo.zdn.vn/anh-2.jpg"))
+    for text in ("xong", "1"):
+        await post(webhook, text_update(CHAT, text))
+    async with webhook.db.session() as session:
+        initiative = (await session.execute(select(Initiative))).scalars().one()
+    assert initiative.status == "submitted" and initiative.field == "An toàn vệ sinh lao động, môi trường"
+    assert [a.file_ref for a in initiative.attachments] == ["https://photo.zdn.vn/anh-2.jpg"]
+
+
+async def test_the_same_message_twice_is_answered_once(webhook):
+    update = text_update(CHAT, "Xin chào")
+    await post(webhook, dict(update))
+    await post(webhook, dict(update))
+    assert len(webhook.api.sent_texts(CHAT)) == 2  # welcome and the language question, once
+
+
+async def test_a_body_that_is_no_update_is_refused(webhook):
+    async with aiohttp.ClientSession() as http:
+        headers = {"X-Bot-Api-Secret-Token": SECRET}
+        async with http.post(webhook.webhook_url, data=b"{oops", headers=headers) as response:
+            assert response.status == 400
+        async with http.post(webhook.webhook_url, json={"event_name": "x"}, headers=headers) as response:
+            assert response.status == 200  # tolerated, ignored

@@ -108,9 +108,8 @@ class Settings(BaseSettings):
 
     @property
     def needs_webhook_server(self) -> bool:
-        return bool(self.telegram_bot_token and self.telegram_webhook_url) or bool(
-            self.zalo_bot_token and self.zalo_webhook_url
-        )
+        zalo_needs_it = bool(self.zalo_bot_token and (self.zalo_webhook_url or self.public_base_url))
+        return bool(self.telegram_bot_token and self.telegram_webhook_url) or zalo_needs_it
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,12 @@ from aiohttp import web
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+MEDIA_PATH = "/media"
+
+
+def image_url(public_base_url: str, token: str) -> str:
+    """Where a platform fetches a generated image (the token is the only secret in the path)."""
+    return f"{public_base_url.rstrip('/')}{MEDIA_PATH}/{token}"
 
 
 class WebhookServer:
@@ -18,6 +24,7 @@ class WebhookServer:
         self.port = port
         self.app = web.Application(client_max_size=2 * 1024 * 1024)
         self.app.router.add_get("/healthz", self._healthz)
+        self.app.router.add_get(f"{MEDIA_PATH}/{{token}}", self._image)
         self._runner: web.AppRunner | None = None
 
     def add_post(self, path: str, handler) -> None:
@@ -34,6 +41,14 @@ class WebhookServer:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def _image(self, request: web.Request) -> web.Response:
+        async with self.db.transaction() as tx:
+            image = await tx.images.get(request.match_info["token"])
+        if image is None:
+            return web.Response(status=404)
+        headers = {"Cache-Control": "private, max-age=86400"}
+        return web.Response(body=image.data, content_type=image.content_type, headers=headers)
 
     async def _healthz(self, request: web.Request) -> web.Response:
         try:

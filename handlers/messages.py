@@ -65,6 +65,7 @@ class Outgoing:
     choices: tuple[OutChoice, ...] = ()
     pick: bool = False  # choices are a selection; otherwise they are controls (Skip, Back)
     actions: bool = False  # choices act on this message (confirm, edit): inline buttons where possible
+    image: str | None = None  # token of a generated image shown above the text; the text is its text form
     outbox_id: int | None = field(default=None, compare=False)
 
     def payload(self) -> dict:
@@ -74,6 +75,7 @@ class Outgoing:
             "choices": [[c.value, c.label] for c in self.choices],
             "pick": self.pick,
             "actions": self.actions,
+            "image": self.image,
         }
 
     @classmethod
@@ -86,5 +88,6 @@ class Outgoing:
             choices=tuple(OutChoice(v, label) for v, label in payload.get("choices", [])),
             pick=bool(payload.get("pick")),
             actions=bool(payload.get("actions")),
+            image=payload.get("image"),
             outbox_id=outbox_id,
         )

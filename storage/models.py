@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import (
     JSON,
     BigInteger,
+    LargeBinary,
     Date,
     DateTime,
     ForeignKey,
@@ -217,6 +218,18 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a flood wait asked for later
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class GeneratedImage(Base):
+    """An image the bot made (a chart, a poster), served under an unguessable token to platforms that fetch by URL."""
+
+    __tablename__ = "generated_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(50), default="image/png")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ProcessedUpdate(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.conversations import ConversationRepository, UpdateRepository
+from storage.repositories.images import ImageRepository
 from storage.repositories.initiatives import InitiativeRepository
 from storage.repositories.members import HelpRequestRepository, MemberRepository
 from storage.repositories.outbox import OutboxRepository
@@ -23,6 +24,7 @@ class Transaction:
         self.initiatives = InitiativeRepository(session)
         self.outbox = OutboxRepository(session)
         self.help_requests = HelpRequestRepository(session)
+        self.images = ImageRepository(session)
 
     async def flush(self) -> None:
         await self.session.flush()

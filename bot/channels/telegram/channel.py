@@ -130,7 +130,12 @@ class TelegramChannel:
         return await flush_chat(self.db, self.name, chat_id, self.send)
 
     async def send(self, message: Outgoing) -> None:
-        await send(self.bot, message, self.policy)
+        image = None
+        if message.image:
+            async with self.db.transaction() as tx:
+                stored = await tx.images.get(message.image)
+            image = stored.data if stored else None
+        await send(self.bot, message, self.policy, image)
 
     def spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)

@@ -7,6 +7,7 @@ import logging
 from typing import Awaitable, Callable, TypeVar
 
 from aiogram import Bot
+from aiogram.types import BufferedInputFile
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 
 from bot.channels.common import RetryPolicy
@@ -37,8 +38,14 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sl
     raise AssertionError("unreachable")
 
 
-async def send(bot: Bot, message: Outgoing, policy: RetryPolicy) -> None:
-    """Send every piece of one Outgoing; raises when Telegram still refuses after the retries."""
+async def send(bot: Bot, message: Outgoing, policy: RetryPolicy, image: bytes | None = None) -> None:
+    """Send the image (uploaded), then every piece of the text; raises when Telegram still refuses."""
+    if image is not None:
+        upload = BufferedInputFile(image, filename="image.png")
+        try:
+            await with_retries(lambda: bot.send_photo(chat_id=int(message.chat_id), photo=upload), policy)
+        except TelegramRetryAfter as error:
+            raise Deferred(error.retry_after) from error
     for piece in pieces(message):
         try:
             await with_retries(

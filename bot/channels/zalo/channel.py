@@ -14,7 +14,7 @@ from bot.channels.text import plain_text, split_lines
 from bot.channels.zalo import updates
 from bot.channels.zalo.client import ZaloClient, with_retries
 from bot.settings import Settings
-from bot.webhook import WebhookServer
+from bot.webhook import WebhookServer, image_url
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
 from reminders.outbox import OutboxSender, flush_chat
@@ -144,6 +144,10 @@ class ZaloChannel:
         return await self.lanes.run(chat_id, lambda: flush_chat(self.db, self.name, chat_id, self.send))
 
     async def send(self, message: Outgoing) -> None:
-        """Plain text with choices as a numbered list, in pieces of at most 2000 characters."""
+        """An image by URL where the server is public, then plain text with choices numbered, 2000 at a time."""
+        base = self.settings.public_base_url
+        if message.image and base:
+            url = image_url(base, message.image)
+            await with_retries(lambda: self.client.send_photo(message.chat_id, url), self.policy)
         for piece in split_lines(plain_text(message), LIMIT):
             await with_retries(lambda piece=piece: self.client.send_message(message.chat_id, piece), self.policy)

@@ -57,6 +57,15 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_chat_unsent', ['channel', 'chat_id', 'sent_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_sent_at'), ['sent_at'], unique=False)
 
+    op.create_table('generated_images',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('content_type', sa.String(length=50), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token')
+    )
     op.create_table('processed_updates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=20), nullable=False),
@@ -234,6 +243,7 @@ def downgrade() -> None:
 
     op.drop_table('units')
     op.drop_table('processed_updates')
+    op.drop_table('generated_images')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_sent_at'))
         batch_op.drop_index('ix_outbox_chat_unsent')

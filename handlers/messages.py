@@ -66,6 +66,7 @@ class Outgoing:
     pick: bool = False  # choices are a selection; otherwise they are controls (Skip, Back)
     actions: bool = False  # choices act on this message (confirm, edit): inline buttons where possible
     image: str | None = None  # token of a generated image shown above the text; the text is its text form
+    pieces_sent: int = field(default=0, compare=False)  # parts already delivered, when a retry resumes
     outbox_id: int | None = field(default=None, compare=False)
 
     def payload(self) -> dict:
@@ -79,7 +80,9 @@ class Outgoing:
         }
 
     @classmethod
-    def from_payload(cls, channel: str, chat_id: str, payload: dict, outbox_id: int | None = None) -> "Outgoing":
+    def from_payload(
+        cls, channel: str, chat_id: str, payload: dict, outbox_id: int | None = None, pieces_sent: int = 0
+    ) -> "Outgoing":
         return cls(
             channel=channel,
             chat_id=chat_id,
@@ -89,5 +92,6 @@ class Outgoing:
             pick=bool(payload.get("pick")),
             actions=bool(payload.get("actions")),
             image=payload.get("image"),
+            pieces_sent=pieces_sent,
             outbox_id=outbox_id,
         )

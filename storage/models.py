@@ -214,6 +214,7 @@ class Outbox(Base):
     payload: Mapped[dict] = mapped_column(JSONType)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    pieces_sent: Mapped[int] = mapped_column(Integer, default=0)  # of a long message split for the platform
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a flood wait asked for later
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -26,6 +26,7 @@ class OutboxRepository:
                 "payload": payload,
                 "dedupe_key": dedupe_key,
                 "attempts": 0,
+                "pieces_sent": 0,
                 "created_at": utcnow(),
             },
             ["dedupe_key"],
@@ -68,15 +69,23 @@ class OutboxRepository:
                 update(Outbox).where(Outbox.id.in_(ids)).values(sent_at=when or utcnow())
             )
 
-    async def mark_failed(self, outbox_id: int, error: str) -> None:
+    async def mark_failed(
+        self, outbox_id: int, error: str, *, retry_at: datetime | None = None, pieces_sent: int | None = None
+    ) -> None:
+        values = {"attempts": Outbox.attempts + 1, "last_error": error[:1000], "next_attempt_at": retry_at}
+        if pieces_sent is not None:
+            values["pieces_sent"] = pieces_sent
+        await self.session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+
+    async def give_up(self, outbox_id: int, error: str, attempts: int) -> None:
+        """The platform refuses this message for good (blocked, malformed): later ones must not wait behind it."""
         await self.session.execute(
-            update(Outbox)
-            .where(Outbox.id == outbox_id)
-            .values(attempts=Outbox.attempts + 1, last_error=error[:1000])
+            update(Outbox).where(Outbox.id == outbox_id).values(attempts=attempts, last_error=error[:1000])
         )
 
-    async def defer(self, outbox_id: int, until: datetime, reason: str) -> None:
+    async def defer(self, outbox_id: int, until: datetime, reason: str, pieces_sent: int | None = None) -> None:
         """The platform asked to wait (flood control): try again then, without counting an attempt."""
-        await self.session.execute(
-            update(Outbox).where(Outbox.id == outbox_id).values(next_attempt_at=until, last_error=reason[:1000])
-        )
+        values = {"next_attempt_at": until, "last_error": reason[:1000]}
+        if pieces_sent is not None:
+            values["pieces_sent"] = pieces_sent
+        await self.session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))

@@ -8,12 +8,18 @@ from typing import Awaitable, Callable, TypeVar
 
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 
 from bot.channels.common import RetryPolicy
 from bot.channels.telegram.render import pieces
 from handlers.messages import Outgoing
-from reminders.outbox import Deferred
+from reminders.outbox import Deferred, Failed, Undeliverable, send_in_steps
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,24 +44,29 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sl
     raise AssertionError("unreachable")
 
 
+def classify(error: Exception, pieces_sent: int) -> Exception:
+    """What the outbox should do with a message Telegram did not take."""
+    if isinstance(error, TelegramRetryAfter):
+        return Deferred(error.retry_after, pieces_sent)
+    if isinstance(error, (TelegramForbiddenError, TelegramBadRequest)):  # blocked by the person, or malformed
+        return Undeliverable(type(error).__name__)
+    return Failed(type(error).__name__, pieces_sent)
+
+
 async def send(bot: Bot, message: Outgoing, policy: RetryPolicy, image: bytes | None = None) -> None:
-    """Send the image (uploaded), then every piece of the text; raises when Telegram still refuses."""
+    """The image (uploaded), then every piece of the text; a retry resumes after what already arrived."""
+    chat_id = int(message.chat_id)
+    steps = []
     if image is not None:
         upload = BufferedInputFile(image, filename="image.png")
-        try:
-            await with_retries(lambda: bot.send_photo(chat_id=int(message.chat_id), photo=upload), policy)
-        except TelegramRetryAfter as error:
-            raise Deferred(error.retry_after) from error
+        steps.append(lambda: with_retries(lambda: bot.send_photo(chat_id=chat_id, photo=upload), policy))
     for piece in pieces(message):
-        try:
-            await with_retries(
-                lambda piece=piece: bot.send_message(
-                    chat_id=int(message.chat_id), text=piece.text, reply_markup=piece.markup
-                ),
-                policy,
+        steps.append(
+            lambda piece=piece: with_retries(
+                lambda: bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=piece.markup), policy
             )
-        except TelegramRetryAfter as error:
-            raise Deferred(error.retry_after) from error
+        )
+    await send_in_steps(message, steps, classify)
 
 
 async def typing_while(bot: Bot, chat_id: str, work: Awaitable[T], after: float = 0.8) -> T:

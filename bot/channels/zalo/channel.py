@@ -12,17 +12,20 @@ from aiohttp import web
 from bot.channels.common import Lanes, RetryPolicy
 from bot.channels.text import plain_text, split_lines
 from bot.channels.zalo import updates
-from bot.channels.zalo.client import ZaloClient, with_retries
+from bot.channels.zalo.client import ZaloClient, ZaloError, with_retries
 from bot.settings import Settings
 from bot.webhook import WebhookServer, image_url
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
-from reminders.outbox import OutboxSender, flush_chat
+from reminders.outbox import Deferred, Failed, OutboxSender, Undeliverable, flush_chat, send_in_steps
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 LIMIT = 2000  # characters Zalo takes in one message
 TYPING_AFTER = 0.8
+IN_FLIGHT = 64  # messages being handled at once; polling waits beyond that
+DRAIN = 10.0  # seconds a stop waits for messages already taken from Zalo (they cannot be fetched again)
+QUOTA_WAIT = 60.0  # seconds before a chat whose quota ran out is tried again (Zalo gives no retry_after)
 
 
 class ZaloChannel:
@@ -40,6 +43,8 @@ class ZaloChannel:
         self._secret = settings.zalo_webhook_secret.get_secret_value().encode() if settings.zalo_webhook_secret else b""
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
+        self._poller: asyncio.Task | None = None
+        self._slots = asyncio.Semaphore(IN_FLIGHT)
 
     @property
     def webhook_mode(self) -> bool:
@@ -58,12 +63,18 @@ class ZaloChannel:
             )
         else:  # polling and webhook are never active together
             await with_retries(self.client.delete_webhook, self.policy)
-            self._spawn(self._poll())
+            self._poller = asyncio.create_task(self._poll())
         self._spawn(self.outbox.run(self._stop))
         log.info("Zalo bot %s started (%s)", self.bot.name, "webhook" if self.webhook_mode else "long polling")
 
     async def stop(self) -> None:
+        """Stop polling first; messages already taken from Zalo are finished (a poll has no offset to redo)."""
         self._stop.set()
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=DRAIN)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -80,18 +91,21 @@ class ZaloChannel:
     async def _poll(self) -> None:
         failures = 0
         while not self._stop.is_set():
+            await self._slots.acquire()  # released when the message is handled: bounded work in flight
             try:
                 update = await self.client.get_updates()
                 failures = 0
             except Exception as error:  # never let one bad answer stop the poller
+                self._slots.release()
                 failures += 1
                 log.warning("Zalo getUpdates failed (%s)", type(error).__name__)
                 await asyncio.sleep(self.policy.backoff(min(failures, 6)))
                 continue
-            if update is None:
+            if not isinstance(update, dict):
+                self._slots.release()
                 log.debug("Zalo long poll idle")
                 continue
-            self._spawn(self._process(update))
+            self._spawn(self._process(update)).add_done_callback(lambda _: self._slots.release())
 
     async def receive(self, request: web.Request) -> web.Response:
         given = request.headers.get("X-Bot-Api-Secret-Token", "").encode()
@@ -105,19 +119,23 @@ class ZaloChannel:
         if not isinstance(update, dict):
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
         incoming = updates.incoming(update, self.bot)
-        if incoming is not None:
+        if incoming is None:
+            return web.json_response({"ok": True})
+        try:
             await self.lanes.run(incoming.chat_id, lambda: self._handle(incoming))
-            self._spawn(self.flush(incoming.chat_id))  # answer the platform now; sending waits its turn
+        except Exception:  # nothing was stored: a 500 lets Zalo deliver it again
+            log.exception("Zalo message %s failed", incoming.update_id)
+            return web.json_response({"ok": False}, status=500)
+        self._spawn(self.flush(incoming.chat_id))  # answer the platform now; sending waits its turn
         return web.json_response({"ok": True})
 
     async def _process(self, update: dict) -> None:
-        incoming = updates.incoming(update, self.bot)
-        if incoming is None:
-            return
         try:
-            await self.lanes.run(incoming.chat_id, lambda: self._handle_and_send(incoming))
+            incoming = updates.incoming(update, self.bot)
+            if incoming is not None:
+                await self.lanes.run(incoming.chat_id, lambda: self._handle_and_send(incoming))
         except Exception:
-            log.exception("Zalo message %s failed", incoming.update_id)
+            log.exception("Zalo update failed: %s", _describe(update))
 
     async def _handle_and_send(self, incoming: Incoming) -> None:
         await self._handle(incoming)
@@ -145,9 +163,34 @@ class ZaloChannel:
 
     async def send(self, message: Outgoing) -> None:
         """An image by URL where the server is public, then plain text with choices numbered, 2000 at a time."""
+        steps = []
         base = self.settings.public_base_url
         if message.image and base:
-            url = image_url(base, message.image)
-            await with_retries(lambda: self.client.send_photo(message.chat_id, url), self.policy)
+            steps.append(lambda: self._photo(message.chat_id, image_url(base, message.image)))
         for piece in split_lines(plain_text(message), LIMIT):
-            await with_retries(lambda piece=piece: self.client.send_message(message.chat_id, piece), self.policy)
+            steps.append(
+                lambda piece=piece: with_retries(lambda: self.client.send_message(message.chat_id, piece), self.policy)
+            )
+        await send_in_steps(message, steps, classify)
+
+    async def _photo(self, chat_id: str, url: str) -> None:
+        try:
+            await with_retries(lambda: self.client.send_photo(chat_id, url), self.policy)
+        except ZaloError as error:
+            if error.transient:
+                raise
+            log.warning("Zalo refused the image (%s): sending its text form", error.code)  # the text follows
+
+
+def classify(error: Exception, pieces_sent: int) -> Exception:
+    """What the outbox should do with a message Zalo did not take."""
+    if isinstance(error, ZaloError) and error.code == 429:
+        return Deferred(QUOTA_WAIT, pieces_sent)
+    if isinstance(error, ZaloError) and not error.transient:  # 4xx: this message will never be taken
+        return Undeliverable(f"ZaloError {error.code}")
+    return Failed(type(error).__name__, pieces_sent)
+
+
+def _describe(update: dict) -> str:
+    message = update.get("message") if isinstance(update.get("message"), dict) else {}
+    return f"event {update.get('event_name')!r}, message {message.get('message_id')!r}"

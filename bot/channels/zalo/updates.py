@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import re
+
 from conversations.model import Media
+from conversations.text import fold, nfc
 from handlers.messages import Incoming
 
 log = logging.getLogger(__name__)
@@ -21,9 +24,13 @@ class BotInfo:
 
 
 def _once(key: str, text: str, *args) -> None:
-    if key not in _reported:
+    if key not in _reported and len(_reported) < 1000:
         _reported.add(key)
         log.info(text, *args)
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _event(update: dict, message: dict) -> str:
@@ -36,11 +43,25 @@ def _event(update: dict, message: dict) -> str:
     return "message.sticker.received" if message.get("sticker") else "message.unsupported.received"
 
 
+def _mention(bot: BotInfo) -> re.Pattern | None:
+    """'@Sáng kiến' as a whole word, any case, accents or not."""
+    return re.compile(rf"@{re.escape(fold(bot.name))}(?![\w])") if bot.name else None
+
+
 def _addressed(message: dict, text: str, bot: BotInfo) -> bool:
     """In a group the bot acts only when mentioned or replied to."""
-    mentioned = [m for m in message.get("mentions") or [] if isinstance(m, dict) and str(m.get("id")) == bot.id]
-    reply_to = ((message.get("reply_to_message") or message.get("quote") or {}).get("from") or {}).get("id")
-    return bool(mentioned) or str(reply_to) == bot.id or (bool(bot.name) and f"@{bot.name}".lower() in text.lower())
+    mentions = message.get("mentions") if isinstance(message.get("mentions"), list) else []
+    mentioned = any(isinstance(m, dict) and str(m.get("id")) == bot.id for m in mentions)
+    replied = str(_dict(_dict(message.get("reply_to_message") or message.get("quote")).get("from")).get("id")) == bot.id
+    pattern = _mention(bot)
+    return mentioned or replied or bool(pattern and pattern.search(fold(text)))
+
+
+def _without_mention(text: str, bot: BotInfo) -> str:
+    """The words addressed to the bot, with the leading '@Sáng kiến' taken off (folding keeps lengths)."""
+    pattern = _mention(bot)
+    found = pattern.match(fold(text)) if pattern else None
+    return text[found.end():].lstrip(" ,:") if found and len(fold(text)) == len(text) else text
 
 
 def incoming(update: dict, bot: BotInfo) -> Incoming | None:
@@ -51,15 +72,15 @@ def incoming(update: dict, bot: BotInfo) -> Incoming | None:
     event = _event(update, message)
     if event not in KNOWN:
         _once(f"event:{event}", "Zalo event %r not known: answered as unsupported", event)
-    sender, chat = message.get("from") or {}, message.get("chat") or {}
-    if not sender.get("id") or not chat.get("id") or sender.get("is_bot"):
+    sender, chat = _dict(message.get("from")), _dict(message.get("chat"))
+    if not sender.get("id") or not chat.get("id") or sender.get("is_bot") or str(sender["id"]) == bot.id:
         return None
-    text = str(message.get("text") or "")
+    text = nfc(str(message.get("text") or ""))
     is_group = str(chat.get("chat_type", "PRIVATE")).upper() == "GROUP"
-    if is_group and not _addressed(message, text, bot):
-        return None
-    if bot.name:
-        text = text.replace(f"@{bot.name}", "").strip()
+    if is_group:
+        if not _addressed(message, text, bot):
+            return None
+        text = _without_mention(text, bot)
     base = dict(
         channel=CHANNEL,
         chat_id=str(chat["id"]),

@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.Column('payload', JSON_TYPE, nullable=False),
     sa.Column('dedupe_key', sa.String(length=200), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('pieces_sent', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -13,6 +13,11 @@ from tests.bot.telegram.fake_api import text_update
 CHAT = 6161
 
 
+async def all_rows(db) -> list[Outbox]:
+    async with db.session() as session:
+        return list((await session.execute(select(Outbox).order_by(Outbox.id))).scalars())
+
+
 async def unsent(db) -> list[Outbox]:
     async with db.session() as session:
         return list((await session.execute(select(Outbox).where(Outbox.sent_at.is_(None)))).scalars())
@@ -31,20 +36,67 @@ async def test_what_cannot_be_sent_stays_in_the_outbox_until_it_can(polling):
     left = await unsent(polling.db)
     assert len(left) == 2 and polling.api.sent_texts(CHAT) == []  # nothing dropped, nothing out of order
     assert left[0].attempts == 1 and left[0].last_error == "TelegramServerError"
+    assert left[0].next_attempt_at is not None  # tried again after a back-off, not every few seconds
     polling.channel.outbox.grace = timedelta(0)
+    assert await polling.channel.outbox.run_once() == 0
+    async with polling.db.transaction() as tx:
+        await tx.outbox.defer(left[0].id, left[0].next_attempt_at - timedelta(minutes=5), "due now")
     assert await polling.channel.outbox.run_once() == 2
     texts = polling.api.sent_texts(CHAT)
     assert "Xin chào" in texts[0] and "ngôn ngữ" in texts[1]
     assert await unsent(polling.db) == []
 
 
-async def test_a_stuck_reply_is_sent_before_the_next_answer(polling):
+async def test_nothing_overtakes_a_stuck_reply(polling):
     polling.api.fail_next("sendMessage", error_code=500, retry_after=None, times=4)
     await polling.push(text_update(CHAT, "/start"))
     await polling.push(text_update(CHAT, "Tiếng Việt"))
+    assert polling.api.sent_texts(CHAT) == []  # the next answer waits behind the stuck one
+    [stuck, *_] = await unsent(polling.db)
+    async with polling.db.transaction() as tx:
+        await tx.outbox.defer(stuck.id, stuck.next_attempt_at - timedelta(minutes=5), "due now")
+    await polling.channel.flush(str(CHAT))
     texts = polling.api.sent_texts(CHAT)
     assert ["Xin chào" in texts[0], "ngôn ngữ" in texts[1], "Họ và tên" in texts[2]] == [True, True, True]
     assert len(texts) == 3
+
+
+async def test_a_long_message_resumes_after_the_pieces_that_arrived(polling, monkeypatch):
+    from aiogram.exceptions import TelegramNetworkError
+
+    from handlers.messages import Outgoing
+
+    async with polling.db.transaction() as tx:
+        long = Outgoing("telegram", str(CHAT), "\n".join(f"dòng {i}: " + "chữ " * 40 for i in range(60)))
+        await tx.outbox.add("telegram", str(CHAT), long.payload(), "test:long")
+    real, calls = polling.channel.bot.send_message, []
+
+    async def network_drops_after_the_first_piece(**kwargs):
+        calls.append(kwargs["text"][:7])
+        if len(calls) > 1 and not monkeypatch_undone:
+            raise TelegramNetworkError(method=None, message="connection reset")
+        return await real(**kwargs)
+
+    monkeypatch_undone = False
+    monkeypatch.setattr(polling.channel.bot, "send_message", network_drops_after_the_first_piece)
+    await polling.channel.flush(str(CHAT))
+    [row] = await unsent(polling.db)
+    assert row.pieces_sent == 1 and len(polling.api.sent_texts(CHAT)) == 1
+    monkeypatch_undone = True
+    async with polling.db.transaction() as tx:
+        await tx.outbox.defer(row.id, row.next_attempt_at - timedelta(minutes=5), "due now")
+    await polling.channel.flush(str(CHAT))
+    texts = polling.api.sent_texts(CHAT)
+    assert len(texts) == 3 and texts[0].startswith("dòng 0") and "dòng 59" in texts[2]
+    assert sum(t.startswith("dòng 0:") for t in texts) == 1  # the first piece was not sent again
+
+
+async def test_a_message_telegram_refuses_for_good_does_not_block_the_next(polling):
+    polling.api.fail_next("sendMessage", error_code=403, retry_after=None, description="Forbidden: bot was blocked")
+    await polling.push(text_update(CHAT, "/start"))
+    [refused] = [row for row in await all_rows(polling.db) if row.last_error == "TelegramForbiddenError"]
+    assert refused.sent_at is None and refused.attempts >= 20
+    assert len(polling.api.sent_texts(CHAT)) == 1  # the language question still went out
 
 
 async def test_a_long_flood_wait_defers_the_message_and_it_arrives_once(polling):

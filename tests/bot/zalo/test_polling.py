@@ -1,5 +1,6 @@
 """The Zalo channel by long polling: numbered replies only, the same initiative as on the console."""
 
+import asyncio
 import logging
 
 from sqlalchemy import func, select
@@ -130,3 +131,39 @@ async def test_quota_errors_are_retried_and_the_message_arrives_once(polling):
     polling.api.fail_next("sendMessage", status=429)
     await say(polling, "Xin chào")
     assert len([t for t in polling.api.sent_texts(CHAT) if "Xin chào" in t]) == 1
+
+
+async def test_a_quota_outage_defers_the_chat_without_using_up_attempts(polling):
+    polling.api.fail_next("sendMessage", status=429, times=8)
+    await polling.push(text_update(CHAT, "Xin chào"), answered=False)
+    for _ in range(200):  # the retries take a moment; then the chat is put off, not failed
+        async with polling.db.session() as session:
+            first = (await session.execute(select(Outbox).order_by(Outbox.id))).scalars().first()
+        if first is not None and first.next_attempt_at is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert first.attempts == 0 and first.next_attempt_at is not None and first.sent_at is None
+    assert polling.api.sent_texts(CHAT) == []
+
+
+async def test_a_message_zalo_refuses_for_good_does_not_block_the_next(polling):
+    polling.api.fail_next("sendMessage", status=400)
+    await polling.push(text_update(CHAT, "Xin chào"), answered=False)
+    await polling.api.wait_for(lambda api: len(api.sent_texts(CHAT)) == 1)
+    assert "ngôn ngữ" in polling.api.sent_texts(CHAT)[0]
+
+
+async def test_a_stop_finishes_the_messages_already_taken(polling, monkeypatch):
+    real = polling.channel.dispatcher.handle
+
+    async def slow(incoming):
+        await asyncio.sleep(0.5)
+        return await real(incoming)
+
+    monkeypatch.setattr(polling.channel.dispatcher, "handle", slow)
+    polling.api.push_update(text_update(CHAT, "Xin chào"))
+    await polling.api.wait_for(lambda api: not api.pending_updates)
+    await polling.channel.stop()
+    async with polling.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 0  # not registered yet, but
+        assert await session.scalar(select(func.count()).select_from(Outbox)) == 2  # answered, not lost

@@ -1,6 +1,7 @@
 """Parsing the recorded sample payloads of every Zalo event name."""
 
 import logging
+import unicodedata
 
 import pytest
 
@@ -56,3 +57,29 @@ def test_every_sample_parses_without_error(name):
 @pytest.mark.parametrize("update", [{}, {"message": "x"}, {"message": {"from": {}, "chat": {}}}, {"event_name": 5}])
 def test_malformed_updates_are_ignored(update):
     assert incoming(update, BOT) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"message_id": "m1", "from": "x", "chat": {"id": "c"}, "text": "hi"},
+        {"message_id": "m2", "from": {"id": "u"}, "chat": "g", "text": "hi"},
+        {"message_id": "m3", "from": {"id": "u"}, "chat": {"id": "g", "chat_type": "GROUP"}, "quote": "abc"},
+        {"message_id": "m4", "from": {"id": "u"}, "chat": {"id": "g", "chat_type": "GROUP"}, "mentions": 5},
+    ],
+)
+def test_fields_of_the_wrong_type_are_ignored_not_raised(message):
+    incoming({"event_name": "message.text.received", "message": message}, BOT)
+
+
+@pytest.mark.parametrize("text", ["@sáng kiến cho hỏi", "@SANG KIEN cho hỏi", unicodedata.normalize("NFD", "@Sáng kiến cho hỏi")])
+def test_a_mention_in_any_case_or_encoding_is_heard_and_taken_off(text):
+    update = load_payload("group.text.plain")
+    update["message"]["text"] = text
+    assert incoming(update, BOT).text == "cho hỏi"
+
+
+def test_a_mention_inside_a_private_message_is_left_alone():
+    update = load_payload("message.text.received")
+    update["message"]["text"] = "Tôi muốn hỏi @Sáng kiến về hạn nộp"
+    assert incoming(update, BOT).text == "Tôi muốn hỏi @Sáng kiến về hạn nộp"

@@ -67,3 +67,19 @@ async def test_a_body_that_is_no_update_is_refused(webhook):
             assert response.status == 400
         async with http.post(webhook.webhook_url, json={"event_name": "x"}, headers=headers) as response:
             assert response.status == 200  # tolerated, ignored
+
+
+async def test_a_failure_while_handling_answers_500_and_a_redelivery_succeeds(webhook, monkeypatch):
+    real, calls = webhook.channel.dispatcher.handle, []
+
+    async def fails_once(incoming):
+        calls.append(incoming.update_id)
+        if len(calls) == 1:
+            raise ConnectionError("database went away for a moment")
+        return await real(incoming)
+
+    monkeypatch.setattr(webhook.channel.dispatcher, "handle", fails_once)
+    update = text_update(CHAT, "Xin chào")
+    assert await post(webhook, dict(update)) == 500
+    assert await post(webhook, dict(update)) == 200
+    assert len(webhook.api.sent_texts(CHAT)) == 2

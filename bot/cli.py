@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from bot.app import build, configure_logging
+from bot.cli_units import phases_app, units_app
 from bot.settings import get_settings
 from storage import migrate
 from storage.db import Database
@@ -21,6 +22,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(units_app, name="units")
+app.add_typer(phases_app, name="phases")
 
 
 @db_app.command("upgrade")

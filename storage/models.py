@@ -73,6 +73,30 @@ class Unit(Base):
         return math.ceil(self.member_count / 10)
 
 
+class Phase(Base):
+    """A giai đoạn of the programme, with its own targets per unit."""
+
+    __tablename__ = "phases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class PhaseTarget(Base):
+    """Chỉ tiêu of one unit in one phase."""
+
+    __tablename__ = "phase_targets"
+    __table_args__ = (UniqueConstraint("unit_id", "phase_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phases.id", ondelete="CASCADE"), index=True)
+    target: Mapped[int] = mapped_column(Integer)
+
+
 class Member(Base):
     """A person in the programme (đoàn viên, người lao động)."""
 

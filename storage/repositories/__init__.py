@@ -9,6 +9,7 @@ from storage.repositories.images import ImageRepository
 from storage.repositories.initiatives import InitiativeRepository
 from storage.repositories.members import HelpRequestRepository, MemberRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.phases import PhaseRepository
 from storage.repositories.units import UnitRepository
 
 
@@ -25,6 +26,7 @@ class Transaction:
         self.outbox = OutboxRepository(session)
         self.help_requests = HelpRequestRepository(session)
         self.images = ImageRepository(session)
+        self.phases = PhaseRepository(session)
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -51,6 +51,31 @@ class UnitRepository:
         await self.session.flush()
         return unit
 
+    async def all(self) -> list[Unit]:
+        return list((await self.session.execute(select(Unit).order_by(Unit.id))).scalars())
+
+    async def parents_by_code(self) -> dict[str, str | None]:
+        """code -> parent's code for the whole stored tree (to check an import against it)."""
+        units = await self.all()
+        codes = {u.id: u.code for u in units}
+        return {u.code: codes.get(u.parent_id) for u in units}
+
+    async def repath(self) -> int:
+        """Recompute every materialised path after units moved; returns how many changed."""
+        units = await self.all()
+        children: dict[int | None, list[Unit]] = {}
+        for unit in units:
+            children.setdefault(unit.parent_id, []).append(unit)
+        changed, queue = 0, [(root, "/") for root in children.get(None, [])]
+        while queue:
+            unit, prefix = queue.pop()
+            path = f"{prefix}{unit.id}/"
+            if unit.path != path:
+                unit.path, changed = path, changed + 1
+            queue += [(child, path) for child in children.get(unit.id, [])]
+        await self.session.flush()
+        return changed
+
     async def search(self, query: str, limit: int = 8) -> list[Unit]:
         """Units whose name or code holds every typed word, ignoring accents and case.
 

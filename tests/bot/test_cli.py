@@ -62,3 +62,32 @@ def test_a_refused_setting_does_not_echo_other_values(tmp_path):
     result = run(["run"], env)
     assert result.returncode != 0 and "TELEGRAM_API_URL" in result.stderr.upper()
     assert "secret-token" not in result.stderr + result.stdout
+
+
+def test_units_import_and_export_round_trip(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'u.db'}"}
+    assert run(["db", "upgrade"], env).returncode == 0
+    assert run(["phases", "add", "GD1", "Giai đoạn 2026", "2026-01-01", "2026-12-31"], env).returncode == 0
+    book = Workbook()
+    book.active.append(["code", "name", "parent_code", "kind", "member_count", "target", "target:GD1"])
+    book.active.append(["LDLD-QN", "LĐLĐ tỉnh Quảng Ninh", None, "province_federation", 900, None, None])
+    book.active.append(["CDCS-MO", "=HYPERLINK(\"http://x\")", "LDLD-QN", "grassroots", 300, None, 45])
+    book.active.cell(row=3, column=2).data_type = "s"  # a name someone typed that looks like a formula
+    source = tmp_path / "units.xlsx"
+    book.save(source)
+    first = run(["units", "import", str(source)], env)
+    assert first.returncode == 0 and "2 units added" in first.stdout, first.stderr
+    assert "0 units added, 0 updated" in run(["units", "import", str(source)], env).stdout
+    out = tmp_path / "back.xlsx"
+    assert run(["units", "export", str(out)], env).returncode == 0
+    sheet = load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "target:GD1" and rows[2][-1] == 45
+    formula_cell = sheet.cell(row=3, column=2)
+    assert formula_cell.data_type == "s" and formula_cell.value.startswith("=HYPERLINK")  # text, never run
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,parent_code,kind,member_count\nA,Đơn vị A,MISSING,grassroots,10\n", encoding="utf-8")
+    refused = run(["units", "import", str(bad)], env)
+    assert refused.returncode == 1 and "line 2" in refused.stderr and "nothing was written" in refused.stderr

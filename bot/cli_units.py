@@ -1,0 +1,116 @@
+"""`sangkien units` and `sangkien phases`: the unit tree and the programme's phases from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from bot.settings import get_settings
+from storage.db import Database
+
+units_app = typer.Typer(help="The unit tree: import and export as CSV or XLSX.", no_args_is_help=True)
+phases_app = typer.Typer(help="Phases (giai đoạn) of the programme.", no_args_is_help=True)
+
+
+def _with_db(work):
+    """Run `work(tx)` in one transaction on the configured database."""
+    settings = get_settings()
+
+    async def run():
+        db = Database.from_url(settings.database_url)
+        try:
+            async with db.transaction() as tx:
+                return await work(tx)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+@units_app.command("import")
+def units_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX with the columns of 'units export'."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file and write nothing."),
+) -> None:
+    """Create or update units by code; any problem is reported with its line and nothing is written."""
+    from bot.unit_files import read_records
+    from storage import unit_import
+
+    try:
+        records = read_records(file)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="FILE") from None
+
+    async def work(tx):
+        phase_codes = {p.code for p in await tx.phases.all()}
+        rows, problems = unit_import.parse(records, phase_codes)
+        problems += unit_import.check_tree(rows, await tx.units.parents_by_code())
+        if problems or dry_run:
+            return rows, sorted(problems, key=lambda p: p.line), None
+        return rows, [], await unit_import.apply(tx, rows)
+
+    rows, problems, counts = _with_db(work)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s); nothing was written", err=True)
+        raise typer.Exit(1)
+    if counts is None:
+        typer.echo(f"{len(rows)} rows checked; nothing written (--dry-run)")
+        return
+    typer.echo(f"{len(rows)} rows: {counts[0]} units added, {counts[1]} updated")
+
+
+@units_app.command("export")
+def units_export(file: Path = typer.Argument(..., dir_okay=False, help="Where to write: .csv or .xlsx.")) -> None:
+    """Write the unit tree in the format 'units import' reads."""
+    from bot.unit_files import write_table
+    from storage import unit_import
+
+    async def work(tx):
+        phases = await tx.phases.all()
+        return unit_import.export_rows(await tx.units.all(), phases, await tx.phases.all_targets())
+
+    header, rows = _with_db(work)
+    try:
+        write_table(file, header, rows)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="FILE") from None
+    typer.echo(f"wrote {len(rows)} units to {file}")
+
+
+@phases_app.command("add")
+def phases_add(
+    code: str = typer.Argument(..., help="Short code, used in import columns as target:CODE."),
+    name: str = typer.Argument(..., help="Name, e.g. 'Giai đoạn 2026-2028'."),
+    starts_on: datetime = typer.Argument(..., formats=["%Y-%m-%d"]),
+    ends_on: datetime = typer.Argument(..., formats=["%Y-%m-%d"]),
+) -> None:
+    """Add a phase with its dates."""
+    if ends_on < starts_on:
+        raise typer.BadParameter("the phase must end after it starts", param_hint="ENDS_ON")
+
+    async def work(tx):
+        if await tx.phases.by_code(code.upper()):
+            return None
+        return await tx.phases.add(code.upper(), name, starts_on.date(), ends_on.date())
+
+    if _with_db(work) is None:
+        typer.echo(f"phase {code.upper()} exists already", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"phase {code.upper()} added")
+
+
+@phases_app.command("list")
+def phases_list() -> None:
+    """The phases, and which one is current (the default for every figure)."""
+    async def work(tx):
+        return await tx.phases.all(), await tx.phases.current(date.today())
+
+    phases, current = _with_db(work)
+    for phase in phases:
+        mark = "  (current)" if current and phase.id == current.id else ""
+        typer.echo(f"{phase.code}\t{phase.name}\t{phase.starts_on} – {phase.ends_on}{mark}")

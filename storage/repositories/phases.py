@@ -1,0 +1,62 @@
+"""Phases (giai đoạn) and the targets of each unit in each phase."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Phase, PhaseTarget
+
+
+class PhaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, code: str, name: str, starts_on: date, ends_on: date) -> Phase:
+        if ends_on < starts_on:
+            raise ValueError("a phase ends after it starts")
+        phase = Phase(code=code, name=name, starts_on=starts_on, ends_on=ends_on)
+        self.session.add(phase)
+        await self.session.flush()
+        return phase
+
+    async def all(self) -> list[Phase]:
+        return list((await self.session.execute(select(Phase).order_by(Phase.starts_on, Phase.id))).scalars())
+
+    async def by_code(self, code: str) -> Phase | None:
+        result = await self.session.execute(select(Phase).where(Phase.code == code))
+        return result.scalar_one_or_none()
+
+    async def current(self, today: date) -> Phase | None:
+        """The phase running today; between phases, the one that ended last (figures default to it)."""
+        phases = await self.all()
+        running = [p for p in phases if p.starts_on <= today <= p.ends_on]
+        if running:
+            return running[-1]
+        past = [p for p in phases if p.ends_on < today]
+        return past[-1] if past else None
+
+    async def targets(self, phase_id: int) -> dict[int, int]:
+        result = await self.session.execute(select(PhaseTarget).where(PhaseTarget.phase_id == phase_id))
+        return {t.unit_id: t.target for t in result.scalars()}
+
+    async def all_targets(self) -> dict[tuple[int, int], int]:
+        """(unit id, phase id) -> target, for exports."""
+        result = await self.session.execute(select(PhaseTarget))
+        return {(t.unit_id, t.phase_id): t.target for t in result.scalars()}
+
+    async def set_target(self, unit_id: int, phase_id: int, target: int | None) -> None:
+        result = await self.session.execute(
+            select(PhaseTarget).where(PhaseTarget.unit_id == unit_id, PhaseTarget.phase_id == phase_id)
+        )
+        row = result.scalar_one_or_none()
+        if target is None:
+            if row is not None:
+                await self.session.delete(row)
+        elif row is None:
+            self.session.add(PhaseTarget(unit_id=unit_id, phase_id=phase_id, target=target))
+        else:
+            row.target = target
+        await self.session.flush()

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from bot.app import build, configure_logging
+from bot.cli_roles import members_app, roles_app
 from bot.cli_units import phases_app, units_app
 from bot.settings import get_settings
 from storage import migrate
@@ -24,6 +25,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(units_app, name="units")
 app.add_typer(phases_app, name="phases")
+app.add_typer(roles_app, name="roles")
+app.add_typer(members_app, name="members")
 
 
 @db_app.command("upgrade")

@@ -15,7 +15,7 @@ units_app = typer.Typer(help="The unit tree: import and export as CSV or XLSX.",
 phases_app = typer.Typer(help="Phases (giai đoạn) of the programme.", no_args_is_help=True)
 
 
-def _with_db(work):
+def with_db(work):
     """Run `work(tx)` in one transaction on the configured database."""
     settings = get_settings()
 
@@ -52,7 +52,7 @@ def units_import(
             return rows, sorted(problems, key=lambda p: p.line), None
         return rows, [], await unit_import.apply(tx, rows)
 
-    rows, problems, counts = _with_db(work)
+    rows, problems, counts = with_db(work)
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:
@@ -74,7 +74,7 @@ def units_export(file: Path = typer.Argument(..., dir_okay=False, help="Where to
         phases = await tx.phases.all()
         return unit_import.export_rows(await tx.units.all(), phases, await tx.phases.all_targets())
 
-    header, rows = _with_db(work)
+    header, rows = with_db(work)
     try:
         write_table(file, header, rows)
     except ValueError as error:
@@ -98,7 +98,7 @@ def phases_add(
             return None
         return await tx.phases.add(code.upper(), name, starts_on.date(), ends_on.date())
 
-    if _with_db(work) is None:
+    if with_db(work) is None:
         typer.echo(f"phase {code.upper()} exists already", err=True)
         raise typer.Exit(1)
     typer.echo(f"phase {code.upper()} added")
@@ -110,7 +110,7 @@ def phases_list() -> None:
     async def work(tx):
         return await tx.phases.all(), await tx.phases.current(date.today())
 
-    phases, current = _with_db(work)
+    phases, current = with_db(work)
     for phase in phases:
         mark = "  (current)" if current and phase.id == current.id else ""
         typer.echo(f"{phase.code}\t{phase.name}\t{phase.starts_on} – {phase.ends_on}{mark}")

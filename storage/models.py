@@ -113,6 +113,19 @@ class Member(Base):
     unit: Mapped[Unit | None] = relationship(lazy="raise")
 
 
+class Role(Base):
+    """A member's role: officer or support team (Tổ hỗ trợ sáng kiến) of a unit's subtree, or admin of all."""
+
+    __tablename__ = "roles"
+    __table_args__ = (UniqueConstraint("member_id", "role", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # officer | support | admin
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ChannelIdentity(Base):
     """Who a platform account is: (channel, external user id) -> Member."""
 

@@ -10,6 +10,7 @@ from storage.repositories.initiatives import InitiativeRepository
 from storage.repositories.members import HelpRequestRepository, MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.phases import PhaseRepository
+from storage.repositories.roles import RoleRepository
 from storage.repositories.units import UnitRepository
 
 
@@ -27,6 +28,7 @@ class Transaction:
         self.help_requests = HelpRequestRepository(session)
         self.images = ImageRepository(session)
         self.phases = PhaseRepository(session)
+        self.roles = RoleRepository(session)
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChannelIdentity, HelpRequest, Member
+from storage.models import ChannelIdentity, HelpRequest, Member, Unit
 
 
 class MemberRepository:
@@ -37,6 +37,21 @@ class MemberRepository:
         self.session.add(ChannelIdentity(channel=channel, external_user_id=external_user_id, member_id=member.id))
         await self.session.flush()
         return member
+
+    async def listing(self, unit_code: str | None = None) -> list[tuple[int, str, str | None, str]]:
+        """(id, name, unit code, 'channel:user, ...') for every member, or those of a unit's subtree."""
+        query = select(Member, Unit).outerjoin(Unit, Unit.id == Member.unit_id).order_by(Member.name, Member.id)
+        if unit_code:
+            root = (await self.session.execute(select(Unit).where(Unit.code == unit_code.upper()))).scalar_one_or_none()
+            if root is None:
+                return []
+            query = query.where(Unit.path.startswith(root.path))
+        rows = (await self.session.execute(query)).all()
+        identities = (await self.session.execute(select(ChannelIdentity))).scalars().all()
+        accounts: dict[int, list[str]] = {}
+        for identity in identities:
+            accounts.setdefault(identity.member_id, []).append(f"{identity.channel}:{identity.external_user_id}")
+        return [(m.id, m.name, u.code if u else None, ", ".join(accounts.get(m.id, []))) for m, u in rows]
 
     async def get(self, member_id: int) -> Member | None:
         return await self.session.get(Member, member_id)

@@ -91,3 +91,24 @@ def test_units_import_and_export_round_trip(tmp_path):
     bad.write_text("code,name,parent_code,kind,member_count\nA,Đơn vị A,MISSING,grassroots,10\n", encoding="utf-8")
     refused = run(["units", "import", str(bad)], env)
     assert refused.returncode == 1 and "line 2" in refused.stderr and "nothing was written" in refused.stderr
+
+
+def test_roles_are_granted_listed_and_revoked(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"}
+    for args in (["db", "upgrade"], ["demo-data"]):
+        assert run(args, env).returncode == 0
+    chat = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--user", "9"],
+        input="hi\n1\nLê Thị Lan\nkim hy\n4\n", env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert chat.returncode == 0
+    [line] = run(["members", "list", "--unit", "CDN-GD-HN"], env).stdout.splitlines()
+    member_id = line.split("\t")[0]
+    assert line.endswith("console:9") and "CDCS-MN-KIMHY" in line
+    granted = run(["roles", "grant", "officer", "--member", member_id, "--unit", "CDN-GD-HN"], env)
+    assert granted.returncode == 0 and "is now officer of CDN-GD-HN" in granted.stdout
+    assert "officer\tCDN-GD-HN" in run(["roles", "list"], env).stdout
+    assert run(["roles", "grant", "officer", "--member", member_id], env).returncode != 0  # needs a unit
+    assert run(["roles", "grant", "officer", "--member", "999", "--unit", "CDN-GD-HN"], env).returncode == 1
+    revoked = run(["roles", "revoke", "officer", "--member", member_id, "--unit", "CDN-GD-HN"], env)
+    assert "no longer officer" in revoked.stdout and run(["roles", "list"], env).stdout.strip() == ""

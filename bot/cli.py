@@ -10,7 +10,7 @@ import typer
 
 from bot.app import build, configure_logging
 from bot.cli_roles import members_app, roles_app
-from bot.cli_units import phases_app, units_app
+from bot.cli_units import phases_app, report, units_app
 from bot.settings import get_settings
 from storage import migrate
 from storage.db import Database
@@ -27,6 +27,7 @@ app.add_typer(units_app, name="units")
 app.add_typer(phases_app, name="phases")
 app.add_typer(roles_app, name="roles")
 app.add_typer(members_app, name="members")
+app.command("report")(report)
 
 
 @db_app.command("upgrade")

@@ -114,3 +114,34 @@ def phases_list() -> None:
     for phase in phases:
         mark = "  (current)" if current and phase.id == current.id else ""
         typer.echo(f"{phase.code}\t{phase.name}\t{phase.starts_on} – {phase.ends_on}{mark}")
+
+
+def report(
+    unit_code: str = typer.Argument(..., help="The unit whose figures to show, with its child units."),
+    chart: Path = typer.Option(None, "--chart", dir_okay=False, help="Also write the chart as PNG here."),
+    locale: str = typer.Option("vi", "--locale", help="vi or en"),
+) -> None:
+    """The progress report of a unit for the current phase."""
+    import locales
+    from handlers.officer import as_params, chart_of
+    from storage.reports import progress
+
+    async def work(tx):
+        unit = await tx.units.by_code(unit_code)
+        if unit is None:
+            return None
+        now = datetime.now(get_settings().tz)
+        return await progress(tx.session, unit, await tx.phases.current(now.date()), now)
+
+    found = with_db(work)
+    if found is None:
+        typer.echo(f"no unit with code {unit_code!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(locales.render("report.progress", as_params(found), locale))
+    if chart is not None:
+        png = chart_of(found, locale)
+        if png is None:
+            typer.echo("no child units: no chart", err=True)
+        else:
+            chart.write_bytes(png)
+            typer.echo(f"chart written to {chart}")

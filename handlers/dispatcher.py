@@ -14,7 +14,7 @@ from conversations import engine
 from conversations.engine import FORMS
 from conversations.model import Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
-from handlers import effects, render
+from handlers import effects, officer, render
 from handlers.messages import Incoming, Outgoing
 from storage.db import Conflict, Database
 from storage.models import Member
@@ -69,6 +69,10 @@ class Dispatcher:
                 return []
         now = self._clock()
         member = await tx.members.by_identity(incoming.channel, incoming.user_id)
+        command = incoming.event().command if incoming.event().kind == "command" else ""
+        if command in officer.REPORT_COMMANDS:
+            locale = member.locale if member else self.options.default_locale
+            return await self._queue(tx, incoming, await officer.report_for(tx, member, incoming, locale, now))
         if incoming.is_group:  # the forms run in private chats; a group gets the way there
             locale = member.locale if member else self.options.default_locale
             reply = Reply("group.use_private", {"link": incoming.private_link})

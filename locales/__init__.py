@@ -52,6 +52,7 @@ def _environment(locale: str) -> Environment:
     env.filters["vnd"] = lambda amount: fmt.vnd(amount, locale)
     env.filters["number"] = lambda value: fmt.number(value, locale)
     env.filters["applied"] = lambda value: fmt.applied(value, locale)
+    env.filters["bar"] = fmt.bar
     env.globals["t"] = lambda key, **params: render(key, params, locale)
     env.globals["show"] = lambda key, answers: show(key, answers, locale)
     return env

@@ -29,3 +29,9 @@ def applied(value: dict, locale: str) -> str:
         return day.strftime("%d/%m/%Y")
     pattern = {"year": "yyyy", "month": "MMMM yyyy"}.get(precision, "d MMMM yyyy")
     return format_date(day, pattern, locale="en")
+
+
+def bar(percent: float, width: int = 10) -> str:
+    """A text progress bar for channels without images: '▓▓▓▓▓▓░░░░ 62%'."""
+    filled = max(0, min(width, round(width * percent / 100)))
+    return "▓" * filled + "░" * (width - filled)

@@ -23,6 +23,14 @@ class UnitRepository:
         result = await self.session.execute(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
         return result.scalar_one_or_none()
 
+    async def by_path(self, path: str) -> Unit | None:
+        """The unit at a path ('/' is the root of everything: the first top-level unit)."""
+        if path == "/":
+            result = await self.session.execute(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1))
+        else:
+            result = await self.session.execute(select(Unit).where(Unit.path == path))
+        return result.scalar_one_or_none()
+
     async def count(self) -> int:
         return (await self.session.execute(select(func.count(Unit.id)))).scalar_one()
 

@@ -194,3 +194,22 @@ async def test_long_platform_ids_fit_the_outbox_key(dispatcher, demo_db):
     person = Person(dispatcher, user_id=long_id)
     await person.say("/start", update_id="u" * 100)
     assert person.replies and all(r.outbox_id for r in person.replies)
+
+
+async def test_an_officer_gets_the_progress_report_with_a_chart(dispatcher, demo_db):
+    hoa = Person(dispatcher)
+    await hoa.register()
+    await hoa.submit_full()
+    await hoa.say("/baocao")
+    assert "chỉ dành" not in hoa.text and "cán bộ công đoàn" in hoa.text  # a member is told whom it is for
+    async with demo_db.transaction() as tx:
+        member = await tx.members.by_identity("console", hoa.user_id)
+        sector = await tx.units.by_code("CDN-GD-HN")
+        await tx.roles.grant(member.id, "officer", sector.id)
+    await hoa.say("/baocao")
+    [report] = hoa.replies
+    assert "Công đoàn ngành Giáo dục Hà Nội" in report.text and "Đã gửi 1/" in report.text
+    assert "1. Công đoàn cơ sở Trường Mầm non Kim Hỷ: 1/4 (25%)" in report.text
+    async with demo_db.transaction() as tx:
+        image = await tx.images.get(report.image)
+    assert image is not None and image.data.startswith(b"\x89PNG")

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import locales
 from handlers.messages import Outgoing
 
 
-def split_lines(text: str, limit: int) -> list[str]:
-    """Pieces of at most `limit` characters, cut at line ends (or spaces) where possible, none blank."""
+def split_lines(text: str, limit: int, hard_cut: Callable[[str, int], int] | None = None) -> list[str]:
+    """Pieces of at most `limit` characters, cut at line ends (or spaces) where possible, none blank.
+
+    `hard_cut(line, limit)` chooses where to cut a line with no space to cut at (Telegram keeps
+    HTML entities whole); by default at the limit.
+    """
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
         while len(line) > limit:
             cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
+            cut = cut if cut > limit // 2 else (hard_cut(line, limit) if hard_cut else limit)
             if current:
                 pieces.append(current)
                 current = ""

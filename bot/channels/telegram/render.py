@@ -13,6 +13,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from bot.channels.text import split_lines
 from handlers.messages import Outgoing
 
 LIMIT = 4096
@@ -28,27 +29,8 @@ class Piece:
 
 
 def split(text: str, limit: int = LIMIT) -> list[str]:
-    """Escaped pieces of at most `limit` characters, cut at line ends where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in html.escape(text, quote=False).split("\n"):
-        while len(line) > limit:  # one line longer than a message: cut it, not at an entity
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else _safe_cut(line, limit)
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            candidate = line
-        current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    kept = [piece for piece in pieces if piece.strip()]  # Telegram refuses a blank message
-    return kept or [pieces[0] or "…"]
+    """Escaped pieces of at most `limit` characters, cut at line ends where possible, never inside an entity."""
+    return split_lines(html.escape(text, quote=False), limit, _safe_cut)
 
 
 def _safe_cut(line: str, limit: int) -> int:

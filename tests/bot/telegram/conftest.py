@@ -7,15 +7,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.app import options_from
 from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.common import RetryPolicy
-from bot.settings import Settings
 from bot.webhook import WebhookServer
-from handlers.dispatcher import Dispatcher
-from storage import migrate
 from storage.db import Database
-from storage.demo import load_demo_units
+from tests.bot.channel_harness import demo_database, settings_for, start, stop
 from tests.bot.telegram.fake_api import FakeBotAPI
 
 SECRET = "s3cret-Token_for_tests"
@@ -43,47 +38,25 @@ class Harness:
         return f"http://127.0.0.1:{self.server.port}/telegram/hook"
 
 
-async def _harness(tmp_path, *, webhook: bool):
+async def _harness(tmp_path, *, webhook: bool) -> Harness:
     api = FakeBotAPI()
     await api.start()
-    db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'tg.db'}")
-    await migrate.upgrade(db)
-    async with db.transaction() as tx:
-        await load_demo_units(tx)
+    db = await demo_database(tmp_path / "tg.db")
     extra = {"telegram_webhook_url": "https://bot.example.org/telegram/hook", "telegram_webhook_secret": SECRET}
-    settings = Settings(
-        _env_file=None,
-        database_url="sqlite+aiosqlite:///unused.db",
-        telegram_bot_token=api.token,
-        telegram_api_url=api.base_url,
-        **(extra if webhook else {}),
-    )
-    channel = TelegramChannel(settings, db, Dispatcher(db, options_from(settings)), RetryPolicy(attempts=4, base=0.01))
-    server = WebhookServer(db, "127.0.0.1", 0) if webhook else None
-    if server is not None:
-        channel.attach(server)
-        await server.start()
-    await channel.start()
+    settings = settings_for(telegram_bot_token=api.token, telegram_api_url=api.base_url, **(extra if webhook else {}))
+    channel, server = await start(TelegramChannel, settings, db, webhook=webhook)
     return Harness(api, db, channel, server)
-
-
-async def _close(harness: Harness) -> None:
-    if harness.server is not None:
-        await harness.server.stop()
-    await harness.channel.stop()
-    await harness.api.stop()
-    await harness.db.close()
 
 
 @pytest.fixture
 async def polling(tmp_path):
     harness = await _harness(tmp_path, webhook=False)
     yield harness
-    await _close(harness)
+    await stop(harness)
 
 
 @pytest.fixture
 async def webhook(tmp_path):
     harness = await _harness(tmp_path, webhook=True)
     yield harness
-    await _close(harness)
+    await stop(harness)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.settings import Settings
 from handlers.dispatcher import Dispatcher, Options
+from handlers.staff import StaffOptions
 from storage.db import Database
 
 
@@ -17,6 +18,10 @@ def options_from(settings: Settings) -> Options:
         timezone=settings.timezone,
         default_locale=settings.default_locale,
         resume_after=timedelta(minutes=settings.resume_prompt_after_minutes),
+        staff=StaffOptions(
+            duplicate_threshold=settings.duplicate_threshold,
+            invite_lifetime=timedelta(days=settings.invite_lifetime_days),
+        ),
     )
 
 

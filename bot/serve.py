@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 from bot.app import build
 from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
 from bot.webhook import WebhookServer
+from reminders import help_requests
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     stop = stop or _stop_on_signals()
     server = WebhookServer(db, settings.webhook_host, settings.webhook_port) if settings.needs_webhook_server else None
     channels = []
+    escalation = None
     if settings.telegram_bot_token is not None:
         from bot.channels.telegram.channel import TelegramChannel
 
@@ -36,8 +39,14 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await server.start()  # listening before Telegram is told where to call
         for channel in channels:
             await channel.start()
+        escalation = asyncio.create_task(
+            help_requests.run(db, stop, timedelta(minutes=settings.help_escalate_after_minutes))
+        )
         await stop.wait()
     finally:
+        if escalation is not None:
+            escalation.cancel()
+            await asyncio.gather(escalation, return_exceptions=True)
         if server is not None:
             await server.stop()  # no new webhook calls while the channels close
         for channel in channels:

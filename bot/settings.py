@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     target_groups: list[str] = Field(default_factory=lambda: list(DEFAULT_TARGET_GROUPS))
     resume_prompt_after_minutes: int = Field(default=60, ge=1)
 
+    # Officers and the support team.
+    duplicate_threshold: int = Field(default=80, ge=50, le=100)
+    invite_lifetime_days: int = Field(default=7, ge=1, le=90)
+    help_escalate_after_minutes: int = Field(default=240, ge=5)
+
     # Channels (the Telegram and Zalo channels read these; with no token the terminal chat runs).
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_url: str | None = None

@@ -13,7 +13,7 @@ MEDIA_PATH = "/media"
 
 
 def image_url(public_base_url: str, token: str) -> str:
-    """Where a platform fetches a generated image (the token is the only secret in the path)."""
+    """Where a platform (or a person) fetches a generated file (the token is the only secret in the path)."""
     return f"{public_base_url.rstrip('/')}{MEDIA_PATH}/{token}"
 
 
@@ -48,6 +48,8 @@ class WebhookServer:
         if image is None:
             return web.Response(status=404)
         headers = {"Cache-Control": "private, max-age=86400"}
+        if image.filename:  # a document: saved under its own name, never shown inline
+            headers["Content-Disposition"] = f'attachment; filename="{image.filename}"'
         return web.Response(body=image.data, content_type=image.content_type, headers=headers)
 
     async def _healthz(self, request: web.Request) -> web.Response:

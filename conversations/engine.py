@@ -20,6 +20,7 @@ from conversations.model import (
     Reply,
     RequestHelp,
     Result,
+    SaveDraft,
     SetPhone,
     State,
     Submit,
@@ -53,6 +54,9 @@ def step(state: State, event: Event, ctx: Context) -> Result:
     same_draft = state.flow == after.flow == "submit" and state.meta.get("draft") == after.meta.get("draft")
     if same_draft:
         effects = (*form.draft_effect(state, after), *effects)
+    if state.flow == "submit" and state.meta.get("author"):  # the support team entering it for a worker
+        author = state.meta["author"]
+        effects = tuple(replace(e, for_member=author) if isinstance(e, (SaveDraft, Submit)) else e for e in effects)
     if after.flow is not None:
         after = after.with_meta(at=ctx.now.isoformat())
     return Result(after, result.replies, effects)

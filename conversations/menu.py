@@ -13,12 +13,14 @@ from conversations.model import (
     ItemRef,
     Reply,
     Result,
+    SendForm,
     SetLocale,
     State,
     Withdraw,
 )
 
 WITHDRAWABLE = ("submitted",)
+EDITABLE = ("draft", "needs_changes")  # a draft, or one sent back by the reviewer to complete and send again
 
 
 def _drafts(ctx: Context) -> list[ItemRef]:
@@ -28,15 +30,17 @@ def _drafts(ctx: Context) -> list[ItemRef]:
 def menu(ctx: Context, lead: tuple[Reply, ...] = (), effects: tuple = ()) -> Result:
     offered: list[Choice] = []
     drafts = _drafts(ctx)
-    if drafts:
+    returned = [i for i in ctx.items or () if i.status == "needs_changes"]
+    if returned:
+        title = returned[0].answers.get("title")
+        offered.append(Choice(f"open:{returned[0].id}", key="choice.assess.complete", params={"title": title}))
+    elif drafts:
         title = drafts[0].answers.get("title")
         offered.append(Choice(f"open:{drafts[0].id}", key="choice.continue_draft", params={"title": title}))
-    offered += [
-        Choice("/new", key="choice.new"),
-        Choice("/mine", key="choice.mine"),
-        Choice("/help", key="choice.help"),
-        Choice("/language", key="choice.language"),
-    ]
+    offered += [Choice("/new", key="choice.new"), Choice("/mine", key="choice.mine")]
+    if ctx.powers:
+        offered.append(Choice("/canbo", key="choice.staff_menu.open"))
+    offered += [Choice("/help", key="choice.help"), Choice("/language", key="choice.language")]
     name = ctx.member.name if ctx.member else ctx.display_name
     reply = Reply("menu.main", {"name": name, "drafts": len(drafts)}, tuple(offered), pick=True)
     return Result(State(), (*lead, reply), effects)
@@ -57,9 +61,12 @@ def my_items(ctx: Context, lead: tuple[Reply, ...] = ()) -> Result:
 def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = ()) -> Result:
     if item.status == "draft":
         actions = [Choice("/continue", key="choice.continue"), Choice("/delete", key="choice.delete_draft")]
+    elif item.status == "needs_changes":
+        actions = [Choice("/continue", key="choice.assess.complete_again")]
     else:
         actions = [Choice("/withdraw", key="choice.withdraw")] if item.status in WITHDRAWABLE else []
-    params = {"answers": dict(item.answers), "status": item.status, "code": item.code}
+    actions.append(Choice("/form", key="choice.assess.form"))
+    params = {"answers": dict(item.answers), "status": item.status, "code": item.code, "note": item.note}
     reply = Reply("item.detail", params, (*actions, Choice("/back", key="choice.back")), pick=True, actions=True)
     return Result(State(flow="item", meta={"item": item.id}), (*lead, reply))
 
@@ -67,9 +74,12 @@ def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = ()) -> Resu
 def open_draft(item_id: object, ctx: Context) -> Result:
     """Continue a draft at the step where it stopped."""
     item = find_item(ctx, int(item_id) if str(item_id).isdigit() else None)
-    if item is None or item.status != "draft":
+    if item is None or item.status not in EDITABLE:
         return menu(ctx, lead=(Reply("error.gone"),))
-    step = item.step if item.step in {s.key for s in SUBMISSION.steps} else _first_unanswered(item.answers)
+    if item.status == "needs_changes":  # sent back: everything in sight, to change what the reviewer asked
+        step = SUBMISSION.steps[-1].key
+    else:
+        step = item.step if item.step in {s.key for s in SUBMISSION.steps} else _first_unanswered(item.answers)
     opened = State(flow="submit", step=step, answers=dict(item.answers), meta={"draft": item.id})
     lead = Reply("draft.resumed", {"title": item.answers.get("title")})
     return form.ask(SUBMISSION, opened, ctx, lead=(lead,))
@@ -135,8 +145,11 @@ def _item_action(state: State, intent: str | None, ctx: Context) -> Result | Non
         return _ask_confirm(item, "delete")
     if intent == "/withdraw" and item.status in WITHDRAWABLE:
         return _ask_confirm(item, "withdraw")
-    if intent in ("/continue", f"open:{item.id}") and item.status == "draft":
+    if intent in ("/continue", f"open:{item.id}") and item.status in EDITABLE:
         return open_draft(item.id, ctx)
+    if intent == "/form":
+        shown_again = item_view(ctx, item, lead=(Reply("form.sent"),))
+        return replace(shown_again, effects=(SendForm(item.id),))
     return item_view(ctx, item, lead=(Reply("error.choose_one", {"count": 0}),))
 
 

@@ -99,6 +99,7 @@ class ItemRef:
     answers: Mapping[str, Any]
     step: str | None
     updated_at: datetime
+    note: str | None = None  # the reviewer's comment or reason, after a decision
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Context:
     units: tuple[UnitRef, ...] | None = None
     deep_link_unit: UnitRef | None = None
     items: tuple[ItemRef, ...] | None = None
+    powers: frozenset[str] = frozenset()  # officer actions allowed somewhere (handlers.scope.ACTIONS)
 
 
 # Effects: what the handler must persist after the step. Plain data, no behaviour.
@@ -123,12 +125,21 @@ class Context:
 class SaveDraft:
     answers: Mapping[str, Any]
     step: str | None
+    for_member: int | None = None  # entered on behalf of this worker by the support team
 
 
 @dataclass(frozen=True)
 class Submit:
     draft_id: int | None
     answers: Mapping[str, Any]
+    for_member: int | None = None
+
+
+@dataclass(frozen=True)
+class SendForm:
+    """The official application form (Đơn yêu cầu công nhận sáng kiến) of one's own initiative, as a file."""
+
+    initiative_id: int
 
 
 @dataclass(frozen=True)
@@ -166,7 +177,7 @@ class RequestHelp:
     draft_id: int | None
 
 
-Effect = SaveDraft | Submit | DeleteDraft | Withdraw | Register | SetLocale | SetPhone | RequestHelp
+Effect = SaveDraft | Submit | SendForm | DeleteDraft | Withdraw | Register | SetLocale | SetPhone | RequestHelp
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,16 @@ WORDS: dict[str, tuple[str, ...]] = {
     "/language": ("ngon ngu", "language", "tieng viet", "english"),
     "/menu": ("menu", "trang chinh", "bat dau", "start"),
     "/remove": ("xoa cau tra loi", "xoa muc nay", "remove", "remove answer"),
+    "/canbo": ("can bo", "cong viec can bo", "officer", "officer tools"),
+    "/duyet": ("duyet", "duyet sang kien", "xet duyet", "review", "review queue"),
+    "/baocao": ("bao cao", "bao cao tien do", "tien do", "report", "progress report"),
+    "/xuat": ("xuat", "xuat du lieu", "xuat excel", "export"),
+    "/nhapho": ("nhap ho", "gui ho", "nhap ho sang kien", "on behalf", "submit on behalf"),
+    "/yeucau": ("yeu cau ho tro", "danh sach ho tro", "help requests", "requests"),
+    "/moi": ("moi can bo", "tao loi moi", "invite", "invite link"),
+    "/valid": ("hop le", "cong nhan", "valid", "approve"),
+    "/needs_changes": ("can bo sung", "bo sung", "needs changes"),
+    "/reject": ("khong hop le", "tu choi", "reject", "not valid"),
     "/greet": ("chao", "xin chao", "chao ban", "chao ad", "alo", "hi", "hello", "hey", "good morning"),
 }
 

@@ -14,12 +14,14 @@ from conversations import engine
 from conversations.engine import FORMS
 from conversations.model import Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
-from handlers import effects, officer, render
+from handlers import effects, invites, officer, render, staff, staff_desk
 from handlers.messages import Incoming, Outgoing
+from handlers.scope import ACTIONS, Scope
+from handlers.staff import StaffOptions
 from storage.db import Conflict, Database
 from storage.models import Member
 from storage.repositories import Transaction
-from storage.repositories.initiatives import answers_of
+from storage.repositories.initiatives import DECISIONS, answers_of
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3  # a concurrent writer on the same chat makes us retry on fresh state
@@ -34,6 +36,7 @@ class Options:
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
     resume_after: timedelta = timedelta(hours=1)
+    staff: StaffOptions = StaffOptions()
 
 
 class Dispatcher:
@@ -69,26 +72,38 @@ class Dispatcher:
                 return []
         now = self._clock()
         member = await tx.members.by_identity(incoming.channel, incoming.user_id)
-        command = incoming.event().command if incoming.event().kind == "command" else ""
+        event = incoming.event()
+        command = event.command if event.kind == "command" else ""
         if command in officer.REPORT_COMMANDS:
             locale = member.locale if member else self.options.default_locale
-            return await self._queue(tx, incoming, await officer.report_for(tx, member, incoming, locale, now))
+            return await self._queue(tx, incoming, await officer.report_for(tx, member, incoming, locale, now, event.args))
         if incoming.is_group:  # the forms run in private chats; a group gets the way there
             locale = member.locale if member else self.options.default_locale
-            reply = Reply("group.use_private", {"link": incoming.private_link})
-            message = render.outgoing(reply, channel=incoming.channel, chat_id=incoming.chat_id, locale=locale)
-            return await self._queue(tx, incoming, [message])
+            return await self._queue(tx, incoming, [self._render(Reply("group.use_private", {"link": incoming.private_link}), incoming, locale)])
+        invite = invites.token_of(event.args) if command == "start" else None
+        if invite and member is not None:
+            return await self._queue(tx, incoming, [self._render(await invites.accept(tx, member, invite, now), incoming, member.locale)])
+        if invite:  # registration first; the invite is used as soon as the person is registered
+            event = Event("command", text="/start", command="start")
         row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
         state = State(row.flow, row.step, row.answers or {}, row.meta or {}) if row else State()
         locale = self._locale(member, state)
+        scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
+        ctx = await self._context(tx, member, incoming, now, scope)
 
-        event = incoming.event()
-        ctx = await self._context(tx, member, incoming, now)
+        if staff.is_staff_state(state):
+            intent = staff.intent_on_screen(state, event, locale)
+            if intent not in staff.LEAVING:
+                return await self._staff(tx, incoming, member, scope, state, event, intent, ctx, locale, now, row)
+            state, event = State(), Event("command", text=intent, command=intent[1:])  # back to the worker's screens
         if state.flow not in FORMS:
             ctx = await self._fill(tx, ctx, {"items"}, event, member)
         if event.kind == "text":
             value = render.pressed(event.text, engine.offered(state, ctx), locale)
             event = Event("choice", text=value) if value is not None else event
+        entry = staff.entry(event, engine.intent_of(state, event, ctx), state) if member else None
+        if entry is not None:
+            return await self._staff(tx, incoming, member, scope, state, event, entry, ctx, locale, now, row)
         ctx = await self._fill(tx, ctx, engine.needs(state, event), event, member)
 
         result = engine.step(state, event, ctx)
@@ -102,8 +117,16 @@ class Dispatcher:
             user_id=incoming.user_id,
             display_name=incoming.display_name,
             now=now,
+            scope=scope,
+            duplicate_threshold=self.options.staff.duplicate_threshold,
+            locale=locale,
         )
         final = outcome.state
+        pending_invite = state.meta.get("invite") or invite
+        if pending_invite and member is None and outcome.member is not None:
+            outcome.replies.append(await invites.accept(tx, outcome.member, pending_invite, now))
+        elif pending_invite and final.flow == "register":
+            final = final.with_meta(invite=pending_invite)
         await tx.conversations.save(
             row,
             channel=incoming.channel,
@@ -116,10 +139,30 @@ class Dispatcher:
         )
         locale = self._locale(outcome.member, final)
         replies = [*outcome.replies, *result.replies]
-        messages = [
-            render.outgoing(r, channel=incoming.channel, chat_id=incoming.chat_id, locale=locale) for r in replies
-        ]
-        return await self._queue(tx, incoming, messages)
+        return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in replies])
+
+    async def _staff(self, tx, incoming, member, scope, state, event, intent, ctx, locale, now, row) -> list[Outgoing]:
+        """An officer's or support member's screen: checked against their scope, state kept like any other."""
+        call = staff.Call(tx, member, scope, state, event, intent, ctx, incoming, locale, now, self.options.staff)
+        done = await staff_desk.step(call)
+        final = done.state
+        await tx.conversations.save(
+            row,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            user_id=incoming.user_id,
+            flow=final.flow,
+            step=final.step,
+            answers=dict(final.answers),
+            meta=dict(final.meta),
+        )
+        return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in done.replies])
+
+    @staticmethod
+    def _render(reply: Reply | Outgoing, incoming: Incoming, locale: str) -> Outgoing:
+        if isinstance(reply, Outgoing):
+            return reply
+        return render.outgoing(reply, channel=incoming.channel, chat_id=incoming.chat_id, locale=locale)
 
     async def _queue(self, tx: Transaction, incoming: Incoming, messages: list[Outgoing]) -> list[Outgoing]:
         # Written in the same transaction as the state: a crash before sending leaves them for the sender.
@@ -138,7 +181,9 @@ class Dispatcher:
             return member.locale
         return state.answers.get("language") or self.options.default_locale
 
-    async def _context(self, tx: Transaction, member: Member | None, incoming: Incoming, now: datetime) -> Context:
+    async def _context(
+        self, tx: Transaction, member: Member | None, incoming: Incoming, now: datetime, scope: Scope
+    ) -> Context:
         member_ref = None
         if member is not None:
             unit = await tx.units.get(member.unit_id) if member.unit_id else None
@@ -151,12 +196,16 @@ class Dispatcher:
             display_name=incoming.display_name,
             member=member_ref,
             resume_after=self.options.resume_after,
+            powers=frozenset(action for action in ACTIONS if scope.units(action)),
         )
 
     async def _fill(self, tx: Transaction, ctx: Context, needs: set[str], event: Event, member: Member | None) -> Context:
         if "items" in needs and ctx.items is None and member is not None:
             items = await tx.initiatives.for_author(member.id)
-            refs = tuple(ItemRef(i.id, i.status, i.code, answers_of(i), i.current_step, i.updated_at) for i in items)
+            notes = await tx.initiatives.notes([i.id for i in items if i.status in DECISIONS])
+            refs = tuple(
+                ItemRef(i.id, i.status, i.code, answers_of(i), i.current_step, i.updated_at, notes.get(i.id)) for i in items
+            )
             ctx = replace(ctx, items=refs)
         if "units" in needs and ctx.units is None:
             found = await tx.units.search(event.text, limit=MAX_UNIT_CHOICES + 1)

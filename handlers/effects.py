@@ -7,6 +7,7 @@ from datetime import datetime
 
 from conversations.model import (
     DeleteDraft,
+    SendForm,
     Effect,
     Register,
     Reply,
@@ -18,6 +19,9 @@ from conversations.model import (
     Submit,
     Withdraw,
 )
+from handlers import documents, duplicates, help_desk, notices
+from handlers.messages import Outgoing
+from handlers.scope import Scope
 from storage.models import Member
 from storage.repositories import Transaction
 
@@ -28,7 +32,7 @@ class Outcome:
 
     state: State
     member: Member | None
-    replies: list[Reply] = field(default_factory=list)
+    replies: list[Reply | Outgoing] = field(default_factory=list)
 
 
 async def apply(
@@ -41,6 +45,9 @@ async def apply(
     user_id: str,
     display_name: str,
     now: datetime,
+    scope: Scope = Scope(()),
+    duplicate_threshold: float = 80,
+    locale: str = "vi",
 ) -> Outcome:
     for effect in effects:
         member = outcome.member
@@ -56,7 +63,7 @@ async def apply(
             )
         elif isinstance(effect, RequestHelp):
             unit = outcome.state.answers.get("unit") if member is None else None
-            await tx.help_requests.open(
+            request = await tx.help_requests.open(
                 member_id=member.id if member else None,
                 name=member.name if member else display_name,
                 unit_id=member.unit_id if member else (unit or {}).get("id"),
@@ -65,20 +72,36 @@ async def apply(
                 chat_id=chat_id,
                 step=effect.step,
             )
+            if not await help_desk.route(tx, request, now):
+                outcome.replies.append(Reply("support.extra.no_team"))
         elif member is None:
             continue  # every other effect acts for a registered member
         elif isinstance(effect, SaveDraft):
+            author = await _author(tx, effect.for_member, member, scope)
+            if author is None:
+                outcome.replies.append(Reply("staff.not_allowed"))
+                continue
             draft = await tx.initiatives.save_draft(
-                draft_id=outcome.state.meta.get("draft"), author_id=member.id, answers=dict(effect.answers), step=effect.step
+                draft_id=outcome.state.meta.get("draft"),
+                author_id=author.id,
+                answers=dict(effect.answers),
+                step=effect.step,
+                entered_by_id=member.id,
             )
             if outcome.state.flow == "submit":
                 outcome.state = outcome.state.with_meta(draft=draft.id)
         elif isinstance(effect, Submit):
-            draft = await tx.initiatives.save_draft(
-                draft_id=effect.draft_id, author_id=member.id, answers=dict(effect.answers), step="review"
-            )
-            code = await tx.initiatives.submit(draft, actor_id=member.id, unit_id=member.unit_id, now=now)
-            outcome.replies.append(Reply("submitted.done", {"code": code, "title": draft.title}))
+            author = await _author(tx, effect.for_member, member, scope)
+            if author is None:
+                outcome.replies.append(Reply("staff.not_allowed"))
+                continue
+            await _submit(tx, effect, author, member, outcome, now, duplicate_threshold)
+        elif isinstance(effect, SendForm):
+            found = await tx.initiatives.with_author(effect.initiative_id)
+            if found is not None and found[0].author_id == member.id:
+                outcome.replies.append(
+                    await documents.form_message(tx, *found, now, channel=channel, chat_id=chat_id, locale=locale)
+                )
         elif isinstance(effect, DeleteDraft):
             initiative = await tx.initiatives.owned(effect.initiative_id, member.id)
             if initiative is not None and initiative.status == "draft":
@@ -92,3 +115,31 @@ async def apply(
         elif isinstance(effect, SetLocale):
             await tx.members.set_locale(member, effect.locale)
     return outcome
+
+
+async def _author(tx: Transaction, for_member: int | None, member: Member, scope: Scope) -> Member | None:
+    """Who the initiative belongs to: the person, or the worker the support team enters it for (if in scope)."""
+    if for_member is None or for_member == member.id:
+        return member
+    worker = await tx.members.get(for_member)
+    unit = await tx.units.get(worker.unit_id) if worker and worker.unit_id else None
+    return worker if unit is not None and scope.can("submit_on_behalf", unit.path) else None
+
+
+async def _submit(
+    tx: Transaction, effect: Submit, author: Member, member: Member, outcome: Outcome, now: datetime, threshold: float
+) -> None:
+    draft = await tx.initiatives.save_draft(
+        draft_id=effect.draft_id, author_id=author.id, answers=dict(effect.answers), step="review", entered_by_id=member.id
+    )
+    code = await tx.initiatives.submit(draft, actor_id=member.id, unit_id=author.unit_id, now=now, entered_by_id=member.id)
+    params = {"code": code, "title": draft.title, "name": author.name}
+    if author.id == member.id:
+        outcome.replies.append(Reply("submitted.done", params))
+    else:
+        outcome.replies.append(Reply("behalf.submitted", params))
+        told = Reply("behalf.submitted_for_worker", {**params, "helper": member.name})
+        await notices.to_member(tx, author, told, f"submitted:{draft.id}:{len(await tx.initiatives.status_changes(draft.id))}")
+    unit = await tx.units.get(draft.unit_id) if draft.unit_id else None
+    if unit is not None and await duplicates.similar_to(tx, draft, unit, threshold):
+        outcome.replies.append(Reply("submitted.extra.similar"))

@@ -66,6 +66,7 @@ class Outgoing:
     pick: bool = False  # choices are a selection; otherwise they are controls (Skip, Back)
     actions: bool = False  # choices act on this message (confirm, edit): inline buttons where possible
     image: str | None = None  # token of a generated image shown above the text; the text is its text form
+    document: str | None = None  # token of a generated file (an export, a form) sent with the text
     pieces_sent: int = field(default=0, compare=False)  # parts already delivered, when a retry resumes
     outbox_id: int | None = field(default=None, compare=False)
 
@@ -77,6 +78,7 @@ class Outgoing:
             "pick": self.pick,
             "actions": self.actions,
             "image": self.image,
+            "document": self.document,
         }
 
     @classmethod
@@ -92,6 +94,7 @@ class Outgoing:
             pick=bool(payload.get("pick")),
             actions=bool(payload.get("actions")),
             image=payload.get("image"),
+            document=payload.get("document"),
             pieces_sent=pieces_sent,
             outbox_id=outbox_id,
         )

@@ -8,7 +8,7 @@ import locales
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import Scope
 from locales.chart import progress_chart
-from storage.models import Member
+from storage.models import Member, Unit
 from storage.reports import Report, progress
 from storage.repositories import Transaction
 
@@ -43,19 +43,36 @@ def chart_of(report: Report, locale: str) -> bytes | None:
     return progress_chart(report.unit.name, rows, locale) if rows else None
 
 
-async def report_for(tx: Transaction, member: Member | None, incoming: Incoming, locale: str, now: datetime) -> list[Outgoing]:
-    """The progress report of each unit the member may report on, with a chart; a refusal otherwise."""
-    scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
-    roots = scope.units("report")
+async def units_asked(tx: Transaction, scope: Scope, action: str, code: str) -> tuple[list[Unit], str | None]:
+    """The units an officer's command is about: the one named by code, or the roots of their scope.
+
+    The second value is the locale key of a refusal, when there is one.
+    """
+    roots = scope.units(action)
     if not roots:
-        text = locales.render("report.not_allowed", {}, locale)
+        return [], "report.not_allowed" if action == "report" else "staff.not_allowed"
+    code = code.split()[0] if code.split() else ""
+    if code:
+        unit = await tx.units.by_code(code)
+        if unit is None:
+            return [], "staff.scope.unknown_unit"
+        return ([unit], None) if scope.can(action, unit.path) else ([], "staff.scope.outside_scope")
+    units = [await tx.units.by_path(path) for path in roots[:3]]  # three is plenty in a chat; more by code
+    return [u for u in units if u is not None], None
+
+
+async def report_for(
+    tx: Transaction, member: Member | None, incoming: Incoming, locale: str, now: datetime, code: str = ""
+) -> list[Outgoing]:
+    """The progress report of each unit the member may report on (or the one named), with a chart."""
+    scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
+    units, refusal = await units_asked(tx, scope, "report", code)
+    if refusal:
+        text = locales.render(refusal, {"code": code.strip()}, locale)
         return [Outgoing(incoming.channel, incoming.chat_id, text, locale)]
     phase = await tx.phases.current(now.date())
     messages = []
-    for path in roots[:3]:  # an officer of many units asks for one by code later; three is plenty in a chat
-        unit = await tx.units.by_path(path)
-        if unit is None:
-            continue
+    for unit in units:
         report = await progress(tx.session, unit, phase, now)
         png = chart_of(report, locale)
         image = await tx.images.add(png) if png else None

@@ -27,11 +27,20 @@ def outgoing(reply: Reply, *, channel: str, chat_id: str, locale: str) -> Outgoi
 
 
 def pressed(text: str, shown: tuple[Choice, ...], locale: str) -> str | None:
-    """The value of the choice whose label this text is (a button press arrives as its label)."""
+    """The value of the choice whose label this text is (a button press arrives as its label).
+
+    Typed without the label's symbols ("Cần bổ sung" for "✏️ Cần bổ sung") it matches too.
+    """
     wanted = fold(text)
     if not wanted:
         return None
-    for choice in shown:
-        if fold(label(choice, locale)) == wanted:
-            return choice.value
-    return None
+    labels = [(choice, fold(label(choice, locale))) for choice in shown]
+    exact = next((choice.value for choice, folded in labels if folded == wanted), None)
+    if exact is not None:
+        return exact
+    bare = _bare(wanted)
+    return next((choice.value for choice, folded in labels if bare and _bare(folded) == bare), None)
+
+
+def _bare(folded: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in folded).split())

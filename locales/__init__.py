@@ -1,7 +1,8 @@
 """Every user-visible string, per language, rendered with Jinja2.
 
-Catalogs are TOML files beside this module (`vi.toml` first, `en.toml` second); a key is
-a dotted name such as `submit.title.prompt`. Templates see their params plus `t(key)`
+Catalogs are TOML files beside this module (`vi.toml` first, `en.toml` second), each
+language optionally split by area (`vi.export.toml` beside `vi.toml`); a key is a dotted
+name such as `submit.title.prompt`, and one key lives in one file only. Templates see their params plus `t(key)`
 (another string of the same language) and `show(key, answers)` (an answer as text).
 Output is plain text: a channel that renders markup escapes it as a whole.
 """
@@ -34,17 +35,28 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def _load(stem: str) -> dict[str, Any]:
+    """`stem.toml` and every `stem.<area>.toml`, merged; a key defined twice is a mistake."""
+    merged: dict[str, Any] = {}
+    for path in [_HERE / f"{stem}.toml", *sorted(_HERE.glob(f"{stem}.*.toml"))]:
+        with open(path, "rb") as handle:
+            part = _flatten(tomllib.load(handle)) if stem in LOCALES else tomllib.load(handle)
+        twice = sorted(set(part) & set(merged))
+        if twice:
+            raise ValueError(f"{path.name} repeats {twice[:3]}")
+        merged.update(part)
+    return merged
+
+
 @lru_cache(maxsize=None)
 def catalog(locale: str) -> dict[str, str]:
-    with open(_HERE / f"{locale}.toml", "rb") as handle:
-        return _flatten(tomllib.load(handle))
+    return _load(locale)
 
 
 @lru_cache(maxsize=None)
 def samples() -> dict[str, dict]:
     """Sample params per key (used by the tests to prove every template renders)."""
-    with open(_HERE / "samples.toml", "rb") as handle:
-        return {key: dict(value) for key, value in tomllib.load(handle).items()}
+    return {key: dict(value) for key, value in _load("samples").items()}
 
 
 def _environment(locale: str) -> Environment:

@@ -20,7 +20,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from conversations.text import fold
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -104,6 +106,7 @@ class Member(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(300), default="", index=True)  # for accent-free search
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     target_group: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(8), default="vi")
@@ -111,6 +114,27 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit | None] = relationship(lazy="raise")
+
+    @validates("name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        self.name_folded = fold(name)
+        return name
+
+
+class Invite(Base):
+    """A one-time link an officer gives someone to become officer or support team of a unit in their subtree."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # officer | support
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Role(Base):
@@ -215,8 +239,13 @@ class HelpRequest(Base):
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(100))
     step: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | taken | closed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    routed_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # whose support team has it now
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ConversationState(Base):
@@ -259,13 +288,17 @@ class Outbox(Base):
 
 
 class GeneratedImage(Base):
-    """An image the bot made (a chart, a poster), served under an unguessable token to platforms that fetch by URL."""
+    """A file the bot made (a chart, a poster, an export, a form), served under an unguessable token.
+
+    Images carry no filename; documents (XLSX, CSV, DOCX) do.
+    """
 
     __tablename__ = "generated_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(50), default="image/png")
+    content_type: Mapped[str] = mapped_column(String(100), default="image/png")
+    filename: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,5 +1,7 @@
 """The terminal chat: the same path as Telegram and Zalo, with the terminal as the platform.
 
+Files the bot makes (an export, a form) are saved under ./sangkien-files/.
+
 Interactive, it greets you and continues where you stopped. Piped, it reads one message
 per line, prints the replies and exits at the end of input. Lines starting with '@' stand
 for what a phone would send instead of text: '@photo name.jpg caption', '@voice note.ogg',
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.channels.text import plain_text
@@ -45,6 +48,7 @@ class ConsoleChat:
         session: str | None = None,
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
+        files_dir: Path = Path("sangkien-files"),
     ) -> None:
         self.dispatcher = dispatcher
         self.user_id = user_id
@@ -52,6 +56,7 @@ class ConsoleChat:
         self.session = session
         self.stdin = stdin
         self.stdout = stdout
+        self.files_dir = files_dir
 
     async def run(self, interactive: bool | None = None) -> None:
         interactive = self.stdin.isatty() if interactive is None else interactive
@@ -74,9 +79,20 @@ class ConsoleChat:
         messages = await self.dispatcher.handle(incoming)
         for message in messages:
             self.stdout.write(plain_text(message) + "\n\n")
+            if message.document:
+                self.stdout.write(f"📎 {await self._save(message.document)}\n\n")
         self.stdout.flush()
         await self.dispatcher.delivered(messages)
         return messages
+
+    async def _save(self, token: str) -> Path:
+        """A document the bot made, written where the terminal's user can open it."""
+        async with self.dispatcher.db.transaction() as tx:
+            stored = await tx.images.get(token)
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / Path(stored.filename or f"{token[:12]}.bin").name
+        path.write_bytes(stored.data)
+        return path
 
     def _read(self, interactive: bool) -> str | None:
         if interactive:

@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.repositories.conversations import ConversationRepository, UpdateRepository
 from storage.repositories.images import ImageRepository
 from storage.repositories.initiatives import InitiativeRepository
-from storage.repositories.members import HelpRequestRepository, MemberRepository
+from storage.repositories.help_requests import HelpRequestRepository
+from storage.repositories.invites import InviteRepository
+from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.phases import PhaseRepository
 from storage.repositories.roles import RoleRepository
@@ -29,6 +31,7 @@ class Transaction:
         self.images = ImageRepository(session)
         self.phases = PhaseRepository(session)
         self.roles = RoleRepository(session)
+        self.invites = InviteRepository(session)
 
     async def flush(self) -> None:
         await self.session.flush()

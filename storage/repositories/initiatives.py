@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Attachment, CodeCounter, Initiative, StatusChange, utcnow
+from storage.models import Attachment, CodeCounter, Initiative, Member, StatusChange, Unit, utcnow
 from storage.repositories.upsert import insert_for
 
 TEXT_FIELDS = ("title", "field", "problem", "solution", "benefit")
+DECISIONS = ("valid", "needs_changes", "rejected")  # hợp lệ, cần bổ sung, không hợp lệ
+SENT_IN = ("submitted", *DECISIONS)
 
 
 def answers_of(initiative: Initiative) -> dict:
@@ -76,10 +78,14 @@ class InitiativeRepository:
         initiative = await self.get(initiative_id)
         return initiative if initiative is not None and initiative.author_id == author_id else None
 
-    async def save_draft(self, *, draft_id: int | None, author_id: int, answers: dict, step: str | None) -> Initiative:
+    async def save_draft(
+        self, *, draft_id: int | None, author_id: int, answers: dict, step: str | None, entered_by_id: int | None = None
+    ) -> Initiative:
         initiative = await self.owned(draft_id, author_id) if draft_id else None
         if initiative is None or initiative.status not in ("draft", "needs_changes"):
-            initiative = Initiative(author_id=author_id, status="draft", coauthors=[], attachments=[])
+            initiative = Initiative(
+                author_id=author_id, entered_by_id=entered_by_id, status="draft", coauthors=[], attachments=[]
+            )
             self.session.add(initiative)
         _apply(initiative, answers)
         initiative.current_step = step
@@ -97,13 +103,89 @@ class InitiativeRepository:
         items = list(result.scalars())
         return [i for i in items if i.status == "draft"] + [i for i in items if i.status != "draft"]
 
-    async def submit(self, initiative: Initiative, *, actor_id: int, unit_id: int | None, now: datetime) -> str:
-        initiative.code = await self._next_code(now.year)
-        initiative.unit_id = unit_id
-        initiative.submitted_at = now
+    async def submit(
+        self, initiative: Initiative, *, actor_id: int, unit_id: int | None, now: datetime, entered_by_id: int | None = None
+    ) -> str:
+        """A first submission gets a code; one sent again after "needs changes" keeps its code and first date."""
+        if initiative.code is None:
+            initiative.code = await self._next_code(now.year)
+            initiative.submitted_at = now
+            initiative.unit_id = unit_id
+        initiative.entered_by_id = entered_by_id or initiative.entered_by_id or actor_id
         initiative.current_step = None
         await self._change(initiative, "submitted", actor_id=actor_id, reason=None)
         return initiative.code
+
+    async def decide(self, initiative: Initiative, decision: str, *, actor_id: int, reason: str | None) -> int:
+        """Record a review decision; returns the review round it answers (1 for the first submission)."""
+        if decision not in DECISIONS:
+            raise ValueError(f"unknown decision {decision!r}")
+        rounds = await self.session.execute(
+            select(func.count(StatusChange.id)).where(
+                StatusChange.initiative_id == initiative.id, StatusChange.to_status == "submitted"
+            )
+        )
+        await self._change(initiative, decision, actor_id=actor_id, reason=reason)
+        return rounds.scalar_one()
+
+    async def latest_decision(self, initiative_id: int) -> StatusChange | None:
+        result = await self.session.execute(
+            select(StatusChange)
+            .where(StatusChange.initiative_id == initiative_id, StatusChange.to_status.in_(DECISIONS))
+            .order_by(StatusChange.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def notes(self, initiative_ids: list[int]) -> dict[int, str]:
+        """The latest decision's comment or reason of each initiative that has one."""
+        if not initiative_ids:
+            return {}
+        result = await self.session.execute(
+            select(StatusChange.initiative_id, StatusChange.reason)
+            .where(StatusChange.initiative_id.in_(initiative_ids), StatusChange.to_status.in_(DECISIONS))
+            .order_by(StatusChange.id)
+        )
+        latest = dict(result.all())  # ordered by id: each initiative's last decision wins
+        return {initiative_id: reason for initiative_id, reason in latest.items() if reason}
+
+    async def queue(self, roots: list[str], limit: int) -> tuple[int, list[tuple[Initiative, Member, Unit]]]:
+        """Submitted initiatives waiting for review in these subtrees, oldest first, and how many there are."""
+        inside = or_(*[Unit.path.startswith(root) for root in roots]) if "/" not in roots else true()
+        waiting = (
+            select(Initiative, Member, Unit)
+            .join(Member, Member.id == Initiative.author_id)
+            .join(Unit, Unit.id == Initiative.unit_id)
+            .where(Initiative.status == "submitted", inside)
+        )
+        total = await self.session.execute(select(func.count()).select_from(waiting.subquery()))
+        rows = await self.session.execute(waiting.order_by(Initiative.submitted_at, Initiative.id).limit(limit))
+        return total.scalar_one(), [tuple(row) for row in rows.all()]
+
+    async def with_author(
+        self, initiative_id: int, *, for_update: bool = False
+    ) -> tuple[Initiative, Member, Unit | None] | None:
+        """The initiative, its author and unit; `for_update` locks the row (PostgreSQL) for a decision."""
+        query = (
+            select(Initiative, Member, Unit)
+            .join(Member, Member.id == Initiative.author_id)
+            .outerjoin(Unit, Unit.id == Initiative.unit_id)
+            .where(Initiative.id == initiative_id)
+        )
+        result = await self.session.execute(query.with_for_update(of=Initiative) if for_update else query)
+        row = result.first()
+        return tuple(row) if row else None
+
+    async def neighbours(self, path_prefix: str, exclude_id: int, limit: int = 2000) -> list[Initiative]:
+        """Initiatives sent in from a subtree, newest first: the pool a possible duplicate is looked for in."""
+        result = await self.session.execute(
+            select(Initiative)
+            .join(Unit, Unit.id == Initiative.unit_id)
+            .where(Unit.path.startswith(path_prefix), Initiative.status.in_(SENT_IN), Initiative.id != exclude_id)
+            .order_by(Initiative.id.desc())
+            .limit(limit)
+        )
+        return list(result.scalars())
 
     async def withdraw(self, initiative: Initiative, *, actor_id: int) -> None:
         await self._change(initiative, "withdrawn", actor_id=actor_id, reason=None)

@@ -1,11 +1,12 @@
-"""Members, their platform identities, and their help requests."""
+"""Members and their platform identities."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChannelIdentity, HelpRequest, Member, Unit
+from conversations.text import fold
+from storage.models import ChannelIdentity, Member, Unit
 
 
 class MemberRepository:
@@ -60,31 +61,29 @@ class MemberRepository:
         member.locale = locale
         await self.session.flush()
 
-
-class HelpRequestRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def open(
-        self,
-        *,
-        member_id: int | None,
-        name: str,
-        unit_id: int | None,
-        initiative_id: int | None,
-        channel: str,
-        chat_id: str,
-        step: str | None,
-    ) -> HelpRequest:
-        request = HelpRequest(
-            member_id=member_id,
-            name=name,
-            unit_id=unit_id,
-            initiative_id=initiative_id,
-            channel=channel,
-            chat_id=chat_id,
-            step=step,
+    async def identities(self, member_id: int) -> list[ChannelIdentity]:
+        """The chat accounts of a member (none for a worker entered on their behalf without one)."""
+        result = await self.session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.member_id == member_id).order_by(ChannelIdentity.id)
         )
-        self.session.add(request)
+        return list(result.scalars())
+
+    async def search(self, query: str, roots: list[str], limit: int = 8) -> list[tuple[Member, Unit]]:
+        """Members of these subtrees whose name holds every typed word, accents and case aside."""
+        words = fold(query).split()
+        if not words:
+            return []
+        condition = [Member.name_folded.contains(word, autoescape=True) for word in words]
+        if "/" not in roots:
+            condition.append(or_(*[Unit.path.startswith(root) for root in roots]))
+        result = await self.session.execute(
+            select(Member, Unit).join(Unit, Unit.id == Member.unit_id).where(*condition).order_by(Member.name).limit(limit)
+        )
+        return [tuple(row) for row in result.all()]
+
+    async def add_without_account(self, name: str, unit_id: int, locale: str = "vi") -> Member:
+        """A worker entered by the support team who has no chat account (yet)."""
+        member = Member(name=name, unit_id=unit_id, locale=locale)
+        self.session.add(member)
         await self.session.flush()
-        return request
+        return member

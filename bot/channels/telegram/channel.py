@@ -130,12 +130,14 @@ class TelegramChannel:
         return await flush_chat(self.db, self.name, chat_id, self.send)
 
     async def send(self, message: Outgoing) -> None:
-        image = None
-        if message.image:
+        image = document = None
+        if message.image or message.document:
             async with self.db.transaction() as tx:
-                stored = await tx.images.get(message.image)
+                stored = await tx.images.get(message.image) if message.image else None
+                file = await tx.images.get(message.document) if message.document else None
             image = stored.data if stored else None
-        await send(self.bot, message, self.policy, image)
+            document = (file.data, file.filename or "file") if file else None
+        await send(self.bot, message, self.policy, image, document)
 
     def spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)

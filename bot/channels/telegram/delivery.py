@@ -53,13 +53,22 @@ def classify(error: Exception, pieces_sent: int) -> Exception:
     return Failed(type(error).__name__, pieces_sent)
 
 
-async def send(bot: Bot, message: Outgoing, policy: RetryPolicy, image: bytes | None = None) -> None:
-    """The image (uploaded), then every piece of the text; a retry resumes after what already arrived."""
+async def send(
+    bot: Bot,
+    message: Outgoing,
+    policy: RetryPolicy,
+    image: bytes | None = None,
+    document: tuple[bytes, str] | None = None,
+) -> None:
+    """The image and the document (uploaded), then every piece of the text; a retry resumes after what arrived."""
     chat_id = int(message.chat_id)
     steps = []
     if image is not None:
         upload = BufferedInputFile(image, filename="image.png")
         steps.append(lambda: with_retries(lambda: bot.send_photo(chat_id=chat_id, photo=upload), policy))
+    if document is not None:
+        attached = BufferedInputFile(document[0], filename=document[1])
+        steps.append(lambda: with_retries(lambda: bot.send_document(chat_id=chat_id, document=attached), policy))
     for piece in pieces(message):
         steps.append(
             lambda piece=piece: with_retries(

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+import locales
 from bot.channels.common import Lanes, RetryPolicy
 from bot.channels.text import plain_text, split_lines
 from bot.channels.zalo import updates
@@ -162,16 +163,30 @@ class ZaloChannel:
         return await self.lanes.run(chat_id, lambda: flush_chat(self.db, self.name, chat_id, self.send))
 
     async def send(self, message: Outgoing) -> None:
-        """An image by URL where the server is public, then plain text with choices numbered, 2000 at a time."""
+        """An image by URL where the server is public, then plain text with choices numbered, 2000 at a time.
+
+        Zalo bots cannot send files: a document becomes a download link (or a word on where to get it).
+        """
         steps = []
         base = self.settings.public_base_url
         if message.image and base:
             steps.append(lambda: self._photo(message.chat_id, image_url(base, message.image)))
-        for piece in split_lines(plain_text(message), LIMIT):
+        text = plain_text(message)
+        if message.document:
+            text = f"{text}\n\n{await self._document_line(message, base)}"
+        for piece in split_lines(text, LIMIT):
             steps.append(
                 lambda piece=piece: with_retries(lambda: self.client.send_message(message.chat_id, piece), self.policy)
             )
         await send_in_steps(message, steps, classify)
+
+    async def _document_line(self, message: Outgoing, base: str) -> str:
+        async with self.db.transaction() as tx:
+            stored = await tx.images.get(message.document)
+        if stored is None or not base:
+            return locales.render("file.elsewhere", {}, message.locale)
+        params = {"name": stored.filename or "file", "url": image_url(base, message.document)}
+        return locales.render("file.link", params, message.locale)
 
     async def _photo(self, chat_id: str, url: str) -> None:
         try:

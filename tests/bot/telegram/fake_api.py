@@ -252,6 +252,7 @@ class FakeBotAPI:
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "sendChatAction": self._true,
             "answerCallbackQuery": self._true,
             "setWebhook": self._set_webhook,
@@ -540,6 +541,19 @@ class FakeBotAPI:
         if isinstance(caption, str) and caption:
             message["caption"] = caption
         message.update(self._inline_markup(params))
+        return message
+
+    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        document = params.get("document")
+        if document is None or document == "":
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        message = self._new_message(params.get("chat_id"))
+        name = document.filename if isinstance(document, UploadedFile) else None
+        message["document"] = {
+            "file_id": f"sent-document-{message['message_id']}",
+            "file_unique_id": f"unique-document-{message['message_id']}",
+            "file_name": name or "file",
+        }
         return message
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:

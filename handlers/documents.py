@@ -1,0 +1,45 @@
+"""The official application form (Đơn yêu cầu công nhận sáng kiến) of an initiative, as a DOCX message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conversations.model import Reply
+from handlers import render
+from handlers.messages import Outgoing
+from locales import format as fmt
+from locales.application_form import ApplicationForm, Author, application_form, filename
+from storage.models import Initiative, Member, Unit
+from storage.repositories import Transaction
+from storage.repositories.initiatives import answers_of
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: datetime) -> ApplicationForm:
+    """The form filled from the stored answers; what was never asked stays blank to fill by hand."""
+    answers = answers_of(initiative)
+    authors = (Author(author.name, workplace=unit.name if unit else None), *(Author(n) for n in initiative.coauthors or ()))
+    return ApplicationForm(
+        authors=authors,
+        title=initiative.title,
+        addressee=unit.name if unit else None,
+        code=initiative.code,
+        field=initiative.field,
+        first_applied=fmt.applied(answers["first_applied"], "vi") if "first_applied" in answers else None,
+        problem=initiative.problem,
+        solution=initiative.solution,
+        benefit_author=initiative.benefit,
+        estimated_value=fmt.vnd(initiative.estimated_value, "vi") if initiative.estimated_value is not None else None,
+        signed_on=now.date(),
+    )
+
+
+async def form_message(
+    tx: Transaction, initiative: Initiative, author: Member, unit: Unit | None, now: datetime, *, channel: str, chat_id: str, locale: str
+) -> Outgoing:
+    form = form_of(initiative, author, unit, now)
+    token = await tx.images.add(application_form(form), DOCX, filename(form))
+    reply = Reply("form.ready", {"code": initiative.code, "title": initiative.title})
+    message = render.outgoing(reply, channel=channel, chat_id=chat_id, locale=locale)
+    return Outgoing(message.channel, message.chat_id, message.text, locale, document=token)

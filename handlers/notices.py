@@ -1,0 +1,38 @@
+"""Messages to someone other than the sender of the update: decisions, help requests, relayed words.
+
+They go through the outbox in the update's transaction, with a key per (purpose, chat) so that a
+retried update, a second process or a repeated decision never sends the same notice twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from conversations.model import Reply
+from handlers import render
+from storage.models import Member
+from storage.repositories import Transaction
+
+
+def _key(purpose: str, channel: str, chat_id: str) -> str:
+    digest = hashlib.sha256(f"{purpose}\n{channel}\n{chat_id}".encode()).hexdigest()[:40]
+    return f"notice:{digest}"
+
+
+async def to_chat(tx: Transaction, channel: str, chat_id: str, locale: str, reply: Reply, purpose: str) -> bool:
+    """Queue one notice for a chat; False when this purpose was already queued for it."""
+    message = render.outgoing(reply, channel=channel, chat_id=chat_id, locale=locale)
+    return await tx.outbox.add(channel, chat_id, message.payload(), _key(purpose, channel, chat_id)) is not None
+
+
+async def to_member(tx: Transaction, member: Member, reply: Reply, purpose: str) -> int:
+    """Queue a notice to each private chat of a member; how many chats it will reach (0 without an account)."""
+    reached = 0
+    for identity in await tx.members.identities(member.id):  # a private chat's id is the account's id
+        if await to_chat(tx, identity.channel, identity.external_user_id, member.locale, reply, purpose):
+            reached += 1
+    return reached
+
+
+async def has_chat(tx: Transaction, member: Member) -> bool:
+    return bool(await tx.members.identities(member.id))

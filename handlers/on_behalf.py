@@ -1,0 +1,86 @@
+"""Nhập hộ: a support team member enters an initiative for a worker of their subtree.
+
+The worker is found by name among the members of the subtree, or added as a new member without
+a chat account. The submission form is the worker's own; the initiative records the worker as
+author and the support member as the one who entered it.
+"""
+
+from __future__ import annotations
+
+from conversations import form
+from conversations.flows import SUBMISSION
+from conversations.model import Choice, Reply, State
+from handlers.staff import Call, Step, refuse, screen
+from storage.models import Member
+
+MATCHES = 6
+MAX_NAME = 100
+
+
+async def start(call: Call, lead: tuple = ()) -> Step:
+    if not call.scope.units("submit_on_behalf"):
+        return refuse()
+    return screen("behalf", [*lead, Reply("behalf.ask_name", {}, (Choice("/canbo", key="choice.back"),))])
+
+
+async def on_name(call: Call) -> Step:
+    """A typed name (search), or a pick among the members found, or "a new worker with this name"."""
+    roots = call.scope.units("submit_on_behalf")
+    intent = call.intent or ""
+    if intent.startswith("bm:") and intent[3:].isdigit():
+        return await _chosen(call, int(intent[3:]))
+    if intent == "bnew" and call.state.meta.get("query"):
+        name = call.state.meta["query"]
+        units = [await call.tx.units.by_path(root) for root in roots[:MATCHES]]
+        offered = [Choice(f"bu:{u.id}", label=u.name) for u in units if u is not None]
+        reply = Reply("behalf.ask_unit", {"name": name}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
+        return screen("behalf_unit", [reply], name=name)
+    if intent in ("/canbo", "/back"):
+        from handlers.staff import staff_menu
+
+        return staff_menu(call)
+    name = " ".join(call.event.text.split()) if call.event.kind == "text" else ""
+    if len(name) < 2 or len(name) > MAX_NAME or intent:
+        return await start(call, lead=(Reply("behalf.name_needed", {"max": MAX_NAME}),))
+    found = await call.tx.members.search(name, roots, MATCHES)
+    offered = [Choice(f"bm:{m.id}", key="behalf.member", params={"name": m.name, "unit": u.name}) for m, u in found]
+    offered += [Choice("bnew", key="behalf.new", params={"name": name}), Choice("/canbo", key="choice.back")]
+    reply = Reply("behalf.pick", {"count": len(found), "name": name}, tuple(offered), pick=True)
+    return screen("behalf", [reply], query=name)
+
+
+async def on_unit(call: Call) -> Step:
+    """The unit of a new worker: one of the offered roots, or a unit of the subtree found by name."""
+    roots = call.scope.units("submit_on_behalf")
+    name = call.state.meta["name"]
+    intent = call.intent or ""
+    if intent.startswith("bu:") and intent[3:].isdigit():
+        unit = await call.tx.units.get(int(intent[3:]))
+        if unit is None or not call.scope.can("submit_on_behalf", unit.path):
+            return refuse()
+        worker = await call.tx.members.add_without_account(name, unit.id, call.locale)
+        return open_form(call, worker, State(flow="submit", step="title"), new=True)
+    if intent in ("/canbo", "/back"):
+        return await start(call)
+    text = call.event.text.strip() if call.event.kind == "text" else ""
+    units = [u for u in await call.tx.units.search(text, limit=20) if any(u.path.startswith(r) for r in roots)] if text else []
+    offered = [Choice(f"bu:{u.id}", label=u.name) for u in units[:MATCHES]]
+    key = "behalf.units_found" if offered else "behalf.no_unit"
+    reply = Reply(key, {"name": name, "query": text}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
+    return screen("behalf_unit", [reply], name=name)
+
+
+async def _chosen(call: Call, member_id: int) -> Step:
+    worker = await call.tx.members.get(member_id)
+    unit = await call.tx.units.get(worker.unit_id) if worker and worker.unit_id else None
+    if worker is None or unit is None or not call.scope.can("submit_on_behalf", unit.path):
+        return refuse()
+    return open_form(call, worker, State(flow="submit", step="title"))
+
+
+def open_form(call: Call, worker: Member, state: State, new: bool = False) -> Step:
+    """The submission form, answering for `worker`: drafts and the submission are theirs."""
+    state = state.with_meta(author=worker.id, author_name=worker.name)
+    lead = Reply("behalf.started", {"name": worker.name, "new": new})
+    asked = form.ask(SUBMISSION, state, call.ctx, lead=(lead,))
+    return Step(asked.state, list(asked.replies))

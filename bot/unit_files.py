@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-FORMULA_START = ("=", "+", "-", "@")
+from locales.spreadsheets import neutralise as safe_cell
 
 
 def read_records(path: Path) -> list[tuple[int, dict]]:
@@ -31,13 +31,6 @@ def read_records(path: Path) -> list[tuple[int, dict]]:
         if any(str(cell).strip() for cell in row if cell is not None):
             records.append((number, dict(zip(header, row))))
     return records
-
-
-def safe_cell(value):
-    """CSV text a spreadsheet would run as a formula gets a leading apostrophe, so it shows as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_table(path: Path, header: list[str], rows: list[list]) -> None:

@@ -141,6 +141,8 @@ async def apply(tx: Transaction, rows: list[UnitRow]) -> tuple[int, int]:
         for phase_code, target in row.phase_targets.items():
             await tx.phases.set_target(unit.id, phases[phase_code].id, target)
     await tx.units.repath()
+    if added:  # a large new tree: the planner's statistics would otherwise think the table is still small
+        await tx.units.analyze()
     return added, updated
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.text import fold
@@ -83,6 +83,11 @@ class UnitRepository:
             queue += [(child, path) for child in children.get(unit.id, [])]
         await self.session.flush()
         return changed
+
+    async def analyze(self) -> None:
+        """Refresh the planner's statistics of the unit tree (ANALYZE, on either engine)."""
+        await self.session.execute(text("ANALYZE units"))
+        await self.session.execute(text("ANALYZE phase_targets"))
 
     async def search(self, query: str, limit: int = 8) -> list[Unit]:
         """Units whose name or code holds every typed word, ignoring accents and case.

@@ -1,0 +1,116 @@
+"""The scope matrix in the chat: each role, each action, inside and outside the subtree.
+
+The actor works for the education sector union (CDN-GD-HN). Inside is a kindergarten below it;
+outside is a garment company under another sector. Allowed actions succeed; the others are
+refused with a clear message and leave no trace.
+"""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from handlers.scope import ACTIONS, ALLOWED
+from storage.models import GeneratedImage, Initiative, Invite, Member, StatusChange
+from tests.handlers.office import filed, member_id, person, rows
+
+ROLES = {"officer": "officer", "support": "support", "admin": "admin", "member": None}
+REFUSED = "dành cho cán bộ công đoàn"
+
+
+def allowed(role: str, action: str, inside: bool) -> bool:
+    if role == "admin":
+        return True
+    return inside and action in ALLOWED.get(role, set())
+
+
+async def setting(dispatcher, db, role):
+    await person(db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    await person(db, dispatcher, "lan", "Đỗ Thị Lan", "CDCS-MAY-SONGNHUE")
+    actor = await person(db, dispatcher, "actor", "Trần Văn Bình", "CDN-GD-HN", ROLES[role], "CDN-GD-HN")
+    inside = await filed(db, "hoa", "Góc đọc sách cho bé")
+    outside = await filed(db, "lan", "Xếp lại chuyền may")
+    return actor, inside, outside
+
+
+async def trace(db) -> tuple:
+    return tuple([await rows(db, m) for m in (StatusChange, Invite, Member, Initiative, GeneratedImage)])
+
+
+@pytest.mark.parametrize("inside", [True, False], ids=["inside", "outside"])
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+async def test_each_role_and_action(dispatcher, demo_db, role, action, inside):
+    actor, mine, theirs = await setting(dispatcher, demo_db, role)
+    target = mine if inside else theirs
+    before = await trace(demo_db)
+    done = await ACT[action](actor, demo_db, target, "hoa" if inside else "lan", "CDCS-MN-KIMHY" if inside else "CDCS-MAY-SONGNHUE")
+    if allowed(role, action, inside):
+        assert done, actor.text
+    else:
+        assert not done, actor.text
+        assert await trace(demo_db) == before, "a refused action left something behind"
+
+
+async def view(actor, db, target, _worker, _unit) -> bool:
+    await actor.say("/duyet")
+    await actor.say(choice=f"rv:{target.id}")  # as a button carrying a forged id would send it
+    shown = target.title in actor.text
+    assert shown or REFUSED in actor.text or "không thuộc đơn vị bạn phụ trách" in actor.text or "bạn muốn làm gì" in actor.text
+    return shown
+
+
+async def review(actor, db, target, _worker, _unit) -> bool:
+    for step in ("/duyet", f"rv:{target.id}", "/valid", "/yes"):
+        await (actor.say(step) if step.startswith("/duyet") else actor.say(choice=step))
+    async with db.session() as session:
+        return (await session.get(Initiative, target.id)).status == "valid"
+
+
+async def export(actor, db, target, _worker, unit_code) -> bool:
+    await actor.say(f"/xuat {unit_code}")
+    documents = [m for m in actor.replies if m.document]
+    if not documents:
+        assert REFUSED in actor.text or "không thuộc phạm vi bạn phụ trách" in actor.text
+        return False
+    async with db.transaction() as tx:
+        stored = await tx.images.get(documents[0].document)
+    book = load_workbook(io.BytesIO(stored.data), read_only=True)
+    cells = {str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row}
+    return target.code in cells
+
+
+async def report(actor, db, target, _worker, unit_code) -> bool:
+    await actor.say(f"/baocao {unit_code}")
+    async with db.transaction() as tx:
+        name = (await tx.units.by_code(unit_code)).name
+    if f"Báo cáo tiến độ: {name}" not in actor.text:
+        assert REFUSED in actor.text or "không thuộc phạm vi bạn phụ trách" in actor.text
+        return False
+    return True
+
+
+async def invite(actor, db, target, _worker, unit_code) -> bool:
+    async with db.transaction() as tx:
+        unit_id = (await tx.units.by_code(unit_code)).id
+    await actor.say("/moi")
+    await actor.say(choice="role:support")
+    await actor.say(choice=f"iu:{unit_id}")
+    return "/start inv_" in actor.text
+
+
+async def on_behalf(actor, db, target, worker, _unit) -> bool:
+    await actor.say("/nhapho")
+    await actor.say(choice=f"bm:{await member_id(db, worker)}")
+    if "Bạn đang nhập hộ" not in actor.text:
+        assert REFUSED in actor.text or "Mời bạn chọn" in actor.text or not actor.replies or "bạn muốn làm gì" in actor.text
+        return False
+    await actor.say("Sáng kiến nhập hộ")  # the first answer saves a draft in the worker's name
+    async with db.session() as session:
+        from sqlalchemy import select
+
+        titles = (await session.execute(select(Initiative.title, Initiative.entered_by_id))).all()
+    return ("Sáng kiến nhập hộ", await member_id(db, "actor")) in titles
+
+
+ACT = {"view": view, "review": review, "export": export, "report": report, "invite": invite, "submit_on_behalf": on_behalf}

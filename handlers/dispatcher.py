@@ -127,16 +127,7 @@ class Dispatcher:
             outcome.replies.append(await invites.accept(tx, outcome.member, pending_invite, now))
         elif pending_invite and final.flow == "register":
             final = final.with_meta(invite=pending_invite)
-        await tx.conversations.save(
-            row,
-            channel=incoming.channel,
-            chat_id=incoming.chat_id,
-            user_id=incoming.user_id,
-            flow=final.flow,
-            step=final.step,
-            answers=dict(final.answers),
-            meta=dict(final.meta),
-        )
+        await self._save_state(tx, row, incoming, final)
         locale = self._locale(outcome.member, final)
         replies = [*outcome.replies, *result.replies]
         return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in replies])
@@ -146,17 +137,21 @@ class Dispatcher:
         call = staff.Call(tx, member, scope, state, event, intent, ctx, incoming, locale, now, self.options.staff)
         done = await staff_desk.step(call)
         final = done.state
+        await self._save_state(tx, row, incoming, final)
+        return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in done.replies])
+
+    @staticmethod
+    async def _save_state(tx: Transaction, row, incoming: Incoming, state: State) -> None:
         await tx.conversations.save(
             row,
             channel=incoming.channel,
             chat_id=incoming.chat_id,
             user_id=incoming.user_id,
-            flow=final.flow,
-            step=final.step,
-            answers=dict(final.answers),
-            meta=dict(final.meta),
+            flow=state.flow,
+            step=state.step,
+            answers=dict(state.answers),
+            meta=dict(state.meta),
         )
-        return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in done.replies])
 
     @staticmethod
     def _render(reply: Reply | Outgoing, incoming: Incoming, locale: str) -> Outgoing:

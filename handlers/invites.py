@@ -9,13 +9,12 @@ from datetime import datetime
 
 from conversations.model import Choice, Reply
 from handlers import notices
-from handlers.staff import Call, Step, refuse, screen, staff_menu
+from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
 from storage.models import Member
 from storage.repositories import Transaction
 
 PREFIX = "inv_"  # /start inv_<token>; a unit code never starts so (codes are letters, digits, '-')
 ROLES = ("officer", "support")
-MATCHES = 6
 
 
 def token_of(args: str) -> str | None:
@@ -39,9 +38,7 @@ async def on_role(call: Call) -> Step:
 
 
 async def _ask_unit(call: Call, role: str, units=None, lead: tuple = ()) -> Step:
-    if units is None:
-        units = [await call.tx.units.by_path(root) for root in call.scope.units("invite")[:MATCHES]]
-    offered = [Choice(f"iu:{u.id}", label=u.name) for u in units if u is not None]
+    offered = [Choice(f"iu:{u.id}", label=u.name) for u in units or await units_in_scope(call, "invite")]
     reply = Reply("invite.ask_unit", {"role": role}, (*offered, Choice("/moi", key="choice.back")), pick=True)
     return screen("invite_unit", [*lead, reply], role=role)
 
@@ -63,10 +60,9 @@ async def on_unit(call: Call) -> Step:
         params = {"role": role, "unit": unit.name, "link": link, "command": f"/start {start_arg}", "days": call.options.invite_lifetime.days}
         return staff_menu(call, lead=(Reply("invite.created", params),))
     text = call.event.text.strip() if call.event.kind == "text" else ""
-    roots = call.scope.units("invite")
-    found = [u for u in await call.tx.units.search(text, limit=20) if any(u.path.startswith(r) for r in roots)] if text else []
+    found = await units_in_scope(call, "invite", text)
     lead = () if found else (Reply("invite.no_unit", {"query": text}),)
-    return await _ask_unit(call, role, units=found[:MATCHES] or None, lead=lead)
+    return await _ask_unit(call, role, units=found, lead=lead)
 
 
 async def accept(tx: Transaction, member: Member, token: str, now: datetime) -> Reply:

@@ -33,6 +33,3 @@ async def to_member(tx: Transaction, member: Member, reply: Reply, purpose: str)
             reached += 1
     return reached
 
-
-async def has_chat(tx: Transaction, member: Member) -> bool:
-    return bool(await tx.members.identities(member.id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from conversations import form
 from conversations.flows import SUBMISSION
 from conversations.model import Choice, Reply, State
-from handlers.staff import Call, Step, refuse, screen
+from handlers.staff import Call, Step, refuse, screen, units_in_scope
 from storage.models import Member
 
 MATCHES = 6
@@ -31,8 +31,7 @@ async def on_name(call: Call) -> Step:
         return await _chosen(call, int(intent[3:]))
     if intent == "bnew" and call.state.meta.get("query"):
         name = call.state.meta["query"]
-        units = [await call.tx.units.by_path(root) for root in roots[:MATCHES]]
-        offered = [Choice(f"bu:{u.id}", label=u.name) for u in units if u is not None]
+        offered = [Choice(f"bu:{u.id}", label=u.name) for u in await units_in_scope(call, "submit_on_behalf")]
         reply = Reply("behalf.ask_unit", {"name": name}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
         return screen("behalf_unit", [reply], name=name)
     if intent in ("/canbo", "/back"):
@@ -51,7 +50,6 @@ async def on_name(call: Call) -> Step:
 
 async def on_unit(call: Call) -> Step:
     """The unit of a new worker: one of the offered roots, or a unit of the subtree found by name."""
-    roots = call.scope.units("submit_on_behalf")
     name = call.state.meta["name"]
     intent = call.intent or ""
     if intent.startswith("bu:") and intent[3:].isdigit():
@@ -63,8 +61,7 @@ async def on_unit(call: Call) -> Step:
     if intent in ("/canbo", "/back"):
         return await start(call)
     text = call.event.text.strip() if call.event.kind == "text" else ""
-    units = [u for u in await call.tx.units.search(text, limit=20) if any(u.path.startswith(r) for r in roots)] if text else []
-    offered = [Choice(f"bu:{u.id}", label=u.name) for u in units[:MATCHES]]
+    offered = [Choice(f"bu:{u.id}", label=u.name) for u in await units_in_scope(call, "submit_on_behalf", text)]
     key = "behalf.units_found" if offered else "behalf.no_unit"
     reply = Reply(key, {"name": name, "query": text}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
     return screen("behalf_unit", [reply], name=name)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable
 
 from conversations.model import Choice, Context, Event, Reply, State
-from conversations.text import fold
 from conversations.vocabulary import command_for
 from handlers import render
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import Scope
-from storage.models import Member
+from storage.models import Member, Unit
 from storage.repositories import Transaction
 
 # Command words (Telegram allows only [a-z0-9_]) and what they mean; Vietnamese first.
@@ -70,9 +68,6 @@ class Call:
 class Step:
     state: State
     replies: list = field(default_factory=list)  # Reply, or an Outgoing already made (a file, a chart)
-
-
-Screen = Callable[[Call], Awaitable[Step]]
 
 
 def is_staff_state(state: State) -> bool:
@@ -131,8 +126,14 @@ def with_lead(step: Step, *lead) -> Step:
     return replace(step, replies=[*lead, *step.replies])
 
 
-def folded_words(text: str) -> list[str]:
-    return fold(text).split()
+async def units_in_scope(call: Call, action: str, query: str | None = None, limit: int = 6) -> list[Unit]:
+    """The units to offer for an action: the roots of the person's scope, or those of it a typed name finds."""
+    roots = call.scope.units(action)
+    if query is None:
+        units = [await call.tx.units.by_path(root) for root in roots[:limit]]
+        return [u for u in units if u is not None]
+    found = await call.tx.units.search(query, limit=20) if query else []
+    return [u for u in found if any(u.path.startswith(root) for root in roots)][:limit]
 
 
 def outgoing_text(call: Call, key: str, params: dict, **extra) -> Outgoing:

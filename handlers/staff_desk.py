@@ -5,7 +5,7 @@ from __future__ import annotations
 from conversations.model import Reply
 from conversations.text import fold
 from handlers import help_desk, invites, officer, on_behalf, review
-from handlers.staff import ENTRIES, Call, Step, is_staff_state, outgoing_text, refuse, staff_menu, with_lead
+from handlers.staff import ENTRIES, Call, Step, is_staff_state, outgoing_text, refuse, staff_menu
 
 FREE_TEXT = {"reason", "relay", "behalf", "behalf_unit", "invite_unit"}  # typed words are content here
 
@@ -65,14 +65,14 @@ async def _on_queue(call: Call) -> Step:
     intent = call.intent or ""
     if intent.startswith("rv:") and intent[3:].isdigit():
         return await review.show(call, int(intent[3:]))
-    return with_lead(await review.queue(call), Reply("error.choose_one", {"count": 0}))
+    return await review.queue(call, lead=(Reply("error.choose_one", {"count": 0}),))
 
 
 async def _on_requests(call: Call) -> Step:
     intent = call.intent or ""
     if intent.startswith("take:") and intent[5:].isdigit():
         return await help_desk.take(call, int(intent[5:]))
-    return with_lead(await help_desk.waiting(call), Reply("error.choose_one", {"count": 0}))
+    return await help_desk.waiting(call, lead=(Reply("error.choose_one", {"count": 0}),))
 
 
 ON_SCREEN = {

@@ -49,6 +49,21 @@ class Settings(BaseSettings):
     invite_lifetime_days: int = Field(default=7, ge=1, le=90)
     help_escalate_after_minutes: int = Field(default=240, ge=5)
 
+    # Pushes: daily figures, campaigns, draft nudges (local times in TIMEZONE).
+    daily_push_time: str = "08:00"
+    quiet_hours: str = "21:00-07:00"
+    nudge_after_hours: int = Field(default=24, ge=1)
+    nudge_again_after_days: int = Field(default=3, ge=1)
+    scheduler_leader_retry_seconds: float = Field(default=15.0, gt=0, le=60)
+
+    # The platforms' limits the sender keeps to (messages; a 429 still waits as told).
+    telegram_messages_per_second: float = Field(default=30.0, gt=0)
+    telegram_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    telegram_group_messages_per_minute: int = Field(default=20, ge=1)
+    zalo_messages_per_second: float = Field(default=10.0, gt=0)
+    zalo_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    zalo_group_messages_per_minute: int = Field(default=20, ge=1)
+
     # Channels (the Telegram and Zalo channels read these; with no token the terminal chat runs).
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
@@ -75,6 +90,28 @@ class Settings(BaseSettings):
         if not re.match(r"https?://[^/\s]+", value):
             raise ValueError("must start with http:// or https:// and name a host")
         return value.rstrip("/")
+
+    @field_validator("daily_push_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        from reminders.quiet import parse_time
+
+        return parse_time(value).strftime("%H:%M")
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        from reminders.quiet import QuietHours
+
+        return str(QuietHours.parse(value))
+
+    @model_validator(mode="after")
+    def _push_outside_quiet_hours(self) -> "Settings":
+        from reminders.quiet import QuietHours, parse_time
+
+        if QuietHours.parse(self.quiet_hours).holds(parse_time(self.daily_push_time)):
+            raise ValueError("DAILY_PUSH_TIME falls in QUIET_HOURS: the daily figures would never go out on time")
+        return self
 
     @field_validator("timezone")
     @classmethod

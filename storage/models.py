@@ -188,6 +188,8 @@ class Initiative(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nudges_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # draft reminders
+    nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[Attachment]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="Attachment.id"
@@ -285,6 +287,9 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a flood wait asked for later
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # reply (sent by the update that wrote it), notice, push (daily figures, campaigns), nudge
+    purpose: Mapped[str] = mapped_column(String(20), default="reply", server_default="reply")
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # given up, and reported to the admins
 
 
 class GeneratedImage(Base):
@@ -322,3 +327,6 @@ class CodeCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+from storage.models_campaigns import BoundChat, Campaign, CampaignTarget  # noqa: E402,F401  (same metadata)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.bound_chats import BoundChatRepository
+from storage.repositories.campaigns import CampaignRepository
 from storage.repositories.conversations import ConversationRepository, UpdateRepository
 from storage.repositories.images import ImageRepository
 from storage.repositories.initiatives import InitiativeRepository
@@ -32,6 +34,8 @@ class Transaction:
         self.phases = PhaseRepository(session)
         self.roles = RoleRepository(session)
         self.invites = InviteRepository(session)
+        self.bound_chats = BoundChatRepository(session)
+        self.campaigns = CampaignRepository(session)
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -15,7 +15,9 @@ class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, channel: str, chat_id: str, payload: dict, dedupe_key: str) -> int | None:
+    async def add(
+        self, channel: str, chat_id: str, payload: dict, dedupe_key: str, purpose: str = "reply"
+    ) -> int | None:
         """Queue a message; a second message with the same dedupe key is a no-op (returns None)."""
         return await insert_ignore(
             self.session,
@@ -27,6 +29,7 @@ class OutboxRepository:
                 "dedupe_key": dedupe_key,
                 "attempts": 0,
                 "pieces_sent": 0,
+                "purpose": purpose,
                 "created_at": utcnow(),
             },
             ["dedupe_key"],
@@ -48,10 +51,14 @@ class OutboxRepository:
         created_before: datetime | None = None,
         max_attempts: int | None = None,
     ) -> list[Outbox]:
-        """Unsent messages that are due, oldest first; fresh ones (still being sent) can be left out by age."""
+        """Unsent messages that are due, oldest first.
+
+        Fresh replies can be left out by age: the update that wrote them is sending them. Every other
+        purpose (notices, pushes) has nobody else to send it, so it is due at once.
+        """
         query = self._due(channel, max_attempts, utcnow())
         if created_before is not None:
-            query = query.where(Outbox.created_at < created_before)
+            query = query.where(or_(Outbox.purpose != "reply", Outbox.created_at < created_before))
         result = await self.session.execute(query.order_by(Outbox.id).limit(limit))
         return list(result.scalars())
 
@@ -78,10 +85,23 @@ class OutboxRepository:
         await self.session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
 
     async def give_up(self, outbox_id: int, error: str, attempts: int) -> None:
-        """The platform refuses this message for good (blocked, malformed): later ones must not wait behind it."""
+        """Refused for good (blocked, malformed) or out of attempts: later ones must not wait behind it."""
         await self.session.execute(
-            update(Outbox).where(Outbox.id == outbox_id).values(attempts=attempts, last_error=error[:1000])
+            update(Outbox).where(Outbox.id == outbox_id)
+            .values(attempts=attempts, last_error=error[:1000], failed_at=utcnow())
         )
+
+    async def give_up_chat(self, channel: str, chat_id: str, error: str, attempts: int) -> int:
+        """Every message still owed to a chat that is gone (the bot was blocked or removed)."""
+        result = await self.session.execute(
+            update(Outbox).where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.sent_at.is_(None),
+                                 Outbox.failed_at.is_(None))
+            .values(attempts=attempts, last_error=error[:1000], failed_at=utcnow())
+        )
+        return result.rowcount or 0
+
+    async def get(self, outbox_id: int) -> Outbox | None:
+        return await self.session.get(Outbox, outbox_id)
 
     async def defer(self, outbox_id: int, until: datetime, reason: str, pieces_sent: int | None = None) -> None:
         """The platform asked to wait (flood control): try again then, without counting an attempt."""

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.settings import Settings
+from reminders.timetable import Timetable
 from handlers.dispatcher import Dispatcher, Options
 from handlers.staff import StaffOptions
 from storage.db import Database
@@ -22,6 +23,7 @@ def options_from(settings: Settings) -> Options:
             duplicate_threshold=settings.duplicate_threshold,
             invite_lifetime=timedelta(days=settings.invite_lifetime_days),
         ),
+        timetable=Timetable.from_settings(settings),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from bot.app import build, configure_logging
+from bot.cli_campaigns import campaign_app
 from bot.cli_export import export
 from bot.cli_roles import members_app, roles_app
 from bot.cli_units import phases_app, report, units_app
@@ -28,6 +29,7 @@ app.add_typer(units_app, name="units")
 app.add_typer(phases_app, name="phases")
 app.add_typer(roles_app, name="roles")
 app.add_typer(members_app, name="members")
+app.add_typer(campaign_app, name="campaign")
 app.command("report")(report)
 app.command("export")(export)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from bot.app import build
 from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
 from bot.webhook import WebhookServer
-from reminders import help_requests
+from reminders.leader import Leadership
+from reminders.scheduler import Jobs, Scheduler
+from reminders.timetable import Timetable
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     stop = stop or _stop_on_signals()
     server = WebhookServer(db, settings.webhook_host, settings.webhook_port) if settings.needs_webhook_server else None
     channels = []
-    escalation = None
+    leading = None
     if settings.telegram_bot_token is not None:
         from bot.channels.telegram.channel import TelegramChannel
 
@@ -39,20 +41,35 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await server.start()  # listening before Telegram is told where to call
         for channel in channels:
             await channel.start()
-        escalation = asyncio.create_task(
-            help_requests.run(db, stop, timedelta(minutes=settings.help_escalate_after_minutes))
-        )
+        scheduler = Scheduler(_jobs(settings, db, channels))
+        retry = settings.scheduler_leader_retry_seconds
+        leadership = Leadership(db, retry_every=retry, check_every=retry)
+        leading = asyncio.create_task(leadership.run(stop, scheduler.start, scheduler.stop))
         await stop.wait()
     finally:
-        if escalation is not None:
-            escalation.cancel()
-            await asyncio.gather(escalation, return_exceptions=True)
+        stop.set()  # also when leaving on an error: the scheduler stops and the leadership is released
+        if leading is not None:
+            await asyncio.wait_for(asyncio.gather(leading, return_exceptions=True), timeout=10)
         if server is not None:
             await server.stop()  # no new webhook calls while the channels close
         for channel in channels:
             await channel.stop()
         await db.close()
         remove_redaction(redaction)
+
+
+def _jobs(settings: Settings, db, channels: list) -> Jobs:
+    def wake() -> None:  # what a job queued goes out now, not at the senders' next round
+        for channel in channels:
+            channel.outbox.wake()
+
+    return Jobs(
+        db,
+        Timetable.from_settings(settings),
+        clock=lambda: datetime.now(timezone.utc),
+        wake=wake,
+        escalate_after=timedelta(minutes=settings.help_escalate_after_minutes),
+    )
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -14,10 +14,12 @@ from conversations import engine
 from conversations.engine import FORMS
 from conversations.model import Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
-from handlers import effects, invites, officer, render, staff, staff_desk
+from handlers import effects, group_chats, invites, officer, render, staff, staff_desk
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import ACTIONS, Scope
 from handlers.staff import StaffOptions
+from reminders.quiet import QuietHours
+from reminders.timetable import Timetable
 from storage.db import Conflict, Database
 from storage.models import Member
 from storage.repositories import Transaction
@@ -37,6 +39,7 @@ class Options:
     default_locale: str = "vi"
     resume_after: timedelta = timedelta(hours=1)
     staff: StaffOptions = StaffOptions()
+    timetable: Timetable = Timetable(time(8), QuietHours.parse("21:00-07:00"), ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 class Dispatcher:
@@ -74,12 +77,8 @@ class Dispatcher:
         member = await tx.members.by_identity(incoming.channel, incoming.user_id)
         event = incoming.event()
         command = event.command if event.kind == "command" else ""
-        if command in officer.REPORT_COMMANDS:
-            locale = member.locale if member else self.options.default_locale
-            return await self._queue(tx, incoming, await officer.report_for(tx, member, incoming, locale, now, event.args))
-        if incoming.is_group:  # the forms run in private chats; a group gets the way there
-            locale = member.locale if member else self.options.default_locale
-            return await self._queue(tx, incoming, [self._render(Reply("group.use_private", {"link": incoming.private_link}), incoming, locale)])
+        if incoming.is_group or command in officer.REPORT_COMMANDS or command in group_chats.PRIVATE:
+            return await self._outside_flows(tx, incoming, member, event, now)
         invite = invites.token_of(event.args) if command == "start" else None
         if invite and member is not None:
             return await self._queue(tx, incoming, [self._render(await invites.accept(tx, member, invite, now), incoming, member.locale)])
@@ -139,6 +138,21 @@ class Dispatcher:
         final = done.state
         await self._save_state(tx, row, incoming, final)
         return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in done.replies])
+
+    async def _outside_flows(self, tx, incoming: Incoming, member, event: Event, now: datetime) -> list[Outgoing]:
+        """Groups (binding, schedule, figures; the forms run in private chats), reports and push settings."""
+        locale = member.locale if member else self.options.default_locale
+        command = event.command if event.kind == "command" else ""
+        timetable = self.options.timetable
+        if incoming.is_group and command in group_chats.COMMANDS:
+            replies = await group_chats.answer(tx, incoming, member, command, event.args, now, timetable, locale)
+        elif incoming.is_group:
+            replies = [Reply("group.use_private", {"link": incoming.private_link})]
+        elif command in group_chats.PRIVATE:
+            replies = await group_chats.answer_private(tx, incoming, member, command, event.args, now, timetable, locale)
+        else:
+            replies = await officer.report_for(tx, member, incoming, locale, now, event.args)
+        return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in replies])
 
     @staticmethod
     async def _save_state(tx: Transaction, row, incoming: Incoming, state: State) -> None:

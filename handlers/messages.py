@@ -25,6 +25,8 @@ class Incoming:
     phone_is_own: bool = False  # the contact shared is the sender's own
     is_group: bool = False  # a group chat: conversations happen in private chats
     private_link: str = ""  # where a group member can talk to the bot privately, if the platform has such links
+    chat_title: str = ""  # a group's name, shown in schedules and failure reports
+    chat_admin: bool | None = None  # the sender administers the group; None where the platform cannot tell
 
     def event(self) -> Event:
         """The channel-neutral event, with text normalised to NFC (phones send NFD too)."""

@@ -19,17 +19,20 @@ def _key(purpose: str, channel: str, chat_id: str) -> str:
     return f"notice:{digest}"
 
 
-async def to_chat(tx: Transaction, channel: str, chat_id: str, locale: str, reply: Reply, purpose: str) -> bool:
+async def to_chat(
+    tx: Transaction, channel: str, chat_id: str, locale: str, reply: Reply, purpose: str, kind: str = "notice"
+) -> bool:
     """Queue one notice for a chat; False when this purpose was already queued for it."""
     message = render.outgoing(reply, channel=channel, chat_id=chat_id, locale=locale)
-    return await tx.outbox.add(channel, chat_id, message.payload(), _key(purpose, channel, chat_id)) is not None
+    key = _key(purpose, channel, chat_id)
+    return await tx.outbox.add(channel, chat_id, message.payload(), key, purpose=kind) is not None
 
 
-async def to_member(tx: Transaction, member: Member, reply: Reply, purpose: str) -> int:
+async def to_member(tx: Transaction, member: Member, reply: Reply, purpose: str, kind: str = "notice") -> int:
     """Queue a notice to each private chat of a member; how many chats it will reach (0 without an account)."""
     reached = 0
     for identity in await tx.members.identities(member.id):  # a private chat's id is the account's id
-        if await to_chat(tx, identity.channel, identity.external_user_id, member.locale, reply, purpose):
+        if await to_chat(tx, identity.channel, identity.external_user_id, member.locale, reply, purpose, kind):
             reached += 1
     return reached
 

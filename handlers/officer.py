@@ -70,12 +70,23 @@ async def report_for(
     if refusal:
         text = locales.render(refusal, {"code": code.strip()}, locale)
         return [Outgoing(incoming.channel, incoming.chat_id, text, locale)]
-    phase = await tx.phases.current(now.date())
     messages = []
     for unit in units:
-        report = await progress(tx.session, unit, phase, now)
-        png = chart_of(report, locale)
-        image = await tx.images.add(png) if png else None
-        text = locales.render("report.progress", as_params(report), locale)
-        messages.append(Outgoing(incoming.channel, incoming.chat_id, text, locale, image=image))
+        messages += await unit_report(tx, unit, incoming, locale, now)
     return messages
+
+
+async def unit_report(tx: Transaction, unit: Unit, incoming: Incoming, locale: str, now: datetime) -> list[Outgoing]:
+    """One unit's progress report (in the current phase) with its chart, for the chat of `incoming`."""
+    text, image = await progress_message(tx, unit, locale, now)
+    return [Outgoing(incoming.channel, incoming.chat_id, text, locale, image=image)]
+
+
+async def progress_message(tx: Transaction, unit: Unit, locale: str, now: datetime, key: str = "report.progress",
+                           **params) -> tuple[str, str | None]:
+    """The text and the stored chart (a token, or None) of a unit's progress report."""
+    phase = await tx.phases.current(now.date())
+    report = await progress(tx.session, unit, phase, now)
+    png = chart_of(report, locale)
+    image = await tx.images.add(png) if png else None
+    return locales.render(key, {**as_params(report), **params}, locale), image

@@ -1,6 +1,7 @@
 """Who may do what, where: every officer action is checked here, on the server, against the unit tree.
 
-An officer of a unit sees and acts on that unit and everything below it, and on nothing else;
+An officer of a unit sees and acts on that unit and everything below it, and on nothing else
+(binding groups and running campaigns included);
 a support team member (Tổ hỗ trợ sáng kiến) views, reviews and submits on behalf in that
 subtree; an admin may do everything; a plain member none of these.
 """
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ACTIONS = ("view", "review", "export", "report", "invite", "submit_on_behalf")
+# bind: a group chat to a unit (/ganketnhom); campaign: create, edit, cancel a peak campaign.
+ACTIONS = ("view", "review", "export", "report", "invite", "submit_on_behalf", "bind", "campaign")
 ALLOWED = {
     "officer": set(ACTIONS),
     "support": {"view", "review", "submit_on_behalf"},

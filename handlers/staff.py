@@ -28,6 +28,7 @@ COMMANDS = {
     "yeucau": "/yeucau", "requests": "/yeucau",
     "nhan": "/nhan", "take": "/nhan",
     "moi": "/moi", "invite": "/moi",
+    "chiendich": "/chiendich", "campaign": "/chiendich", "campaigns": "/chiendich",
 }  # fmt: skip
 ENTRIES = set(COMMANDS.values())
 MENU = (
@@ -37,6 +38,7 @@ MENU = (
     ("/nhapho", "submit_on_behalf", "choice.staff_menu.on_behalf"),
     ("/yeucau", "review", "choice.staff_menu.requests"),
     ("/moi", "invite", "choice.staff_menu.invite"),
+    ("/chiendich", "campaign", "choice.staff_menu.campaign"),
 )
 LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language", "/help"}
 

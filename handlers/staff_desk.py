@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from conversations.model import Reply
 from conversations.text import fold
-from handlers import help_desk, invites, officer, on_behalf, review
+from handlers import campaign_wizard, campaigns, help_desk, invites, officer, on_behalf, review
 from handlers.staff import ENTRIES, Call, Step, is_staff_state, outgoing_text, refuse, staff_menu
 
-FREE_TEXT = {"reason", "relay", "behalf", "behalf_unit", "invite_unit"}  # typed words are content here
+# Typed words are content on these screens, even when they look like a command word.
+FREE_TEXT = {"reason", "relay", "behalf", "behalf_unit", "invite_unit", *campaign_wizard.FREE_TEXT}
 
 
 async def step(call: Call) -> Step:
@@ -35,6 +36,8 @@ async def _open(call: Call, entry: str | None) -> Step:
         return await help_desk.take(call, int(args) if args.isdigit() else None)
     if entry == "/moi":
         return await invites.start(call)
+    if entry == "/chiendich":
+        return await campaigns.listing(call)
     return staff_menu(call)
 
 
@@ -87,4 +90,9 @@ ON_SCREEN = {
     "behalf_unit": on_behalf.on_unit,
     "invite_role": invites.on_role,
     "invite_unit": invites.on_unit,
+    "campaigns": campaigns.on_list,
+    "campaign": campaigns.on_campaign,
+    "campaign_edit": campaigns.on_edit,
+    "campaign_cancel": campaigns.on_cancel,
+    **{flow: campaign_wizard.on_answer for flow in campaign_wizard.FLOWS},
 }

@@ -1,11 +1,9 @@
-"""Help requests nobody took in time go one level up the tree: a small loop until the scheduler (issue 6) runs it."""
+"""Help requests nobody took in time go one level up the tree (run every minute by the scheduler)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import datetime, timedelta
 
 from handlers.help_desk import escalate_overdue
 from storage.db import Database
@@ -19,22 +17,3 @@ async def escalate_once(db: Database, after: timedelta, now: datetime) -> int:
     if moved:
         log.info("escalated %d help request(s) nobody took within %s", moved, after)
     return moved
-
-
-async def run(
-    db: Database,
-    stop: asyncio.Event,
-    after: timedelta,
-    *,
-    interval: float = 60.0,
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-) -> None:
-    while not stop.is_set():
-        try:
-            await escalate_once(db, after, clock())
-        except Exception:
-            log.exception("help request escalation round failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except asyncio.TimeoutError:
-            pass

@@ -122,10 +122,13 @@ async def _tally(session: AsyncSession, root: Unit, phase: Phase | None, now: da
             figures.authors.add(author_id)
 
 
-async def progress(session: AsyncSession, unit: Unit, phase: Phase | None, now: datetime) -> Report:
+async def progress(session: AsyncSession, unit: Unit, phase: Phase | None, now: datetime,
+                   targets: dict[int, int] | None = None) -> Report:
+    """`phase` is anything with `starts_on` and `ends_on` (a campaign too); `targets` replaces the phase's."""
     units = await _subtree(session, unit)
     children = [u for u in units if u.parent_id == unit.id]
-    phase_targets = await _phase_targets(session, phase, [unit.id] + [c.id for c in children])
+    phase_targets = targets if targets is not None else await _phase_targets(
+        session, phase, [unit.id] + [c.id for c in children])
     report_unit = _figures(unit, phase_targets, 1)
     by_child = {c.id: _figures(c, phase_targets, 2) for c in children}
     owner = _owners(units, unit, by_child)
@@ -141,14 +144,16 @@ async def progress(session: AsyncSession, unit: Unit, phase: Phase | None, now: 
     return Report(report_unit, ranked, phase, now)
 
 
-async def rollup(session: AsyncSession, root: Unit, phase: Phase | None, now: datetime) -> list[Figures]:
+async def rollup(session: AsyncSession, root: Unit, phase: Phase | None, now: datetime,
+                 targets: dict[int, int] | None = None) -> list[Figures]:
     """Figures of every unit in `root`'s subtree, each counting everything below it, in tree order.
 
     The same four queries as `progress` whatever the tree's size; each unit's line of ancestors
     inside the subtree comes from its path.
     """
     units = await _subtree(session, root)
-    phase_targets = await _phase_targets(session, phase, select(Unit.id).where(Unit.path.startswith(root.path)))
+    phase_targets = targets if targets is not None else await _phase_targets(
+        session, phase, select(Unit.id).where(Unit.path.startswith(root.path)))
     depth = root.path.count("/")
     by_id = {u.id: _figures(u, phase_targets, u.path.count("/") - depth + 1) for u in units}
     lines: dict[int, tuple[Figures, ...]] = {}

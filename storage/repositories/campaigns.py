@@ -49,10 +49,13 @@ class CampaignRepository:
         return await self.session.get(Campaign, campaign_id)
 
     async def edit(self, campaign: Campaign, per_unit: dict[int, int] | None = None, **changes) -> Campaign:
-        """Change a campaign that has not started; the shares are split again from the (new) target."""
+        """Change a campaign that has not started; the shares are split again from the (new) target.
+
+        Checked before anything changes, so a refused edit leaves the campaign as it was."""
+        merged = {name: getattr(campaign, name) for name in ("kind", "starts_on", "ends_on", "target")} | changes
+        self._check(merged["kind"], merged["starts_on"], merged["ends_on"], merged["target"])
         for name, value in changes.items():
             setattr(campaign, name, value)
-        self._check(campaign.kind, campaign.starts_on, campaign.ends_on, campaign.target)
         await self._set_targets(campaign, per_unit)
         return campaign
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, true
+from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Attachment, CodeCounter, Initiative, Member, StatusChange, Unit, utcnow
@@ -102,6 +102,25 @@ class InitiativeRepository:
         )
         items = list(result.scalars())
         return [i for i in items if i.status == "draft"] + [i for i in items if i.status != "draft"]
+
+    async def stale_drafts(self, untouched_since: datetime, nudged_before: datetime, limit: int = 500) -> list[Initiative]:
+        """Drafts owed a reminder: never nudged and untouched since `untouched_since`, or nudged once
+        before `nudged_before` and untouched since; the oldest first."""
+        first = (Initiative.nudges_sent == 0) & (Initiative.updated_at <= untouched_since)
+        second = (Initiative.nudges_sent == 1) & (Initiative.nudged_at <= nudged_before) & (
+            Initiative.updated_at <= Initiative.nudged_at)
+        result = await self.session.execute(
+            select(Initiative).where(Initiative.status == "draft", or_(first, second))
+            .order_by(Initiative.updated_at, Initiative.id).limit(limit)
+        )
+        return list(result.scalars())
+
+    async def mark_nudged(self, initiative: Initiative, when: datetime) -> None:
+        """Count a reminder without touching `updated_at` (which tells when the worker last typed)."""
+        await self.session.execute(
+            update(Initiative).where(Initiative.id == initiative.id)
+            .values(nudges_sent=Initiative.nudges_sent + 1, nudged_at=when, updated_at=Initiative.updated_at)
+        )
 
     async def submit(
         self, initiative: Initiative, *, actor_id: int, unit_id: int | None, now: datetime, entered_by_id: int | None = None

@@ -31,6 +31,10 @@ class UnitRepository:
             result = await self.session.execute(select(Unit).where(Unit.path == path))
         return result.scalar_one_or_none()
 
+    async def children(self, unit_id: int) -> list[Unit]:
+        result = await self.session.execute(select(Unit).where(Unit.parent_id == unit_id).order_by(Unit.code))
+        return list(result.scalars())
+
     async def count(self) -> int:
         return (await self.session.execute(select(func.count(Unit.id)))).scalar_one()
 

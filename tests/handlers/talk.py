@@ -35,6 +35,17 @@ class Person:
         await self.dispatcher.delivered(self.replies)
         return self.replies
 
+    async def say_in_group(self, group_id: str, text: str, **extra) -> list[Outgoing]:
+        """A message in a group chat (the group's id, the person's own account)."""
+        incoming = Incoming(
+            channel=self.channel, chat_id=group_id, user_id=self.user_id, display_name=self.name, text=text,
+            update_id=f"u{next(_update_ids)}", is_group=True, chat_title=extra.pop("chat_title", "Nhóm đơn vị"),
+            **extra,
+        )
+        self.replies = await self.dispatcher.handle(incoming)
+        await self.dispatcher.delivered(self.replies)
+        return self.replies
+
     @property
     def text(self) -> str:
         """What the person reads on a channel without buttons (choices as numbered lines)."""

@@ -11,8 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from handlers.scope import ACTIONS, ALLOWED
-from storage.models import GeneratedImage, Initiative, Invite, Member, StatusChange
+from storage.models import BoundChat, GeneratedImage, Initiative, Invite, Member, StatusChange
 from tests.handlers.office import filed, member_id, person, rows
+from tests.handlers.test_campaigns import campaign
 
 ROLES = {"officer": "officer", "support": "support", "admin": "admin", "member": None}
 REFUSED = "dành cho cán bộ công đoàn"
@@ -34,7 +35,7 @@ async def setting(dispatcher, db, role):
 
 
 async def trace(db) -> tuple:
-    return tuple([await rows(db, m) for m in (StatusChange, Invite, Member, Initiative, GeneratedImage)])
+    return tuple([await rows(db, m) for m in (StatusChange, Invite, Member, Initiative, GeneratedImage, BoundChat)])
 
 
 @pytest.mark.parametrize("inside", [True, False], ids=["inside", "outside"])
@@ -113,4 +114,14 @@ async def on_behalf(actor, db, target, worker, _unit) -> bool:
     return ("Sáng kiến nhập hộ", await member_id(db, "actor")) in titles
 
 
-ACT = {"view": view, "review": review, "export": export, "report": report, "invite": invite, "submit_on_behalf": on_behalf}
+async def bind(actor, db, target, _worker, unit_code) -> bool:
+    await actor.say_in_group("-1001", f"/ganketnhom {unit_code}", chat_admin=True)
+    async with db.transaction() as tx:
+        bound = await tx.bound_chats.get("console", "-1001")
+    if bound is None:
+        assert "Chỉ cán bộ công đoàn phụ trách" in actor.text or "đăng ký" in actor.text, actor.text
+        return False
+    return bound[1].code == unit_code and "Đã gắn nhóm" in actor.text
+
+
+ACT = {"bind": bind, "campaign": campaign, "view": view, "review": review, "export": export, "report": report, "invite": invite, "submit_on_behalf": on_behalf}

@@ -56,6 +56,7 @@ def from_message(message: Message, update_id: str, bot_username: str) -> Incomin
         update_id=update_id,
         is_group=is_group,
         private_link=f"https://t.me/{bot_username}" if bot_username else "",
+        chat_title=message.chat.title or "",
     )
     if command is not None:
         return Incoming(**base, text=text, command=command[0], args=command[1])

@@ -1,0 +1,280 @@
+"""Tạo chiến dịch: the short wizard that makes a peak campaign, and its questions again to edit one before it starts.
+
+The answers so far (the draft) live in the screen's state: nothing is stored until the summary
+is confirmed, and then the scope and the start date are checked once more.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, timedelta
+
+from conversations.model import Choice, Reply
+from conversations.text import collapse_spaces, fold
+from handlers import campaigns
+from handlers.campaigns import child_units, day
+from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
+from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
+from storage.repositories.campaigns import split_target
+
+NAME_MAX = 200
+SLOGAN_MAX = 300  # the column's size
+TARGET_MAX = 10_000_000  # far above any subtree's; a slip of the finger must not overflow the column
+SLOGAN = "Tự hào trí tuệ lao động Việt Nam"
+ORDER = ("unit", "name", "kind", "start", "end", "target", "slogan", "confirm")
+FLOWS = {f"campaign_{step}" for step in ORDER}
+FREE_TEXT = {f"campaign_{step}" for step in ("unit", "name", "start", "end", "target", "slogan")}
+EDITABLE = {"name": "name", "dates": "start", "target": "target", "slogan": "slogan"}  # what to edit -> first question
+BACK = Choice("/back", key="choice.back")
+
+
+async def start(call: Call) -> Step:
+    if not call.scope.units("campaign"):
+        return refuse()
+    roots = await units_in_scope(call, "campaign")
+    if len(roots) == 1 and not await child_units(call.tx, roots[0]):
+        return await ask(call, "name", _with_unit({}, roots[0]))  # a grassroots officer: their own unit
+    return await ask(call, "unit", {"asked_unit": True})
+
+
+async def edit(call: Call, campaign_id: int, field: str) -> Step:
+    """Ask for one field of a campaign that has not started (the caller checked scope and dates)."""
+    campaign = await call.tx.campaigns.get(campaign_id)
+    unit = await call.tx.units.get(campaign.unit_id)
+    draft = _with_unit({"editing": campaign.id, "field": field, "name": campaign.name, "kind": campaign.kind,
+                        "starts": campaign.starts_on.isoformat(), "ends": campaign.ends_on.isoformat(),
+                        "target": campaign.target, "slogan": campaign.slogan}, unit)  # fmt: skip
+    return await ask(call, EDITABLE[field], draft)
+
+
+def _with_unit(draft: dict, unit) -> dict:
+    return {**draft, "unit": unit.id, "unit_name": unit.name, "members": unit.member_count}
+
+
+def ten_percent(draft: dict) -> int:
+    return max(1, math.ceil(draft["members"] / 10))
+
+
+async def ask(call: Call, step: str, draft: dict, lead: tuple = (), units: list | None = None) -> Step:
+    today = call.now.date()
+    editing = "editing" in draft
+    if step == "unit":
+        offered = [Choice(f"cu:{u.id}", label=u.name) for u in units or await units_in_scope(call, "campaign")]
+        reply = Reply("campaign.ask_unit", {}, (*offered, BACK), pick=True)
+    elif step == "name":
+        reply = Reply("campaign.ask_name", {"unit": draft["unit_name"], "current": draft["name"] if editing else ""}, (BACK,))
+    elif step == "kind":
+        offered = [Choice(f"kind:{k}", key=f"campaign.kind.{k}") for k in CAMPAIGN_KINDS]
+        reply = Reply("campaign.ask_kind", {}, (*offered, BACK), pick=True)
+    elif step == "start":
+        monday = next_weekday(today, 0)
+        current = day(date.fromisoformat(draft["starts"])) if editing else None
+        offered = (Choice(f"day:{monday.isoformat()}", key="choice.campaign.next_monday", params={"day": day(monday)}), BACK)
+        reply = Reply("campaign.ask_start", {"example": day(monday), "current": current}, offered)
+    elif step == "end":
+        reply = Reply("campaign.ask_end", {"starts": day(date.fromisoformat(draft["starts"]))}, (BACK,))
+    elif step == "target":
+        starts, ends = date.fromisoformat(draft["starts"]), date.fromisoformat(draft["ends"])
+        params = {"unit": draft["unit_name"], "starts": day(starts), "ends": day(ends), "days": (ends - starts).days + 1,
+                  "current": draft["target"] if editing else 0}  # fmt: skip
+        offered = (Choice("target:default", key="choice.campaign.ten_percent", params={"target": ten_percent(draft)}), BACK)
+        reply = Reply("campaign.ask_target", params, offered)
+    elif step == "slogan":
+        offered = (Choice("slogan:default", key="choice.campaign.slogan", params={"slogan": SLOGAN}),
+                   Choice("/skip", key="choice.campaign.no_slogan"), BACK)  # fmt: skip
+        reply = Reply("campaign.ask_slogan", {"current": (draft.get("slogan") or "") if editing else ""}, offered)
+    else:
+        reply = Reply("campaign.summary", {"c": await _facts(call, draft)}, (Choice("ccreate", key="choice.campaign.create"), BACK), pick=True)
+    return screen(f"campaign_{step}", [*lead, reply], draft=draft)
+
+
+async def _facts(call: Call, draft: dict) -> dict:
+    unit = await call.tx.units.get(draft["unit"])
+    children = await child_units(call.tx, unit)
+    return campaigns.facts(
+        name=draft["name"], kind=draft["kind"], unit=unit, starts=date.fromisoformat(draft["starts"]),
+        ends=date.fromisoformat(draft["ends"]), target=draft["target"], slogan=draft.get("slogan"),
+        shares=split_target(draft["target"], children), children=children,
+    )
+
+
+async def on_answer(call: Call) -> Step:
+    step = call.state.flow.removeprefix("campaign_")
+    draft = dict(call.state.meta.get("draft") or {})
+    text = collapse_spaces(call.event.text) if call.event.kind == "text" else ""
+    typed = f"campaign_{step}" in FREE_TEXT and step != "unit"  # their choices are not numbered: a number is an answer
+    intent = "" if typed and text.isdigit() else call.intent or ""
+    if intent == "/back":
+        return await _back(call, step, draft)
+    if intent == "/canbo":
+        return staff_menu(call)
+    return await READ[step](call, draft, intent, text)
+
+
+async def _read_unit(call: Call, draft: dict, intent: str, text: str) -> Step:
+    if intent.startswith("cu:") and intent[3:].isdigit():
+        unit = await call.tx.units.get(int(intent[3:]))
+        if unit is None or not call.scope.can("campaign", unit.path):
+            return refuse("campaign.unit_outside_scope")
+        return await ask(call, "name", _with_unit(draft, unit))
+    found = await units_in_scope(call, "campaign", text)
+    lead = () if found else (Reply("campaign.no_unit", {"query": text}),)
+    return await ask(call, "unit", draft, lead, units=found)
+
+
+async def _read_name(call: Call, draft: dict, intent: str, text: str) -> Step:
+    if not 2 <= len(text) <= NAME_MAX:
+        return await ask(call, "name", draft, (Reply("campaign.name_needed", {"max": NAME_MAX}),))
+    return await _next(call, "name", {**draft, "name": text})
+
+
+async def _read_kind(call: Call, draft: dict, intent: str, text: str) -> Step:
+    kind = intent[5:] if intent.startswith("kind:") else None
+    if kind not in CAMPAIGN_KINDS:
+        return await ask(call, "kind", draft, (Reply("error.choose_one", {"count": len(CAMPAIGN_KINDS)}),))
+    return await _next(call, "kind", {**draft, "kind": kind})
+
+
+async def _read_start(call: Call, draft: dict, intent: str, text: str) -> Step:
+    today = call.now.date()
+    starts = parse_day(intent[4:] if intent.startswith("day:") else text, today)
+    if starts is None:
+        return await ask(call, "start", draft, (Reply("campaign.bad_date", {"text": text[:40], "example": day(next_weekday(today, 0))}),))
+    if starts < today:
+        return await ask(call, "start", draft, (Reply("campaign.past_date", {"today": day(today)}),))
+    draft = {**draft, "starts": starts.isoformat()}
+    if draft["kind"] != "custom":
+        draft["ends"] = (starts + timedelta(days=CAMPAIGN_DAYS[draft["kind"]] - 1)).isoformat()
+    return await _next(call, "start", draft)
+
+
+async def _read_end(call: Call, draft: dict, intent: str, text: str) -> Step:
+    starts = date.fromisoformat(draft["starts"])
+    ends = parse_day(text, starts)
+    if ends is None:
+        return await ask(call, "end", draft, (Reply("campaign.bad_date", {"text": text[:40], "example": day(starts + timedelta(days=13))}),))
+    if ends < starts:
+        return await ask(call, "end", draft, (Reply("campaign.end_before_start", {"starts": day(starts)}),))
+    return await _next(call, "end", {**draft, "ends": ends.isoformat()})
+
+
+async def _read_target(call: Call, draft: dict, intent: str, text: str) -> Step:
+    digits = re.sub(r"[\s.,]", "", text)
+    target = ten_percent(draft) if intent == "target:default" else int(digits) if digits.isdigit() else 0
+    if not 1 <= target <= TARGET_MAX:
+        return await ask(call, "target", draft, (Reply("campaign.bad_target", {"max": TARGET_MAX}),))
+    return await _next(call, "target", {**draft, "target": target})
+
+
+async def _read_slogan(call: Call, draft: dict, intent: str, text: str) -> Step:
+    if intent in ("slogan:default", "/skip", "/no"):
+        return await _next(call, "slogan", {**draft, "slogan": SLOGAN if intent == "slogan:default" else None})
+    if not text:
+        return await ask(call, "slogan", draft)
+    if len(text) > SLOGAN_MAX:
+        return await ask(call, "slogan", draft, (Reply("campaign.slogan_needed", {"max": SLOGAN_MAX}),))
+    return await _next(call, "slogan", {**draft, "slogan": text})
+
+
+async def _read_confirm(call: Call, draft: dict, intent: str, text: str) -> Step:
+    if intent not in ("ccreate", "/confirm", "/yes"):
+        return await ask(call, "confirm", draft, (Reply("error.choose_one", {"count": 0}),))
+    unit = await call.tx.units.get(draft["unit"])
+    if unit is None or not call.scope.can("campaign", unit.path):
+        return refuse("campaign.unit_outside_scope")
+    today = call.now.date()
+    if date.fromisoformat(draft["starts"]) < today:  # the day turned while the summary waited
+        return await ask(call, "start", draft, (Reply("campaign.past_date", {"today": day(today)}),))
+    campaign = await call.tx.campaigns.create(
+        name=draft["name"], kind=draft["kind"], unit=unit, starts_on=date.fromisoformat(draft["starts"]),
+        ends_on=date.fromisoformat(draft["ends"]), target=draft["target"], slogan=draft.get("slogan"),
+        created_by_id=call.member.id,
+    )
+    params = await campaigns.facts_of(call.tx, campaign, unit, today)
+    return await campaigns.listing(call, lead=(Reply("campaign.created", {"c": params}),))
+
+
+async def _next(call: Call, step: str, draft: dict) -> Step:
+    if "editing" in draft and not (step == "start" and draft["kind"] == "custom"):
+        return await _save(call, draft)
+    following = ORDER[ORDER.index(step) + 1]
+    if following == "end" and draft["kind"] != "custom":
+        following = "target"
+    return await ask(call, following, draft)
+
+
+async def _back(call: Call, step: str, draft: dict) -> Step:
+    if "editing" in draft:
+        return await campaigns.show(call, draft["editing"]) if step != "end" else await ask(call, "start", draft)
+    earlier = [s for s in ORDER[: ORDER.index(step)] if not _skipped(s, draft)]
+    return await ask(call, earlier[-1], draft) if earlier else await campaigns.listing(call)
+
+
+def _skipped(step: str, draft: dict) -> bool:
+    return (step == "unit" and not draft.get("asked_unit")) or (step == "end" and draft.get("kind") != "custom")
+
+
+async def _save(call: Call, draft: dict) -> Step:
+    """Write the edited field; the child units' shares stay unless the target changed."""
+    refused = await campaigns.not_editable(call, draft["editing"])
+    if refused is not None:
+        return refused
+    campaign = await call.tx.campaigns.get(draft["editing"])
+    field = draft["field"]
+    if field == "dates":
+        changes = {"starts_on": date.fromisoformat(draft["starts"]), "ends_on": date.fromisoformat(draft["ends"])}
+    else:
+        changes = {field: draft[field]}
+    kept = None if changes.get("target", campaign.target) != campaign.target else await call.tx.campaigns.targets(campaign.id)
+    try:
+        await call.tx.campaigns.edit(campaign, per_unit=kept or None, **changes)
+    except ValueError:  # the tree changed under the kept shares: split by member share again
+        await call.tx.campaigns.edit(campaign)
+    return await campaigns.show(call, campaign.id, lead=(Reply("campaign.saved", {"name": campaign.name}),))
+
+
+READ = {
+    "unit": _read_unit, "name": _read_name, "kind": _read_kind, "start": _read_start, "end": _read_end,
+    "target": _read_target, "slogan": _read_slogan, "confirm": _read_confirm,
+}  # fmt: skip
+
+_WEEKDAYS = {
+    **{f"thu {name}": n for n, name in enumerate(("hai", "ba", "tu", "nam", "sau", "bay"))},
+    **{f"thu {n + 2}": n for n in range(6)}, "chu nhat": 6, "cn": 6,
+    **{name: n for n, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+}  # fmt: skip
+_NEXT_WEEK = re.compile(r"\s+(?:tuan toi|tuan sau|toi|sau|next week)$")
+_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def next_weekday(today: date, weekday: int) -> date:
+    """The first such weekday after today (Monday is 0)."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A day on or after `today` as people type it: 23/11/2026, 23/11, 2026-11-23, hôm nay, ngày mai, thứ hai tới."""
+    s = fold(text).rstrip(" .!")
+    if s in ("hom nay", "today"):
+        return today
+    if s in ("ngay mai", "mai", "tomorrow"):
+        return today + timedelta(days=1)
+    s = re.sub(r"^(?:ngay|next)\s+", "", s)
+    for candidate in (s, _NEXT_WEEK.sub("", s)):
+        if candidate in _WEEKDAYS:
+            return next_weekday(today, _WEEKDAYS[candidate])
+    s = re.sub(r"\s*\b(?:thang|nam)\b\s*", "/", s)  # "23 tháng 11 năm 2026"
+    iso, numeric = _ISO.fullmatch(s), _NUMERIC.fullmatch(s)
+    try:
+        if iso:
+            return date(*(int(g) for g in iso.groups()))
+        if not numeric:
+            return None
+        dd, month, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
+        found = date(int(year) + (2000 if len(year) == 2 else 0) if year else today.year, month, dd)
+        # Without a year, a day already past this year is next year's ("5/1" typed in December).
+        return found.replace(year=found.year + 1) if not year and found < today else found
+    except ValueError:
+        return None

@@ -14,6 +14,7 @@ import typer
 from bot.cli_units import with_db
 from bot.settings import get_settings
 from handlers.campaigns import status
+from reminders.campaigns import announce_cancellation
 from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 
 campaign_app = typer.Typer(help="Peak campaigns (chiến dịch cao điểm) of a unit's subtree.", no_args_is_help=True)
@@ -205,8 +206,6 @@ def cancel(campaign_id: int = typer.Argument(..., metavar="ID")) -> None:
     now = _now()
 
     async def work(tx):
-        from reminders.campaigns import announce_cancellation
-
         campaign = await tx.campaigns.get(campaign_id)
         if campaign is None:
             raise Refused(f"no campaign {campaign_id}")

@@ -35,6 +35,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "/nhapho": ("nhap ho", "gui ho", "nhap ho sang kien", "on behalf", "submit on behalf"),
     "/yeucau": ("yeu cau ho tro", "danh sach ho tro", "help requests", "requests"),
     "/moi": ("moi can bo", "tao loi moi", "invite", "invite link"),
+    "/chiendich": ("chien dich", "chien dich cao diem", "tuan cao diem", "thang cao diem", "campaign", "campaigns"),
     "/valid": ("hop le", "cong nhan", "valid", "approve"),
     "/needs_changes": ("can bo sung", "bo sung", "needs changes"),
     "/reject": ("khong hop le", "tu choi", "reject", "not valid"),

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from conversations.model import Choice, Reply
 from handlers.staff import Call, Step, refuse, screen, staff_menu
+from reminders.campaigns import announce_cancellation
 from storage.models import Campaign, Unit
 from storage.repositories import Transaction
 
@@ -161,16 +162,21 @@ async def on_edit(call: Call) -> Step:
 
 
 async def ask_cancel(call: Call, campaign_id: int) -> Step:
+    found = await _cancellable(call, campaign_id)
+    if isinstance(found, Step):
+        return found
+    offered = (Choice("cyes", key="choice.campaign.yes_cancel"), Choice("/back", key="choice.campaign.keep"))
+    reply = Reply("campaign.confirm_cancel", {"name": found[0].name}, offered, pick=True, actions=True)
+    return screen("campaign_cancel", [reply], campaign=campaign_id)
+
+
+async def _cancellable(call: Call, campaign_id: int) -> tuple[Campaign, Unit] | Step:
+    """The campaign and its unit, or the screen saying why it cannot be cancelled (checked again at confirm)."""
     found = await owned(call, campaign_id)
     if found is None:
         return refuse("campaign.outside_scope")
-    campaign, _ = found
-    told = _not_cancellable(campaign, call.now.date())
-    if told is not None:
-        return await show(call, campaign_id, lead=(told,))
-    offered = (Choice("cyes", key="choice.campaign.yes_cancel"), Choice("/back", key="choice.campaign.keep"))
-    reply = Reply("campaign.confirm_cancel", {"name": campaign.name}, offered, pick=True, actions=True)
-    return screen("campaign_cancel", [reply], campaign=campaign_id)
+    told = _not_cancellable(found[0], call.now.date())
+    return await show(call, campaign_id, lead=(told,)) if told is not None else found
 
 
 def _not_cancellable(campaign: Campaign, today: date) -> Reply | None:
@@ -184,18 +190,12 @@ def _not_cancellable(campaign: Campaign, today: date) -> Reply | None:
 
 async def on_cancel(call: Call) -> Step:
     campaign_id = call.state.meta["campaign"]
-    intent = call.intent or ""
-    if intent not in ("cyes", "/yes"):
+    if (call.intent or "") not in ("cyes", "/yes"):
         return await show(call, campaign_id)
-    found = await owned(call, campaign_id)
-    if found is None:
-        return refuse("campaign.outside_scope")
+    found = await _cancellable(call, campaign_id)
+    if isinstance(found, Step):
+        return found
     campaign, unit = found
-    told = _not_cancellable(campaign, call.now.date())
-    if told is not None:
-        return await show(call, campaign_id, lead=(told,))
     await call.tx.campaigns.cancel(campaign, call.now)
-    from reminders.campaigns import announce_cancellation
-
     chats = await announce_cancellation(call.tx, campaign, unit, call.now)
     return await listing(call, lead=(Reply("campaign.cancelled", {"name": campaign.name, "chats": chats}),))

@@ -248,3 +248,10 @@ async def campaign(actor, db, _target, _worker, unit_code) -> bool:
 )  # fmt: skip
 def test_days_as_people_type_them(text, expected):
     assert parse_day(text, date(2026, 11, 21)) == expected
+
+
+async def test_typing_the_words_opens_the_campaigns(dispatcher, demo_db):
+    binh = await officer(dispatcher, demo_db)
+    await planned(demo_db)
+    await binh.say("chiến dịch cao điểm")
+    assert "Tuần cao điểm tháng 11" in binh.text and "Chọn một chiến dịch" in binh.text

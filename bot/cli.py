@@ -50,6 +50,28 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     typer.echo(f"database at revision {asyncio.run(run())}")
 
 
+@db_app.command("copy")
+def db_copy(
+    to: str = typer.Option(..., "--to", help="An empty database to fill, e.g. postgresql+asyncpg://user:pw@host/db."),
+    source: Optional[str] = typer.Option(None, "--from", help="The database to copy (default: DATABASE_URL)."),
+    batch: int = typer.Option(1000, "--batch", min=1, help="Rows per insert."),
+    schema: Optional[str] = typer.Option(None, "--schema", help="PostgreSQL target's schema (for tests and shared servers)."),
+) -> None:
+    """Copy every row into an empty database, migrated first; all or nothing, the source only read."""
+    from storage.copy import CopyError, copy_urls, masked
+
+    source = source or get_settings().database_url
+    typer.echo(f"copying {masked(source)} into {masked(to)}")
+    try:
+        counts = asyncio.run(copy_urls(source, to, batch=batch, schema=schema))
+    except CopyError as error:
+        typer.echo(f"sangkien db copy: {error}", err=True)
+        raise typer.Exit(1) from None
+    for name, count in counts.items():
+        typer.echo(f"  {name:<22}{count:>9}")
+    typer.echo(f"copied {sum(counts.values())} rows in {len(counts)} tables; every count matches the source")
+
+
 @app.command("demo-data")
 def demo_data(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when units exist.")) -> None:
     """Load a small realistic unit tree (a province federation and its unions)."""

@@ -61,6 +61,14 @@ class Dispatcher:
                 log.info("conflict on %s chat %s, retrying", incoming.channel, incoming.chat_id)
         return []
 
+    async def chat_gone(self, channel: str, chat_id: str) -> bool:
+        """The bot was removed from a group (or blocked): the group is unbound and gets no more pushes."""
+        async with self.db.transaction() as tx:
+            gone = await tx.bound_chats.unbind(channel, chat_id)
+        if gone:
+            log.info("a bound %s chat removed the bot: unbound", channel)
+        return gone
+
     async def delivered(self, messages: list[Outgoing]) -> None:
         """Mark outbox rows as sent once the channel has delivered them."""
         ids = [m.outbox_id for m in messages if m.outbox_id is not None]

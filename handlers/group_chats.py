@@ -23,6 +23,7 @@ PAUSE = {"tamdung", "pause"}
 RESUME = {"tieptuc", "resume"}
 SCHEDULE = {"lichnhac", "schedule"}
 COMMANDS = BIND | UNBIND | PAUSE | RESUME | SCHEDULE | officer.REPORT_COMMANDS
+FOR_GROUP_ADMINS = BIND | UNBIND | PAUSE | RESUME  # the channel asks the platform whether the sender is an admin
 
 
 async def answer(

@@ -2,23 +2,28 @@
 
 Channels send every reply through `flush_chat`, inside their per-chat lane, so the live path
 and the background `OutboxSender` never send the same row twice or out of order (within one
-process; several processes need a lease, see the scale-out issue).
+process; several processes need a lease, see the scale-out issue). What cannot be delivered is
+given up and reported to the admins (see reminders/failures.py), never dropped silently.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Awaitable, Callable
 
 from handlers.messages import Outgoing
+from reminders import failures
+from reminders.quiet import QuietHours
 from storage.db import Database
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20
+NO_QUIET_HOURS = QuietHours.parse("")
+HELD_IN_QUIET_HOURS = frozenset({"push", "nudge"})  # replies and notices answer someone: they never wait
 
 
 class Deferred(Exception):
@@ -40,7 +45,21 @@ class Failed(Exception):
 
 
 class Undeliverable(Exception):
-    """Refused for good (the person blocked the bot, the message is malformed): later ones must not wait."""
+    """Refused for good: the message is malformed (later ones must not wait behind it), or, `gone`,
+    the chat itself is (the person blocked the bot, the group removed it): nothing more goes there."""
+
+    def __init__(self, kind: str, gone: bool = False) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.gone = gone
+
+
+class Moved(Exception):
+    """The chat has a new id (a Telegram group became a supergroup): what it is owed goes there."""
+
+    def __init__(self, chat_id: str) -> None:
+        super().__init__("moved")
+        self.chat_id = chat_id
 
 
 Send = Callable[[Outgoing], Awaitable[None]]
@@ -58,12 +77,59 @@ async def send_in_steps(message: Outgoing, steps: list[Step], classify: Callable
         done += 1
 
 
+class SentMarks:
+    """Rows marked sent together: while one transaction writes, the marks of other chats gather for the next.
+
+    A broadcast sends to many chats at once; a transaction for each message would cost more than the
+    sending. `mark` returns once its row is written, so a flush that returns has nothing left unmarked.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._gathering = _Marks()
+        self._writer = asyncio.Lock()
+
+    async def mark(self, outbox_id: int) -> None:
+        marks = self._gathering
+        marks.ids.append(outbox_id)
+        async with self._writer:
+            if not marks.done:
+                self._gathering = _Marks()
+                marks.done = True
+                try:
+                    async with self.db.transaction() as tx:
+                        await tx.outbox.mark_sent(marks.ids)
+                except Exception as error:
+                    marks.error = error
+        if marks.error is not None:
+            raise marks.error
+
+
+class _Marks:
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.done = False
+        self.error: Exception | None = None
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(15 * 2**attempts, 3600))
 
 
-async def flush_chat(db: Database, channel: str, chat_id: str, send: Send) -> int:
-    """Send what the chat is owed, oldest first; stop at a failure so nothing overtakes it."""
+async def flush_chat(
+    db: Database,
+    channel: str,
+    chat_id: str,
+    send: Send,
+    *,
+    hold: frozenset[str] = frozenset(),
+    marks: SentMarks | None = None,
+) -> int:
+    """Send what the chat is owed, oldest first; stop at a failure so nothing overtakes it.
+
+    Rows whose purpose is in `hold` (pushes in quiet hours) wait, and so does everything after them.
+    """
+    marks = marks or SentMarks(db)
     async with db.transaction() as tx:
         rows = await tx.outbox.unsent_for_chat(channel, chat_id, max_attempts=MAX_ATTEMPTS)
     now = utcnow()
@@ -71,6 +137,8 @@ async def flush_chat(db: Database, channel: str, chat_id: str, send: Send) -> in
     for row in rows:
         if row.next_attempt_at is not None and row.next_attempt_at > now:
             return sent  # a wait is still on for this chat: nothing may overtake it
+        if row.purpose in hold:
+            return sent
         message = Outgoing.from_payload(row.channel, row.chat_id, row.payload, row.id, row.pieces_sent)
         try:
             await send(message)
@@ -78,30 +146,51 @@ async def flush_chat(db: Database, channel: str, chat_id: str, send: Send) -> in
             async with db.transaction() as tx:
                 await tx.outbox.defer(row.id, now + timedelta(seconds=wait.seconds), str(wait), wait.pieces_sent)
             return sent
-        except Undeliverable as refused:
-            log.warning("message %s to a %s chat refused for good: %s", row.id, channel, refused)
+        except Moved as moved:
             async with db.transaction() as tx:
-                await tx.outbox.give_up(row.id, str(refused), MAX_ATTEMPTS)
+                await failures.chat_moved(tx, row, moved.chat_id, MAX_ATTEMPTS)
+            return sent
+        except Undeliverable as refused:
+            log.warning("message %s to a %s chat refused for good: %s", row.id, channel, refused.kind)
+            async with db.transaction() as tx:
+                if refused.gone:
+                    await failures.chat_gone(tx, row, refused.kind, MAX_ATTEMPTS)
+                else:
+                    await tx.outbox.give_up(row.id, refused.kind, MAX_ATTEMPTS)
+                    await failures.report_failed(tx, row, refused.kind, row.attempts + 1)
+            if refused.gone:
+                return sent
             continue
         except Exception as error:  # kept with the error's kind only (never its text: URLs hold tokens)
             kind = error.kind if isinstance(error, Failed) else type(error).__name__
             log.warning("message %s to a %s chat not sent: %s", row.id, channel, kind)
-            async with db.transaction() as tx:
-                await tx.outbox.mark_failed(
-                    row.id, kind, retry_at=now + _backoff(row.attempts), pieces_sent=getattr(error, "pieces_sent", None)
-                )
+            await _failed(db, row, kind, now, getattr(error, "pieces_sent", None))
             return sent
-        async with db.transaction() as tx:
-            await tx.outbox.mark_sent([row.id])
+        await marks.mark(row.id)
         sent += 1
     return sent
 
 
-Flush = Callable[[str], Awaitable[int]]
+async def _failed(db: Database, row, kind: str, now: datetime, pieces_sent: int | None) -> None:
+    attempts = row.attempts + 1
+    async with db.transaction() as tx:
+        if attempts >= MAX_ATTEMPTS:
+            await tx.outbox.give_up(row.id, kind, attempts)
+            await failures.report_failed(tx, row, kind, attempts)
+        else:
+            await tx.outbox.mark_failed(row.id, kind, retry_at=now + _backoff(row.attempts), pieces_sent=pieces_sent)
+
+
+Flush = Callable[..., Awaitable[int]]  # flush(chat_id, hold=...) in the chat's lane
 
 
 class OutboxSender:
-    """Every few seconds, flushes the chats still owed something (what the live path could not send)."""
+    """Flushes the chats still owed something (what the live path could not send, pushes, notices).
+
+    Many chats at once (`concurrency`), so a broadcast goes at the platform's overall limit, which the
+    channel's own limiter keeps; a round goes on while it finds more. It runs every `interval`
+    seconds, or at once when `wake()` is called (a job that has just queued pushes).
+    """
 
     def __init__(
         self,
@@ -111,33 +200,81 @@ class OutboxSender:
         *,
         interval: float = 5.0,
         grace: timedelta = timedelta(seconds=10),
-        batch: int = 200,
+        batch: int = 500,
+        concurrency: int = 64,
+        quiet_hours: QuietHours = NO_QUIET_HOURS,
+        tz: tzinfo = timezone.utc,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.channel = channel
         self.flush = flush
         self.interval = interval
-        self.grace = grace  # a fresh row is normally being sent by the update that wrote it
+        self.grace = grace  # a fresh reply is normally being sent by the update that wrote it
         self.batch = batch
+        self.concurrency = concurrency
+        self.quiet_hours = quiet_hours
+        self.tz = tz
+        self.clock = clock
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def held(self) -> frozenset[str]:
+        """The purposes that must wait now (pushes and nudges in quiet hours, local time)."""
+        return HELD_IN_QUIET_HOURS if self.quiet_hours.holds(self.clock().astimezone(self.tz)) else frozenset()
 
     async def run_once(self) -> int:
-        async with self.db.transaction() as tx:
-            rows = await tx.outbox.pending(
-                self.channel, self.batch, created_before=utcnow() - self.grace, max_attempts=MAX_ATTEMPTS
-            )
-            chats = list(dict.fromkeys(r.chat_id for r in rows))
-        sent = 0
-        for chat_id in chats:
-            sent += await self.flush(chat_id)
-        return sent
+        hold = self.held()
+        seen: set[str] = set()
+        slots = asyncio.Semaphore(self.concurrency)
+        tasks: list[asyncio.Task] = []
+        last = 0
+        try:
+            while True:
+                async with self.db.transaction() as tx:
+                    rows = await tx.outbox.pending(
+                        self.channel, self.batch, created_before=utcnow() - self.grace, max_attempts=MAX_ATTEMPTS,
+                        after_id=last, held=hold,
+                    )
+                fresh = [c for c in dict.fromkeys(r.chat_id for r in rows) if c not in seen]
+                seen.update(fresh)
+                for chat_id in fresh:
+                    await slots.acquire()
+                    task = asyncio.create_task(self._flush(chat_id, hold))
+                    task.add_done_callback(lambda _: slots.release())
+                    tasks.append(task)
+                if len(rows) < self.batch:  # paged through everything due
+                    break
+                last = rows[-1].id
+            return sum(await asyncio.gather(*tasks))
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _flush(self, chat_id: str, hold: frozenset[str]) -> int:
+        try:
+            return await self.flush(chat_id, hold=hold)
+        except Exception:  # one chat's trouble (a database hiccup) must not stop the others
+            log.exception("flushing a %s chat failed", self.channel)
+            return 0
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            self._wake.clear()  # a wake during the round asks for another one
             try:
                 await self.run_once()
             except Exception:
                 log.exception("outbox round failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=self.interval)
-            except asyncio.TimeoutError:
-                pass
+            await self._pause(stop)
+
+    async def _pause(self, stop: asyncio.Event) -> None:
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
+        try:
+            await asyncio.wait(waits, timeout=self.interval, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)

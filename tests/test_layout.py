@@ -32,6 +32,6 @@ def test_the_engine_is_pure():
 
 
 def test_only_storage_speaks_sql():
-    for folder in ("conversations", "handlers", "locales", "bot"):
+    for folder in ("conversations", "handlers", "locales", "bot", "reminders"):
         for path, names in imported_modules(folder).items():
             assert "sqlalchemy" not in names and "alembic" not in names, f"{path} imports a database library"

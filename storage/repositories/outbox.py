@@ -50,15 +50,20 @@ class OutboxRepository:
         *,
         created_before: datetime | None = None,
         max_attempts: int | None = None,
+        after_id: int = 0,
+        held: frozenset[str] = frozenset(),
     ) -> list[Outbox]:
-        """Unsent messages that are due, oldest first.
+        """Unsent messages that are due, oldest first, from `after_id` on (a sender pages through them).
 
         Fresh replies can be left out by age: the update that wrote them is sending them. Every other
-        purpose (notices, pushes) has nobody else to send it, so it is due at once.
+        purpose (notices, pushes) has nobody else to send it, so it is due at once; `held` purposes
+        (pushes in the quiet hours) are left out altogether.
         """
-        query = self._due(channel, max_attempts, utcnow())
+        query = self._due(channel, max_attempts, utcnow()).where(Outbox.id > after_id)
         if created_before is not None:
             query = query.where(or_(Outbox.purpose != "reply", Outbox.created_at < created_before))
+        if held:
+            query = query.where(Outbox.purpose.not_in(held))
         result = await self.session.execute(query.order_by(Outbox.id).limit(limit))
         return list(result.scalars())
 

@@ -48,6 +48,14 @@ class RoleRepository:
         )
         return [(member, role, unit) for member, role, unit in result.all()]
 
+    async def admins(self) -> list[Member]:
+        """Members who hold the admin role (they hear about messages that could not be delivered)."""
+        result = await self.session.execute(
+            select(Member).join(Role, Role.member_id == Member.id).where(Role.role == "admin")
+            .distinct().order_by(Member.id)
+        )
+        return list(result.scalars())
+
     async def _find(self, member_id: int, role: str, unit_id: int | None) -> Role | None:
         unit_match = Role.unit_id.is_(None) if unit_id is None else Role.unit_id == unit_id
         result = await self.session.execute(

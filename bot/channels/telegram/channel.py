@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from aiogram import Bot
@@ -20,14 +21,18 @@ from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.webhook import TelegramWebhook
 from bot.settings import Settings
 from bot.webhook import WebhookServer
+from handlers import group_chats
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Outgoing
-from reminders.outbox import OutboxSender, flush_chat
+from reminders.limits import Limits
+from reminders.outbox import OutboxSender, SentMarks, flush_chat
+from reminders.quiet import QuietHours
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "new", "mine", "help", "language")
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ADMINS = ("creator", "administrator")
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -41,6 +46,7 @@ def make_bot(settings: Settings) -> Bot:
 
 class TelegramChannel:
     name = updates.CHANNEL
+    allowed_updates = ALLOWED_UPDATES  # my_chat_member: the bot removed from a group unbinds it at once
 
     def __init__(self, settings: Settings, db: Database, dispatcher: Dispatcher, policy: RetryPolicy | None = None):
         self.settings = settings
@@ -50,7 +56,11 @@ class TelegramChannel:
         self.bot = make_bot(settings)
         self.lanes = Lanes()
         self.username = ""
-        self.outbox = OutboxSender(db, self.name, self.flush)
+        self.marks = SentMarks(db)
+        self.limits = Limits.for_telegram(settings)
+        self.outbox = OutboxSender(
+            db, self.name, self.flush, quiet_hours=QuietHours.parse(settings.quiet_hours), tz=settings.tz
+        )
         self.webhook = TelegramWebhook(self) if settings.telegram_webhook_url else None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -96,10 +106,27 @@ class TelegramChannel:
         query = update.callback_query
         if query is not None:
             await self._settle_callback(query)
+        if update.my_chat_member is not None:
+            if update.my_chat_member.new_chat_member.status in ("left", "kicked"):
+                await self.dispatcher.chat_gone(self.name, str(update.my_chat_member.chat.id))
+            return []
         incoming = updates.incoming(update, self.username)
         if incoming is None:
             return []
+        if incoming.is_group and incoming.command in group_chats.FOR_GROUP_ADMINS:
+            incoming = replace(incoming, chat_admin=await self._is_chat_admin(incoming))
         return await typing_while(self.bot, incoming.chat_id, self.dispatcher.handle(incoming))
+
+    async def _is_chat_admin(self, incoming) -> bool | None:
+        """Whether the sender administers the group; None when Telegram cannot say now (our roles decide)."""
+        try:
+            member = await with_retries(
+                lambda: self.bot.get_chat_member(int(incoming.chat_id), int(incoming.user_id)), self.policy
+            )
+        except Exception as error:
+            log.warning("getChatMember failed (%s): the group admin check is skipped", type(error).__name__)
+            return None
+        return member.status in ADMINS
 
     async def _settle_callback(self, query) -> None:
         """Always answered (or the button spins); its buttons removed, so a double tap does nothing twice."""
@@ -123,11 +150,11 @@ class TelegramChannel:
 
         await self.lanes.run(chat, work)
 
-    async def flush(self, chat_id: str) -> int:
-        return await self.lanes.run(chat_id, lambda: self._flush_in_lane(chat_id))
+    async def flush(self, chat_id: str, hold: frozenset[str] = frozenset()) -> int:
+        return await self.lanes.run(chat_id, lambda: self._flush_in_lane(chat_id, hold))
 
-    async def _flush_in_lane(self, chat_id: str) -> int:
-        return await flush_chat(self.db, self.name, chat_id, self.send)
+    async def _flush_in_lane(self, chat_id: str, hold: frozenset[str] = frozenset()) -> int:
+        return await flush_chat(self.db, self.name, chat_id, self.send, hold=hold, marks=self.marks)
 
     async def send(self, message: Outgoing) -> None:
         image = document = None
@@ -137,7 +164,7 @@ class TelegramChannel:
                 file = await tx.images.get(message.document) if message.document else None
             image = stored.data if stored else None
             document = (file.data, file.filename or "file") if file else None
-        await send(self.bot, message, self.policy, image, document)
+        await send(self.bot, message, self.policy, image, document, self.limits)
 
     def spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)

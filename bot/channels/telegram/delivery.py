@@ -1,4 +1,4 @@
-"""Sending to Telegram safely: 429 waits retry_after, network errors and 5xx back off with jitter."""
+"""Sending to Telegram safely: within the limits; 429 waits retry_after; network errors and 5xx back off."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import logging
 from typing import Awaitable, Callable, TypeVar
 
 from aiogram import Bot
-from aiogram.types import BufferedInputFile
+from aiogram.methods.base import Response
+from aiogram.types import BufferedInputFile, Message
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -19,10 +21,14 @@ from aiogram.exceptions import (
 from bot.channels.common import RetryPolicy
 from bot.channels.telegram.render import pieces
 from handlers.messages import Outgoing
-from reminders.outbox import Deferred, Failed, Undeliverable, send_in_steps
+from reminders.limits import Limits
+from reminders.outbox import Deferred, Failed, Moved, Undeliverable, send_in_steps
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# aiogram builds Response[<result type>] for every answer and pydantic caches that class only weakly: held
+# here, it is built once instead of again after every garbage collection (milliseconds each, in a broadcast).
+ANSWERS = (Response[Message], Response[bool])
 
 
 async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sleep=asyncio.sleep) -> T:
@@ -48,9 +54,28 @@ def classify(error: Exception, pieces_sent: int) -> Exception:
     """What the outbox should do with a message Telegram did not take."""
     if isinstance(error, TelegramRetryAfter):
         return Deferred(error.retry_after, pieces_sent)
-    if isinstance(error, (TelegramForbiddenError, TelegramBadRequest)):  # blocked by the person, or malformed
-        return Undeliverable(type(error).__name__)
+    if isinstance(error, TelegramMigrateToChat):  # the group became a supergroup, with a new id
+        return Moved(str(error.migrate_to_chat_id))
+    if isinstance(error, TelegramForbiddenError):  # blocked by the person, kicked from the group, not a member
+        return Undeliverable(type(error).__name__, gone=True)
+    if isinstance(error, TelegramBadRequest):  # malformed, or a chat that no longer exists
+        return Undeliverable(type(error).__name__, gone="chat not found" in error.message.lower())
     return Failed(type(error).__name__, pieces_sent)
+
+
+def is_group(chat_id: str) -> bool:
+    return chat_id.startswith("-")  # groups, supergroups and channels have negative ids
+
+
+def paced(limits: Limits | None, chat_id: str, call: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
+    """The call, once the limits give the chat a slot: every attempt, retries too, takes one."""
+
+    async def when_allowed() -> T:
+        if limits is not None:
+            await limits.wait(chat_id, is_group(chat_id))
+        return await call()
+
+    return when_allowed
 
 
 async def send(
@@ -59,22 +84,25 @@ async def send(
     policy: RetryPolicy,
     image: bytes | None = None,
     document: tuple[bytes, str] | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """The image and the document (uploaded), then every piece of the text; a retry resumes after what arrived."""
     chat_id = int(message.chat_id)
+
+    def step(call: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+        return lambda: with_retries(paced(limits, message.chat_id, call), policy)
+
+    def text(piece) -> Callable[[], Awaitable[object]]:
+        return step(lambda: bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=piece.markup))
+
     steps = []
     if image is not None:
         upload = BufferedInputFile(image, filename="image.png")
-        steps.append(lambda: with_retries(lambda: bot.send_photo(chat_id=chat_id, photo=upload), policy))
+        steps.append(step(lambda: bot.send_photo(chat_id=chat_id, photo=upload)))
     if document is not None:
         attached = BufferedInputFile(document[0], filename=document[1])
-        steps.append(lambda: with_retries(lambda: bot.send_document(chat_id=chat_id, document=attached), policy))
-    for piece in pieces(message):
-        steps.append(
-            lambda piece=piece: with_retries(
-                lambda: bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=piece.markup), policy
-            )
-        )
+        steps.append(step(lambda: bot.send_document(chat_id=chat_id, document=attached)))
+    steps.extend(text(piece) for piece in pieces(message))
     await send_in_steps(message, steps, classify)
 
 

@@ -102,4 +102,6 @@ def chat_of(update: Update) -> str | None:
         return str(update.message.chat.id)
     if update.callback_query is not None and update.callback_query.message is not None:
         return str(update.callback_query.message.chat.id)
+    if update.my_chat_member is not None:
+        return str(update.my_chat_member.chat.id)
     return None

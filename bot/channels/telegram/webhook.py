@@ -37,7 +37,7 @@ class TelegramWebhook:
             lambda: self.channel.bot.set_webhook(
                 url=self.settings.telegram_webhook_url,
                 secret_token=self._secret.decode(),
-                allowed_updates=["message", "callback_query"],
+                allowed_updates=self.channel.allowed_updates,
             ),
             self.channel.policy,
         )

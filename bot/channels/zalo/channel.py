@@ -18,7 +18,9 @@ from bot.settings import Settings
 from bot.webhook import WebhookServer, image_url
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
-from reminders.outbox import Deferred, Failed, OutboxSender, Undeliverable, flush_chat, send_in_steps
+from reminders.limits import Limits
+from reminders.outbox import Deferred, Failed, OutboxSender, SentMarks, Undeliverable, flush_chat, send_in_steps
+from reminders.quiet import QuietHours
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ TYPING_AFTER = 0.8
 IN_FLIGHT = 64  # messages being handled at once; polling waits beyond that
 DRAIN = 10.0  # seconds a stop waits for messages already taken from Zalo (they cannot be fetched again)
 QUOTA_WAIT = 60.0  # seconds before a chat whose quota ran out is tried again (Zalo gives no retry_after)
+KNOWN_CHATS = 50_000  # chats whose kind is remembered (a group id looks like any other on Zalo)
 
 
 class ZaloChannel:
@@ -40,7 +43,12 @@ class ZaloChannel:
         self.client = ZaloClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_url)
         self.lanes = Lanes()
         self.bot = updates.BotInfo("", "")
-        self.outbox = OutboxSender(db, self.name, self.flush)
+        self.marks = SentMarks(db)
+        self.limits = Limits.for_zalo(settings)
+        self.outbox = OutboxSender(
+            db, self.name, self.flush, quiet_hours=QuietHours.parse(settings.quiet_hours), tz=settings.tz
+        )
+        self._groups: dict[str, bool] = {}  # chat id -> is a group, as its updates or its binding said
         self._secret = settings.zalo_webhook_secret.get_secret_value().encode() if settings.zalo_webhook_secret else b""
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
@@ -140,9 +148,10 @@ class ZaloChannel:
 
     async def _handle_and_send(self, incoming: Incoming) -> None:
         await self._handle(incoming)
-        await flush_chat(self.db, self.name, incoming.chat_id, self.send)
+        await self._flush_in_lane(incoming.chat_id)
 
     async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+        self._remember(incoming.chat_id, incoming.is_group)
         typing = asyncio.create_task(self._typing(incoming.chat_id))
         try:
             return await self.dispatcher.handle(incoming)
@@ -159,8 +168,25 @@ class ZaloChannel:
 
     # Sending.
 
-    async def flush(self, chat_id: str) -> int:
-        return await self.lanes.run(chat_id, lambda: flush_chat(self.db, self.name, chat_id, self.send))
+    async def flush(self, chat_id: str, hold: frozenset[str] = frozenset()) -> int:
+        return await self.lanes.run(chat_id, lambda: self._flush_in_lane(chat_id, hold))
+
+    async def _flush_in_lane(self, chat_id: str, hold: frozenset[str] = frozenset()) -> int:
+        if chat_id not in self._groups:
+            async with self.db.transaction() as tx:
+                bound = await tx.bound_chats.get(self.name, chat_id)
+            self._remember(chat_id, bound is not None and bound[0].kind == "group")
+        return await flush_chat(self.db, self.name, chat_id, self.send, hold=hold, marks=self.marks)
+
+    def _remember(self, chat_id: str, is_group: bool) -> None:
+        if len(self._groups) >= KNOWN_CHATS:
+            self._groups.clear()
+        self._groups[chat_id] = is_group
+
+    async def _paced(self, chat_id: str, call):
+        """The call, once the limits give the chat a slot (every attempt takes one)."""
+        await self.limits.wait(chat_id, self._groups.get(chat_id, False))
+        return await call()
 
     async def send(self, message: Outgoing) -> None:
         """An image by URL where the server is public, then plain text with choices numbered, 2000 at a time.
@@ -175,9 +201,10 @@ class ZaloChannel:
         if message.document:
             text = f"{text}\n\n{await self._document_line(message, base)}"
         for piece in split_lines(text, LIMIT):
-            steps.append(
-                lambda piece=piece: with_retries(lambda: self.client.send_message(message.chat_id, piece), self.policy)
-            )
+            steps.append(lambda piece=piece: with_retries(
+                lambda: self._paced(message.chat_id, lambda: self.client.send_message(message.chat_id, piece)),
+                self.policy,
+            ))
         await send_in_steps(message, steps, classify)
 
     async def _document_line(self, message: Outgoing, base: str) -> str:
@@ -190,7 +217,7 @@ class ZaloChannel:
 
     async def _photo(self, chat_id: str, url: str) -> None:
         try:
-            await with_retries(lambda: self.client.send_photo(chat_id, url), self.policy)
+            await with_retries(lambda: self._paced(chat_id, lambda: self.client.send_photo(chat_id, url)), self.policy)
         except ZaloError as error:
             if error.transient:
                 raise
@@ -202,7 +229,7 @@ def classify(error: Exception, pieces_sent: int) -> Exception:
     if isinstance(error, ZaloError) and error.code == 429:
         return Deferred(QUOTA_WAIT, pieces_sent)
     if isinstance(error, ZaloError) and not error.transient:  # 4xx: this message will never be taken
-        return Undeliverable(f"ZaloError {error.code}")
+        return Undeliverable(f"ZaloError {error.code}", gone=error.chat_gone)
     return Failed(type(error).__name__, pieces_sent)
 
 

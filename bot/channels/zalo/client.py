@@ -26,6 +26,11 @@ class ZaloError(Exception):
     def transient(self) -> bool:
         return self.code == 429 or self.code >= 500  # quota, or the platform's own trouble
 
+    @property
+    def chat_gone(self) -> bool:
+        """The person blocked the bot, or the group removed it: nothing more can go to that chat."""
+        return self.code == 403
+
 
 class ZaloClient:
     def __init__(self, token: str, base_url: str, *, poll_timeout: int = 30) -> None:

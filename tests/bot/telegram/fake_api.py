@@ -21,6 +21,14 @@ become booleans and numeric ids/counters (``chat_id``, ``offset``, ``timeout``, 
 ``message_id``...) become ints; free-text fields (``text``, ``caption``, ``data``...) are
 kept exactly as sent. Uploaded files are recorded as :class:`UploadedFile`.
 
+Flood control is off unless a test sets it: ``api.flood = FloodControl(per_second=30,
+chat_interval=1, private_burst=3, group_per_minute=20)``. A message over a limit is answered
+429 "Too Many Requests: retry after N" with ``parameters.retry_after``; every accepted message
+and every refusal is recorded with its time (``api.flood.accepted``, ``api.flood.refused``).
+:meth:`FakeBotAPI.block` makes a chat answer 403, as when a person blocked the bot or a group
+removed it; :meth:`FakeBotAPI.refuse` makes it answer any other error, every time, and
+:meth:`FakeBotAPI.migrate` answers as for a group that became a supergroup (``migrate_to_chat_id``).
+
 Module-level helpers (:func:`text_update`, :func:`photo_update`, :func:`voice_update`,
 :func:`document_update`, :func:`contact_update`, :func:`sticker_update`,
 :func:`location_update`, :func:`callback_update`) build realistic update dicts. Each takes
@@ -47,6 +55,7 @@ import asyncio
 import copy
 import itertools
 import json
+import math
 import re
 import time
 from collections import deque
@@ -61,6 +70,7 @@ __all__ = [
     "BOT_ID",
     "Call",
     "FakeBotAPI",
+    "FloodControl",
     "UploadedFile",
     "callback_update",
     "contact_update",
@@ -166,6 +176,8 @@ class Call:
     method: str
     params: dict[str, Any]
     ok: bool = False
+    at: float = field(default_factory=time.monotonic, compare=False)  # when it arrived (time.monotonic)
+    error_code: int | None = field(default=None, compare=False)  # the error answered, if any
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,65 @@ class _Failure:
     remaining: int
 
 
+SENDING = frozenset({"sendmessage", "sendphoto", "senddocument"})  # the calls that count as messages
+
+
+@dataclass
+class FloodControl:
+    """Flood limits a test sets on a fake API, kept as the platform would: over a limit, a 429.
+
+    ``per_second``: messages in any rolling second, all chats together. ``chat_interval``: seconds
+    between two messages to one chat, of which a private chat may receive ``private_burst`` back to
+    back. ``group_per_minute``: messages to one group in any rolling minute. None leaves a limit out.
+    ``slack`` forgives that much arrival jitter (seconds): a sender keeps exact spacing, but its
+    requests reach the server a few milliseconds earlier or later than it planned.
+    """
+
+    per_second: int | None = None
+    chat_interval: float | None = None
+    private_burst: int = 1
+    group_per_minute: int | None = None
+    slack: float = 0.05
+    accepted: dict[Any, list[float]] = field(default_factory=dict)  # chat -> arrival times
+    refused: list[tuple[float, Any, int]] = field(default_factory=list)  # (time, chat, retry_after)
+    _recent: deque[float] = field(default_factory=deque, repr=False)
+    _due: dict[Any, float] = field(default_factory=dict, repr=False)
+
+    def admit(self, chat: Any, is_group: bool, now: float | None = None) -> int | None:
+        """None when the message is taken (and recorded), else the retry_after to answer."""
+        now = time.monotonic() if now is None else now
+        wait = max(self._overall(now), self._chat(chat, is_group, now), self._group(chat, is_group, now))
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            self.refused.append((now, chat, retry_after))
+            return retry_after
+        self._recent.append(now)
+        if self.chat_interval:
+            self._due[chat] = max(self._due.get(chat, now), now) + self.chat_interval
+        self.accepted.setdefault(chat, []).append(now)
+        return None
+
+    def _overall(self, now: float) -> float:
+        window = 1.0 - self.slack
+        while self._recent and self._recent[0] <= now - window:
+            self._recent.popleft()
+        if self.per_second is None or len(self._recent) < self.per_second:
+            return 0.0
+        return self._recent[-self.per_second] + window - now
+
+    def _chat(self, chat: Any, is_group: bool, now: float) -> float:
+        if not self.chat_interval or chat not in self._due:
+            return 0.0
+        burst = 0.0 if is_group else (self.private_burst - 1) * self.chat_interval
+        return self._due[chat] - burst - self.slack - now
+
+    def _group(self, chat: Any, is_group: bool, now: float) -> float:
+        sent = self.accepted.get(chat, [])
+        if not is_group or self.group_per_minute is None or len(sent) < self.group_per_minute:
+            return 0.0
+        return sent[-self.group_per_minute] + 60.0 - self.slack - now
+
+
 class _ApiError(Exception):
     def __init__(self, error_code: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(description)
@@ -197,10 +268,14 @@ class _ApiError(Exception):
         self.retry_after = retry_after
 
 
-def _error_body(error_code: int, description: str, retry_after: int | None = None) -> dict[str, Any]:
+def _error_body(
+    error_code: int, description: str, retry_after: int | None = None, migrate_to_chat_id: int | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"ok": False, "error_code": error_code, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if migrate_to_chat_id is not None:
+        body["parameters"] = {"migrate_to_chat_id": migrate_to_chat_id}
     return body
 
 
@@ -243,6 +318,9 @@ class FakeBotAPI:
         self._next_update_id = 1
         self._next_message_id = 1
         self._failures: dict[str, deque[_Failure]] = {}
+        self._blocked: dict[Any, tuple[int, str, None, int | None]] = {}
+        self.flood: FloodControl | None = None
+        self.admins: set[tuple[int, int]] = set()  # (chat id, user id) pairs getChatMember calls administrators
         self._update_pushed = asyncio.Event()
         self._stopping = False
         self._runner: web.AppRunner | None = None
@@ -261,6 +339,7 @@ class FakeBotAPI:
             "setMyCommands": self._true,
             "deleteMyCommands": self._true,
             "editMessageReplyMarkup": self._true,
+            "getChatMember": self._get_chat_member,
         }
         # Bot API method names are case-insensitive; calls are recorded under these spellings.
         self._canonical = {name.lower(): name for name in methods}
@@ -357,6 +436,28 @@ class FakeBotAPI:
         key = method.lower()
         self._failures.setdefault(key, deque()).append(_Failure(error_code, description, retry_after, times))
 
+    def block(self, chat_id: int, description: str | None = None) -> None:
+        """Every message to chat_id is answered 403, as when a person blocked the bot or a group removed it."""
+        self.refuse(chat_id, 403, description or (
+            "Forbidden: bot was blocked by the user" if chat_id > 0 else "Forbidden: bot was kicked from the group chat"
+        ))
+
+    def refuse(self, chat_id: int, error_code: int, description: str | None = None) -> None:
+        """Every message to chat_id is answered with this error until :meth:`unblock`."""
+        description = description or _DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}")
+        self._blocked[chat_id] = (error_code, description, None, None)
+
+    def migrate(self, chat_id: int, to_chat_id: int) -> None:
+        """The group became a supergroup: messages to its old id are refused with the new one."""
+        self._blocked[chat_id] = (400, "Bad Request: group chat was upgraded to a supergroup chat", None, to_chat_id)
+
+    def unblock(self, chat_id: int) -> None:
+        self._blocked.pop(chat_id, None)
+
+    def throttled(self) -> list[Call]:
+        """Calls answered 429 (Too Many Requests), in order."""
+        return [call for call in self.calls if call.error_code == 429]
+
     def calls_to(self, method: str) -> list[Call]:
         key = method.lower()
         return [call for call in self.calls if call.method.lower() == key]
@@ -420,18 +521,39 @@ class FakeBotAPI:
             failure.remaining -= 1
             if failure.remaining <= 0:
                 failures.popleft()
-            body = _error_body(failure.error_code, failure.description, failure.retry_after)
-            return web.json_response(body, status=failure.error_code)
+            return self._error(call, failure.error_code, failure.description, failure.retry_after)
+        if key in SENDING:
+            refusal = self._refusal(call.params.get("chat_id"), call.at)
+            if refusal is not None:
+                return self._error(call, *refusal)
         handler = self._handlers.get(key)
         if handler is None:
             return web.json_response(_error_body(404, "Not Found"), status=404)
         try:
             result = await handler(params)
         except _ApiError as error:
-            body = _error_body(error.error_code, error.description, error.retry_after)
-            return web.json_response(body, status=error.error_code)
+            return self._error(call, error.error_code, error.description, error.retry_after)
         call.ok = True
         return web.json_response({"ok": True, "result": result})
+
+    def _refusal(self, chat_id: Any, now: float) -> tuple | None:
+        """Why a message to chat_id is not taken: the chat blocked the bot, or a flood limit."""
+        if chat_id in self._blocked:
+            return self._blocked[chat_id]
+        if self.flood is None:
+            return None
+        is_group = isinstance(chat_id, int) and chat_id < 0
+        retry_after = self.flood.admit(chat_id, is_group, now)
+        if retry_after is None:
+            return None
+        return 429, f"Too Many Requests: retry after {retry_after}", retry_after, None
+
+    @staticmethod
+    def _error(
+        call: Call, error_code: int, description: str, retry_after: int | None = None, migrate_to: int | None = None
+    ) -> web.Response:
+        call.error_code = error_code
+        return web.json_response(_error_body(error_code, description, retry_after, migrate_to), status=error_code)
 
     @staticmethod
     async def _read_params(request: web.Request) -> dict[str, Any]:
@@ -556,6 +678,17 @@ class FakeBotAPI:
         }
         return message
 
+    async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if (chat_id, user_id) in self.admins else "member"
+        member: dict[str, Any] = {"status": status, "user": _user(user_id, "Hoa", None, "vi")}
+        if status == "administrator":
+            member |= {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                       "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+                       "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+                       "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False}
+        return member
+
     async def _set_webhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = str(params.get("url") or "")
         return True
@@ -639,6 +772,20 @@ def _photo_sizes(file_ids: Iterable[str]) -> list[dict[str, Any]]:
             }
         )
     return sizes
+
+
+def bot_removed_update(chat_id: int, update_id: int | None = None, status: str = "kicked") -> dict[str, Any]:
+    """The bot's own membership changed: removed from a group ("kicked" or "left")."""
+    bot = {"id": 999, "is_bot": True, "first_name": "Sáng kiến"}
+    change = {
+        "chat": _chat(chat_id, None, "", None),
+        "from": _user(1000, "Hoa", None, "vi"),
+        "date": int(time.time()),
+        "old_chat_member": {"status": "member", "user": bot},
+        "new_chat_member": {"status": status, "user": bot} | ({"until_date": 0} if status == "kicked" else {}),
+    }
+    update: dict[str, Any] = {"my_chat_member": change}
+    return {"update_id": update_id, **update} if update_id is not None else update
 
 
 def text_update(chat_id: int, text: str, **sender: Any) -> dict[str, Any]:

@@ -92,11 +92,22 @@ async def test_a_long_message_resumes_after_the_pieces_that_arrived(polling, mon
 
 
 async def test_a_message_telegram_refuses_for_good_does_not_block_the_next(polling):
-    polling.api.fail_next("sendMessage", error_code=403, retry_after=None, description="Forbidden: bot was blocked")
+    polling.api.fail_next("sendMessage", error_code=400, description="Bad Request: can't parse entities")
     await polling.push(text_update(CHAT, "/start"))
-    [refused] = [row for row in await all_rows(polling.db) if row.last_error == "TelegramForbiddenError"]
-    assert refused.sent_at is None and refused.attempts >= 20
+    [refused] = [row for row in await all_rows(polling.db) if row.last_error == "TelegramBadRequest"]
+    assert refused.sent_at is None and refused.failed_at is not None and refused.attempts >= 20
     assert len(polling.api.sent_texts(CHAT)) == 1  # the language question still went out
+
+
+async def test_a_person_who_blocked_the_bot_is_owed_nothing_more(polling):
+    polling.api.block(CHAT)
+    await polling.push(text_update(CHAT, "/start"))
+    rows = await all_rows(polling.db)
+    assert len(rows) == 2 and all(row.failed_at is not None and row.sent_at is None for row in rows)
+    assert len(polling.api.calls_to("sendMessage")) == 1  # the second reply was not even tried
+    polling.api.unblock(CHAT)
+    await polling.push(text_update(CHAT, "/start"))  # unblocked and back: answered as ever
+    assert polling.api.sent_texts(CHAT)
 
 
 async def test_a_long_flood_wait_defers_the_message_and_it_arrives_once(polling):

@@ -13,6 +13,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatAction, ContentType
 from aiogram.exceptions import (
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
@@ -30,6 +31,7 @@ from aiogram.types import (
 from tests.bot.telegram.fake_api import (
     BOT_ID,
     FakeBotAPI,
+    FloodControl,
     UploadedFile,
     callback_update,
     contact_update,
@@ -306,3 +308,46 @@ async def test_dispatcher_polling_round_trip(api, bot):
     finally:
         await dispatcher.stop_polling()
         await asyncio.wait_for(polling, timeout=5)
+
+
+async def test_flood_control_answers_429_with_how_long_to_wait(api, bot):
+    api.flood = FloodControl(per_second=100, chat_interval=1.0, private_burst=2, group_per_minute=20)
+    await bot.send_message(chat_id=-5, text="một")
+    with pytest.raises(TelegramRetryAfter) as refused:
+        await bot.send_message(chat_id=-5, text="hai")  # a group: one a second
+    assert refused.value.retry_after == 1
+    await bot.send_message(chat_id=42, text="một")
+    await bot.send_message(chat_id=42, text="hai")  # a private chat: a burst of two
+    await bot.send_chat_action(chat_id=42, action=ChatAction.TYPING)  # not a message: never counted
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(chat_id=42, text="ba")
+    assert [len(api.flood.accepted[chat]) for chat in (-5, 42)] == [1, 2]
+    assert [(chat, after) for _, chat, after in api.flood.refused] == [(-5, 1), (42, 1)]
+    assert len(api.throttled()) == 2
+
+
+def test_flood_control_counts_any_rolling_window():
+    flood = FloodControl(per_second=3, group_per_minute=2, slack=0.0)
+    assert [flood.admit(n, False, now) for n, now in enumerate((0.0, 0.1, 0.2))] == [None, None, None]
+    assert flood.admit(9, False, 0.5) == 1 and flood.admit(9, False, 1.0) is None  # the first has left the second
+    assert flood.admit(-1, True, 2.0) is None and flood.admit(-1, True, 30.0) is None
+    assert flood.admit(-1, True, 61.0) == 1 and flood.admit(-1, True, 62.0) is None
+
+
+async def test_a_blocked_chat_is_forbidden_until_unblocked(api, bot):
+    api.block(42)
+    api.block(-7)
+    with pytest.raises(TelegramForbiddenError, match="blocked by the user"):
+        await bot.send_message(chat_id=42, text="xin chào")
+    with pytest.raises(TelegramForbiddenError, match="kicked from the group"):
+        await bot.send_message(chat_id=-7, text="xin chào")
+    api.unblock(42)
+    await bot.send_message(chat_id=42, text="xin chào")
+    assert api.sent_texts(42) == ["xin chào"]
+
+
+async def test_a_migrated_group_names_its_new_id(api, bot):
+    api.migrate(-7, -1007)
+    with pytest.raises(TelegramMigrateToChat) as moved:
+        await bot.send_message(chat_id=-7, text="xin chào")
+    assert moved.value.migrate_to_chat_id == -1007

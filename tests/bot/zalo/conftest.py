@@ -54,7 +54,12 @@ async def _harness(tmp_path, *, webhook: bool) -> Harness:
     await api.start()
     db = await demo_database(tmp_path / "zalo.db")
     extra = {"zalo_webhook_url": "https://bot.example.org/zalo/hook", "zalo_webhook_secret": SECRET}
-    settings = settings_for(zalo_bot_token=api.token, zalo_api_url=api.base_url, **(extra if webhook else {}))
+    # The person here answers within milliseconds, not at a human's pace: the per-chat spacing would only
+    # slow the conversations down (the limits are tested in tests/reminders/test_limits.py and test_broadcast.py).
+    quick = {"zalo_chat_interval_seconds": 0.01}
+    settings = settings_for(
+        zalo_bot_token=api.token, zalo_api_url=api.base_url, **quick, **(extra if webhook else {})
+    )
     channel, server = await start(ZaloChannel, settings, db, webhook=webhook)
     return Harness(api, db, channel, server)
 

@@ -26,7 +26,10 @@ query string is accepted as well; parameters are recorded exactly as sent). Answ
   ``setWebhook {"url", "secret_token"}`` (400 unless the secret has 8..256 characters),
   ``getWebhookInfo``, ``deleteWebhook``.
 
-:meth:`FakeZaloAPI.fail_next` makes the next calls of a method fail with a chosen status.
+:meth:`FakeZaloAPI.fail_next` makes the next calls of a method fail with a chosen status;
+:meth:`FakeZaloAPI.block` makes a chat answer 403 (the bot was blocked, or left the group).
+``api.flood = FloodControl(...)`` (the Telegram fake's) keeps flood limits on sendMessage and
+sendPhoto; a chat counts as a group once an update from it said so, or when in ``api.groups``.
 
 Module-level builders (:func:`text_update`, :func:`image_update`, :func:`sticker_update`,
 :func:`unsupported_update`) make realistic update dicts; :func:`load_payload` reads the
@@ -44,11 +47,13 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
 from aiohttp import web
+
+from tests.bot.telegram.fake_api import FloodControl
 
 __all__ = [
     "BOT_ACCOUNT_NAME",
@@ -60,6 +65,7 @@ __all__ = [
     "USER_ID",
     "Call",
     "FakeZaloAPI",
+    "FloodControl",
     "image_update",
     "load_payload",
     "payload_names",
@@ -81,6 +87,7 @@ DEFAULT_POLL_TIMEOUT = 30.0  # getUpdates without a timeout parameter
 WAIT_FOR_INTERVAL = 0.02
 MAX_TEXT_LENGTH = 2000
 SECRET_LENGTHS = range(8, 257)
+SENDING = frozenset({"sendMessage", "sendPhoto"})  # the calls that count as messages
 
 _DEFAULT_DESCRIPTIONS = {
     400: "Bad Request",
@@ -111,6 +118,7 @@ class Call:
     params: dict[str, Any]
     ok: bool = False
     status: int = 0  # HTTP status answered (0 while still being handled)
+    at: float = field(default_factory=time.monotonic, compare=False)  # when it arrived
 
 
 @dataclass
@@ -171,6 +179,9 @@ class FakeZaloAPI:
         self.webhook_updated_at = 0
         self._updates: deque[dict[str, Any]] = deque()
         self._failures: dict[str, deque[_Failure]] = {}
+        self._blocked: set[str] = set()
+        self.groups: set[str] = set()
+        self.flood: FloodControl | None = None
         self._update_pushed = asyncio.Event()
         self._stopping = False
         self._runner: web.AppRunner | None = None
@@ -246,6 +257,9 @@ class FakeZaloAPI:
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update (a copy) for getUpdates, after those already queued."""
         self._updates.append(copy.deepcopy(update))
+        chat = (update.get("message") or {}).get("chat") or {}
+        if str(chat.get("chat_type", "")).upper() == "GROUP":
+            self.groups.add(str(chat.get("id")))
         self._update_pushed.set()
 
     @property
@@ -274,6 +288,17 @@ class FakeZaloAPI:
             description = _DEFAULT_DESCRIPTIONS.get(status, f"Error {status}")
         failure = _Failure(status, error_code if error_code is not None else status, description, times)
         self._failures.setdefault(method, deque()).append(failure)
+
+    def block(self, chat_id: str) -> None:
+        """Every message to chat_id is answered 403, as when a person blocked the bot or a group removed it."""
+        self._blocked.add(str(chat_id))
+
+    def unblock(self, chat_id: str) -> None:
+        self._blocked.discard(str(chat_id))
+
+    def throttled(self) -> list[Call]:
+        """Calls answered 429, in order."""
+        return [call for call in self.calls if call.status == 429]
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -346,6 +371,12 @@ class FakeZaloAPI:
             if failure.remaining <= 0:
                 failures.popleft()
             return self._error(call, failure.status, failure.error_code, failure.description)
+        if method in SENDING:
+            chat_id = str(params.get("chat_id"))
+            if chat_id in self._blocked:
+                return self._error(call, 403, 403, "Forbidden")
+            if self.flood is not None and self.flood.admit(chat_id, chat_id in self.groups, call.at) is not None:
+                return self._error(call, 429, 429, "Too Many Requests")
         handler = self._handlers.get(method)
         if handler is None:
             return self._error(call, 404, 404, "Not Found")

@@ -14,6 +14,7 @@ from tests.bot.zalo.fake_api import (
     USER_ID,
     Call,
     FakeZaloAPI,
+    FloodControl,
     image_update,
     load_payload,
     payload_names,
@@ -490,3 +491,16 @@ async def test_payloads_go_through_get_updates(api, client):
     for name in PAYLOADS:
         response = await call(client, "getUpdates", timeout="30")
         assert response.json()["result"] == load_payload(name)
+
+
+async def test_flood_control_and_blocked_chats(api, client):
+    api.flood = FloodControl(per_second=100, chat_interval=1.0, group_per_minute=20)
+    api.push_update(text_update("g1", "@Sáng kiến tiến độ", chat_type="GROUP"))
+    assert "g1" in api.groups
+    assert (await call(client, "sendMessage", chat_id="g1", text="một")).status_code == 200
+    refused = await call(client, "sendMessage", chat_id="g1", text="hai")
+    assert refused.status_code == 429 and refused.json()["error_code"] == 429
+    api.block(USER_ID)
+    blocked = await call(client, "sendMessage", chat_id=USER_ID, text="xin chào")
+    assert blocked.status_code == 403 and blocked.json()["ok"] is False
+    assert [c.status for c in api.throttled()] == [429] and api.flood.accepted == {"g1": [api.flood.accepted["g1"][0]]}

@@ -41,6 +41,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         if server is not None:
             await server.start()  # listening before Telegram is told where to call
         for channel in channels:
+            channel.outbox.pause()  # the background sender runs in the leader only, so two never send a row twice
             await channel.start()
         # What is loaded by now lives as long as the process: keeping it out of the collector's
         # full passes avoids 100 ms stalls that would bunch a broadcast's sends against the limits.
@@ -49,7 +50,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         scheduler = Scheduler(_jobs(settings, db, channels))
         retry = settings.scheduler_leader_retry_seconds
         leadership = Leadership(db, retry_every=retry, check_every=retry)
-        leading = asyncio.create_task(leadership.run(stop, scheduler.start, scheduler.stop))
+        leading = asyncio.create_task(leadership.run(stop, _leading(scheduler, channels), _following(scheduler, channels)))
         await stop.wait()
     finally:
         stop.set()  # also when leaving on an error: the scheduler stops and the leadership is released
@@ -61,6 +62,24 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await channel.stop()
         await db.close()
         remove_redaction(redaction)
+
+
+def _leading(scheduler: Scheduler, channels: list):
+    async def elected() -> None:
+        for channel in channels:
+            channel.outbox.resume()
+        await scheduler.start()
+
+    return elected
+
+
+def _following(scheduler: Scheduler, channels: list):
+    async def deposed() -> None:
+        await scheduler.stop()
+        for channel in channels:
+            channel.outbox.pause()
+
+    return deposed
 
 
 def _jobs(settings: Settings, db, channels: list) -> Jobs:

@@ -217,9 +217,17 @@ class OutboxSender:
         self.tz = tz
         self.clock = clock
         self._wake = asyncio.Event()
+        self.active = True  # with several processes only the leader's sender runs (see bot/serve.py)
 
     def wake(self) -> None:
         self._wake.set()
+
+    def pause(self) -> None:
+        self.active = False
+
+    def resume(self) -> None:
+        self.active = True
+        self.wake()
 
     def held(self) -> frozenset[str]:
         """The purposes that must wait now (pushes and nudges in quiet hours, local time)."""
@@ -265,7 +273,8 @@ class OutboxSender:
         while not stop.is_set():
             self._wake.clear()  # a wake during the round asks for another one
             try:
-                await self.run_once()
+                if self.active:
+                    await self.run_once()
             except Exception:
                 log.exception("outbox round failed")
             await self._pause(stop)

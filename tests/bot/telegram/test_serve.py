@@ -24,3 +24,70 @@ async def test_serve_answers_on_telegram_and_stops_cleanly(tmp_path):
         await asyncio.wait_for(running, timeout=10)
     assert "Xin chào" in api.sent_texts(77)[0]
     assert api.calls_to("deleteWebhook") and api.calls_to("setMyCommands")
+
+
+async def bound_group(url: str, *chat_ids: int) -> None:
+    from storage.demo import load_demo_units
+
+    db = Database.from_url(url)
+    await migrate.upgrade(db)
+    async with db.transaction() as tx:
+        await load_demo_units(tx)
+        unit = await tx.units.by_code("CDCS-MN-KIMHY")
+        for chat_id in chat_ids:
+            await tx.bound_chats.bind("telegram", str(chat_id), kind="group", unit_id=unit.id, member_id=None)
+    await db.close()
+
+
+def pushing_now(url: str, api: FakeBotAPI, per_second: float = 30) -> Settings:
+    """Settings whose push time has passed at any hour, with no quiet hours: the leader catches up at start."""
+    return Settings(_env_file=None, database_url=url, telegram_bot_token=api.token, telegram_api_url=api.base_url,
+                    daily_push_time="00:00", quiet_hours="", scheduler_leader_retry_seconds=0.2,
+                    telegram_messages_per_second=per_second)
+
+
+async def test_the_running_bot_pushes_the_daily_figures_to_a_bound_group(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    await bound_group(url, -500)
+    async with FakeBotAPI() as api:
+        stop = asyncio.Event()
+        running = asyncio.create_task(serve(pushing_now(url, api), stop))
+        await api.wait_for(lambda api: any(t.startswith("☀️") for t in api.sent_texts(-500)))
+        stop.set()
+        await asyncio.wait_for(running, timeout=10)
+    assert "Công đoàn cơ sở Trường Mầm non Kim Hỷ" in api.sent_texts(-500)[0]
+
+
+async def test_two_bot_processes_on_one_postgres_database_push_once(tmp_path):
+    import uuid
+
+    from sqlalchemy import text
+
+    from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, _postgres_problem
+
+    problem = await _postgres_problem()
+    if problem is not None:
+        import pytest
+
+        (pytest.fail if REQUIRE_POSTGRES else pytest.skip)(f"PostgreSQL not reachable ({problem})")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database.from_url(POSTGRES_URL)
+    async with admin.engine.connect() as conn:
+        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    groups = [-600 - i for i in range(300)]  # at 40 a second the push takes longer than a sender's pause (5 s)
+    try:
+        await bound_group(url, *groups)
+        async with FakeBotAPI() as api:
+            stop = asyncio.Event()
+            processes = [asyncio.create_task(serve(pushing_now(url, api, per_second=40), stop)) for _ in range(2)]
+            await api.wait_for(lambda api: all(api.sent_texts(g) for g in groups), timeout=30)
+            await asyncio.sleep(1.0)  # time enough for a second sender to send some again, were it to
+            stop.set()
+            await asyncio.wait_for(asyncio.gather(*processes), timeout=15)
+        assert {g: len(api.sent_texts(g)) for g in groups} == {g: 1 for g in groups}
+    finally:
+        async with admin.engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.close()

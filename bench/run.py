@@ -1,0 +1,214 @@
+"""`make bench`: every benchmark in turn, within ten minutes; writes bench/results.md and bench/results.json.
+
+    .venv/bin/python -m bench.run [--minutes 9] [--quick]
+
+Each part runs as its own command (printed, so anyone can repeat it) with a time limit; PostgreSQL
+rows run where BENCH_POSTGRES_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/test)
+answers and are marked skipped otherwise. The memory part runs last with the time that is left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import memory, pipeline, reports
+from bench.echo import ROOT
+from bench.tree import POSTGRES_URL, postgres_problem
+
+PY = ".venv/bin/python"
+
+
+async def part(argv: list[str], timeout: float) -> dict:
+    """One benchmark command; its output passed through; killed (its process group) after `timeout` s."""
+    started = time.perf_counter()
+    print(f"$ {PY} {' '.join(argv)}", flush=True)
+    process = await asyncio.create_subprocess_exec(sys.executable, *argv, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+    lines: list[str] = []
+
+    async def pump() -> None:
+        async for raw in process.stdout:
+            lines.append(raw.decode(errors="replace").rstrip())
+            print(f"  {lines[-1]}", flush=True)
+        await process.wait()
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+        timed_out = False
+    except asyncio.TimeoutError:
+        timed_out = True
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(process.pid, sig)
+                await asyncio.wait_for(process.wait(), 10)
+                break
+            except (ProcessLookupError, asyncio.TimeoutError):
+                continue
+    return {"command": f"{PY} {' '.join(argv)}", "seconds": round(time.perf_counter() - started, 1),
+            "returncode": process.returncode, "timed_out": timed_out, "output": lines}
+
+
+def with_json(result: dict, path: Path) -> dict:
+    try:
+        result["result"] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        result["result"] = None
+    result["command"] = result["command"].replace(f" --json {path}", "")
+    return result
+
+
+def shown(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def machine(postgres: str | None) -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+    commit, dirty = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain")
+    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpu": cpu, "cpus": os.cpu_count(),
+            "memory": f"{memory / 2**20:.1f} GB", "python": platform.python_version(),
+            "commit": commit + (" with local changes" if dirty else ""),
+            "postgres": postgres}
+
+
+async def postgres_version() -> str | None:
+    from sqlalchemy import text
+
+    from storage.db import Database
+
+    db = Database.from_url(POSTGRES_URL)
+    try:
+        async with db.engine.connect() as conn:
+            return (await conn.execute(text("SHOW server_version"))).scalar_one()
+    finally:
+        await db.close()
+
+
+async def run(minutes: float, quick: bool = False) -> dict:
+    deadline = time.perf_counter() + 60 * minutes
+    problem = await postgres_problem()
+    version = None if problem else await postgres_version()
+    print(f"PostgreSQL {version} at {shown(POSTGRES_URL)}" if version else
+          f"PostgreSQL not reachable at {shown(POSTGRES_URL)} ({problem}): its rows are skipped", flush=True)
+    out = {"meta": machine(version and f"PostgreSQL {version}"), "postgres_problem": problem, "parts": {}}
+    def limit(most: float, later: float) -> float:
+        """At most `most` s, leaving `later` s for the parts after this one (and never under a minute)."""
+        return max(60.0, min(most, deadline - time.perf_counter() - later))
+
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
+        files = {name: Path(folder) / f"{name}.json" for name in ("pipeline", "reports_sqlite", "reports_postgres", "memory")}
+        out["parts"]["pipeline"] = with_json(await part(
+            ["-m", "bench.pipeline", "--engines", "sqlite,postgres", "--clients", "32", "--seconds", "3" if quick else "8",
+             "--json", str(files["pipeline"])], limit(200, 360)), files["pipeline"])
+        out["parts"]["broadcast"] = await broadcast(folder, limit(120, 480))  # before the big fills: PostgreSQL quiet
+        for engine, repeat, most, later in (("sqlite", 1, 150, 260), ("postgres", 2, 180, 120)):
+            name = f"reports_{engine}"
+            out["parts"][name] = with_json(await part(
+                ["-m", "bench.reports", "--engines", engine, "--initiatives", "50000" if quick else "1000000",
+                 "--repeat", str(repeat), *(["--seconds", "3"] if quick else []), "--json", str(files[name])],
+                limit(most, later)), files[name])
+        budget = max(30, min(240, deadline - time.perf_counter() - 50))  # sending; starting and stopping take the rest
+        out["parts"]["memory"] = with_json(await part(
+            ["-m", "bench.memory", "--conversations", "500" if quick else "10000", "--budget", str(int(budget)),
+             "--json", str(files["memory"])], budget + 45), files["memory"])
+    out["meta"]["total_seconds"] = round(60 * minutes - (deadline - time.perf_counter()), 1)
+    return out
+
+
+async def broadcast(folder: str, timeout: float) -> dict:
+    """bench/broadcast.py as it is: its --json where it offers one, its printed lines in any case."""
+    helped = subprocess.run([sys.executable, "-m", "bench.broadcast", "--help"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=60)
+    path = Path(folder) / "broadcast.json"
+    argv = ["-m", "bench.broadcast", *(["--json", str(path)] if "--json" in helped.stdout else [])]
+    result = await part(argv, timeout)
+    return with_json(result, path) if "--json" in argv else {**result, "result": None}
+
+
+def broadcast_section(part: dict) -> tuple[list[str], list[dict]]:
+    """bench/broadcast.py's figures as it printed them; the target read from its `broadcast:` line."""
+    md = ["## 4. Broadcast", "", f"    {part['command']}", "", "bench/broadcast.py (its own module) as it printed:", "",
+          "```"]
+    md += [line for line in part.get("output", []) if line.strip()] or ["(nothing)"]
+    md.append("```")
+    if part.get("result") is not None:
+        md += ["", "Its JSON:", "", "```json", json.dumps(part["result"], indent=2, ensure_ascii=False), "```"]
+    line = next((line for line in part.get("output", []) if line.startswith("broadcast:")), None)
+    ratio = re.search(r"ratio ([0-9.]+)", line or "")
+    once = next((line for line in part.get("output", []) if "every group once" in line), "")
+    if ratio is None:
+        measured, met = f"not completed: {pipeline.failed(part)}", None
+    else:
+        share = 1 / float(ratio.group(1))
+        doubled = "every group once: True" not in once
+        verdict = next((line.strip() for line in part.get("output", []) if "target" in line), "")
+        measured = f"{share:.1%} of the allowed rate; "
+        measured += "a group got it twice or never" if doubled else "each group once"
+        measured += f" (its own verdict: {verdict})" if verdict else ""
+        met = share >= 0.95 and not doubled
+    return md + [""], [{"part": "broadcast", "figure": "rate kept, nothing doubled", "measured": measured,
+                        "target": ">= 95% of the allowed rate, once each", "met": met}]
+
+
+def markdown(out: dict) -> tuple[str, list[dict]]:
+    parts, meta = out["parts"], out["meta"]
+    sections = [pipeline.section(parts["pipeline"]),
+                reports.section({name: part for name, part in parts.items() if name.startswith("reports_")}),
+                broadcast_section(parts["broadcast"])]
+    echo = ((parts["pipeline"].get("result") or {}).get("echo") or {}).get("memory_mb", {}).get("VmRSS")
+    sections.append(memory.section(parts["memory"], echo))
+    targets = [target for _, found in sections for target in found]
+    mark = {True: "met", False: "**missed**", None: "not measured"}
+    md = ["# Benchmarks", "",
+          f"Written by `make bench` (`{PY} -m bench.run`) on {meta['date']} in {meta['total_seconds']} s: "
+          f"{meta['cpu']}, {meta['cpus']} CPUs, {meta['memory']} of memory, Python {meta['python']}, "
+          f"{meta['postgres'] or 'no PostgreSQL (' + str(out['postgres_problem']) + ')'}, commit {meta['commit']}. "
+          "Every figure comes with the command that repeats it; the figures of the run are in results.json.", "",
+          "| part | figure | measured | target | met? |", "|---|---|---|---|---|",
+          *(f"| {t['part']} | {t['figure']} | {t['measured']} | {t['target']} | {mark[t['met']]} |"
+            for t in targets), ""]
+    if out["postgres_problem"] is not None:
+        md += [f"PostgreSQL was not reachable at {shown(POSTGRES_URL)}: its rows are not measured (set BENCH_POSTGRES_URL).",
+               ""]
+    for lines, _ in sections:
+        md += lines
+    return "\n".join(md).rstrip() + "\n", targets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=9.0, help="the whole run's time limit")
+    parser.add_argument("--quick", action="store_true", help="small sizes and short phases: to try the runner itself")
+    args = parser.parse_args()
+    out = asyncio.run(run(args.minutes, args.quick))
+    text, targets = markdown(out)
+    out["targets"] = targets
+    for part_result in out["parts"].values():
+        part_result.pop("output", None) if part_result.get("result") is not None else None
+    (ROOT / "bench" / "results.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    (ROOT / "bench" / "results.md").write_text(text)
+    print(f"wrote bench/results.md and bench/results.json in {out['meta']['total_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -45,6 +45,11 @@ IDEAS = (("Cải tiến giá kẹp phôi máy tiện", "Sản xuất kinh doanh"
           "Mỗi ngày xả bỏ 3 khối nước làm mát", "Lắp bể lắng và bơm tuần hoàn", "Tiết kiệm 90% nước làm mát", "50 triệu"))
 
 
+STEPS = ("/start", "language", "name", "unit search", "target group", "Sáng kiến mới", "title", "field", "problem",
+         "solution", "benefit", "value", "value confirmed", "first applied: Bỏ qua", "co-authors", "co-authors: Xong",
+         "photo", "attachments: Xong", "Gửi sáng kiến (submit)")
+
+
 def script(n: int) -> list[str | None]:
     """One worker's whole walk: registration (/start, language, name, unit, group) and a full submission."""
     title, field, problem, solution, benefit, value = IDEAS[n % len(IDEAS)]
@@ -113,6 +118,18 @@ class Load:
         await asyncio.wait_for(asyncio.gather(*(client() for _ in range(clients))), seconds + 60)
         return summary(stats, time.perf_counter() - start)
 
+    async def probe(self, seconds: float) -> dict[str, float]:
+        """One worker alone, whole flows for about `seconds`: the median answer time (ms) of each step, unqueued."""
+        stats, times = {"latencies": [], "errors": 0, "inline": 0}, {}
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            chat = next(self.ids)
+            for step, text in zip(STEPS, self.script(chat)):
+                await self.post(chat, text, stats)
+                times.setdefault(step, []).append(stats["latencies"][-1])
+            self.flows += 1
+        return {step: round(1000 * sorted(t)[len(t) // 2], 1) for step, t in times.items()}
+
     async def paced(self, rate: float, seconds: float) -> dict:
         """Open loop: updates arrive every 1/rate s whatever the answers; latency counts from the arrival."""
         stats = {"latencies": [], "errors": 0, "inline": 0}
@@ -152,8 +169,8 @@ def summary(stats: dict, elapsed: float) -> dict:
             "inline_share": round(stats["inline"] / max(1, n), 2)}
 
 
-async def measure(server: Server, clients: int, seconds: float, paced: bool = True) -> dict:
-    """Warm up, the peak (closed loop), then open loop at 70% of that peak."""
+async def measure(server: Server, clients: int, seconds: float, paced: bool = True, probe: float = 0.0) -> dict:
+    """Warm up, the peak (closed loop), then open loop at 70% of that peak; with `probe`, each step alone."""
     async with Load(server.url) as load:
         await load.closed(clients, min(3.0, seconds / 2))
         before, database, sent = server.cpu(), postgres_cpu(), sum(server.api.calls.values())
@@ -163,11 +180,13 @@ async def measure(server: Server, clients: int, seconds: float, paced: bool = Tr
         if server.profile:
             server.process.send_signal(signal.SIGUSR2)
         after, n = server.cpu(), max(1, result["peak"]["updates"])
-        result["peak"]["cpu_ms_per_update"] = {part: round(1000 * (after[part] - before[part]) / n, 2) for part in after}
-        result["peak"]["cpu_ms_per_update"]["postgres"] = round(1000 * (postgres_cpu() - database) / n, 2)
+        spent = {**{part: after[part] - before[part] for part in after}, "postgres": postgres_cpu() - database}
+        result["peak"]["cpu_ms_per_update"] = {part: round(max(0.0, 1000 * s / n), 2) for part, s in spent.items()}
         result["peak"]["api_calls_per_update"] = round((sum(server.api.calls.values()) - sent) / n, 2)
         if paced:
             result["paced70"] = await load.paced(0.7 * result["peak"]["per_second"], max(seconds, PACED_SECONDS))
+        if probe:
+            result["steps_ms"] = await load.probe(probe)
         result["flows"] = load.flows
     return result
 

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import gc
 import json
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select
 
 from bench.echo import FakeBotAPI, Server
-from bench.pipeline import UNITS, failed, measure, say
+from bench.pipeline import PHOTO, STEPS, UNITS, failed, measure, say, script
 from bench.tree import MEMBERS, add_initiatives, build_tree, fresh_database, postgres_problem, stored_submissions
 from storage import reports
 from storage.db import Database
@@ -31,6 +32,7 @@ from storage.models import Phase, Unit
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST = 10_000
+PROBE_SECONDS = 4.0  # one worker alone after each growth run: which step got slower
 TARGETS = {"root": 1.0, "rollup": 5.0}  # seconds, on PostgreSQL
 
 
@@ -61,6 +63,20 @@ class QueryClock:
             self.queries.append((time.perf_counter() - conn.info.pop("bench_started"), statement, parameters))
 
 
+def cell(text: str) -> str:
+    """Text for a Markdown table cell (a pipe would end the cell, even inside backticks)."""
+    return text.replace("|", "\\|")
+
+
+def short(sql: str, most: int = 240) -> str:
+    """A statement on one line, a long plain list of selected columns (an ORM row) left out."""
+    sql = " ".join(sql.split())
+    columns = re.match(r"SELECT (DISTINCT )?((?:\w+\.\w+, ){4,}\w+\.\w+) FROM ", sql)
+    if columns:
+        sql = sql[:columns.start(2)] + "…" + sql[columns.end(2):]
+    return sql if len(sql) <= most else sql[:most] + " …"
+
+
 async def timed_reports(db: Database, tree, repeat: int) -> dict:
     clock = QueryClock(db)
     now = datetime.now(TZ)
@@ -84,7 +100,7 @@ async def timed_reports(db: Database, tree, repeat: int) -> dict:
         shown = len(result) if name == "rollup" else 1 + len(result.children)
         out[name] = {"first_s": round(times[0], 3), "best_s": round(min(times), 3), "units": shown,
                      "submitted": figures.submitted, "participants": figures.participants,
-                     "queries": [{"s": round(s, 3), "sql": " ".join(sql.split())[:160]} for s, sql, _ in clock.queries],
+                     "queries": [{"s": round(s, 3), "sql": short(sql)} for s, sql, _ in clock.queries],
                      "last_s": round(times[-1], 3), "python_s": round(times[-1] - sum(s for s, _, _ in clock.queries), 3),
                      "gc_s": round(sum(s for _, s in clock.collections), 3),
                      "full_collections": sum(1 for generation, _ in clock.collections if generation == 2)}
@@ -98,16 +114,50 @@ async def timed_reports(db: Database, tree, repeat: int) -> dict:
 async def plan(db: Database, query) -> list[str]:
     """The slowest statement's plan: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
     _, statement, parameters = query
-    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-    async with db.engine.connect() as conn:
-        rows = (await conn.exec_driver_sql(prefix + statement, tuple(parameters or ()))).all()
+    reading = statement.lstrip().upper().startswith("SELECT")  # ANALYZE runs the statement: never a write
+    prefix = ("EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else
+              "EXPLAIN (ANALYZE, BUFFERS) " if reading else "EXPLAIN ")
+    try:
+        async with db.engine.connect() as conn:
+            rows = (await conn.exec_driver_sql(prefix + statement, tuple(parameters or ()))).all()
+            await conn.rollback()
+    except Exception as error:  # noqa: BLE001  (a plan is a help, never a reason to lose the figures)
+        return [f"(no plan: {type(error).__name__}: {error})"[:300]]
     return [" | ".join(str(v) for v in row) if len(row) > 1 else str(row[0]) for row in rows][:25]
+
+
+async def traced_step(db: Database, step: str) -> dict:
+    """One whole flow through the dispatcher in this process (no webhook): the SQL statements of `step`, slowest first,
+    with the plan of the slowest."""
+    from bot.app import options_from
+    from bot.settings import Settings
+    from conversations.model import Media
+    from handlers.dispatcher import Dispatcher
+    from handlers.messages import Incoming
+
+    dispatcher = Dispatcher(db, options_from(Settings(_env_file=None, database_url="sqlite+aiosqlite:///unused.db")))
+    clock, chat = QueryClock(db), str(9_100_000_000 + time.time_ns() % 10**6)
+    for n, (label, text) in enumerate(zip(STEPS, script(0))):
+        media = Media("photo", f"trace-{n}", "telegram", None, "image/jpeg", 50_000) if text is PHOTO else None
+        command = text[1:] if text and text.startswith("/") else None
+        incoming = Incoming(channel="telegram", chat_id=chat, user_id=chat, display_name="Hoa Nguyễn", text=text or "",
+                            command=command, media=media, update_id=f"trace-{chat}-{n}")
+        clock.on, started = label == step, time.perf_counter()
+        await dispatcher.delivered(await dispatcher.handle(incoming))
+        clock.on = False
+        if label == step:
+            slowest = sorted(clock.queries, key=lambda q: -q[0])
+            return {"step": step, "ms": round(1000 * (time.perf_counter() - started), 1),
+                    "queries": [{"s": round(s, 3), "sql": short(sql)} for s, sql, _ in slowest[:5]],
+                    "plan": await plan(db, slowest[0]) if slowest else []}
+    return {}
 
 
 async def pipeline_at(url: str, api: FakeBotAPI, clients: int, seconds: float) -> dict:
     async with Server.ours(url, api) as worker:
-        result = await measure(worker, clients, seconds, paced=False)
+        result = await measure(worker, clients, seconds, paced=False, probe=PROBE_SECONDS)
     peak = result["peak"]
+    peak["steps_ms"] = result["steps_ms"]
     peak["ms_per_update"] = round(1000 / max(peak["per_second"], 1e-9), 2)
     peak["flows"] = result["flows"]
     say(f"    pipeline: {peak['per_second']} updates/s ({peak['ms_per_update']} ms each), p99 {peak['p99_ms']} ms")
@@ -145,6 +195,8 @@ async def run_engine(engine: str, initiatives: int, growth: bool, clients: int, 
                     out["growth"]["ratio"] = round(large["ms_per_update"] / small["ms_per_update"], 3)
                     cpu = [sum(g["cpu_ms_per_update"].values()) for g in (small, large)]
                     out["growth"]["cpu_ratio"] = round(cpu[1] / cpu[0], 3)
+                    grew = max(small["steps_ms"], key=lambda s: large["steps_ms"].get(s, 0) - small["steps_ms"][s])
+                    out["growth"]["traced"] = await traced_step(db, grew)
                     out["growth"]["stored"] = await stored_submissions(url)
                     out["growth"]["flows"] = small["flows"] + large["flows"]
                     say(f"    per-update cost at {initiatives} / at {first}: {out['growth']['ratio']} "
@@ -178,7 +230,8 @@ def section(parts: dict[str, dict]) -> tuple[list[str], list[dict]]:
     growth = ["## 2. Growth", "", *(f"    {p['command']}" for p in parts.values()), "",
               "The pipeline's peak (K workers, as in 1, without the echo bot) on the national tree below, first with "
               f"{FIRST:,} initiatives stored, then filled up to the full count; per-update cost = 1 / updates per "
-              "second.", "",
+              f"second. After each run one worker walks whole flows alone for {PROBE_SECONDS:g} s: each step's median "
+              "answer time (in results.json; shown below where the target is missed).", "",
               "| engine | initiatives stored | updates/s | ms per update | CPU ms per update (all processes) | p99 (ms) | "
               "cost ratio | CPU ratio |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     report = ["## 3. Reports", "", "The same databases: 1 root, 63 provinces, 1,575 districts/sectors, 99,225 grassroots "
@@ -211,6 +264,8 @@ def section(parts: dict[str, dict]) -> tuple[list[str], list[dict]]:
                               f"{sum(peak['cpu_ms_per_update'].values()):.2f} | {peak['p99_ms']} | | |")
         if "ratio" in g:
             growth.append(f"| {engine} | | | | | | **{g['ratio']}** | {g['cpu_ratio']} |")
+            if g["ratio"] > 1.2:
+                notes.append(slower_steps(engine, g[str(FIRST)], g[str(r["initiatives"])], r["initiatives"], g.get("traced")))
             if g["stored"] < g["flows"]:
                 notes.append([f"**Check failed** ({engine}): {g['flows']} flows walked, {g['stored']} initiatives stored."])
             targets.append({"part": "growth", "figure": f"{engine}: cost at {r['initiatives']:,} / at {FIRST:,}",
@@ -229,6 +284,21 @@ def section(parts: dict[str, dict]) -> tuple[list[str], list[dict]]:
     return md + [line for note in notes for line in (*note, "")], targets
 
 
+def slower_steps(engine: str, small: dict, large: dict, size: int, traced: dict | None) -> list[str]:
+    """The steps of the flow whose answer time grew most, one worker alone at each size."""
+    steps = sorted(small["steps_ms"], key=lambda s: small["steps_ms"][s] - large["steps_ms"].get(s, 0))
+    total = [sum(g["steps_ms"].values()) for g in (small, large)]
+    return [f"**Missed: {engine} per-update cost at {size:,}.** One worker alone (nothing queued, {PROBE_SECONDS:g} s of "
+            f"whole flows after each run), a whole flow's answers take {total[0]:.0f} ms at {FIRST:,} and {total[1]:.0f} ms "
+            f"at {size:,}; the steps that grew most (median answer time):", "",
+            f"| step | ms at {FIRST:,} | ms at {size:,} |", "|---|---:|---:|",
+            *(f"| {s} | {small['steps_ms'][s]} | {large['steps_ms'].get(s, '—')} |" for s in steps[:6])] + ([
+            "", f"The SQL of \"{traced['step']}\" at {size:,} ({traced['ms']} ms, one flow through the dispatcher in the "
+            "bench's own process), slowest first:", "", "| s | statement |", "|---:|---|",
+            *(f"| {q['s']} | `{cell(q['sql'])}` |" for q in traced["queries"]), "", "Its plan:", "", "```", *traced["plan"], "```"]
+            if traced and traced.get("queries") else [])
+
+
 def explain(engine: str, case: str, r: dict, limit: float) -> list[str]:
     """Where the time of a report over its target goes: each statement, the rest in Python, the slowest one's plan."""
     sql = sum(q["s"] for q in r["queries"])
@@ -238,7 +308,7 @@ def explain(engine: str, case: str, r: dict, limit: float) -> list[str]:
              f"{r['python_s']} s in Python, tallying the rows in memory (one (unit, author) row per participant and unit "
              f"is fetched to count participants); {r['gc_s']} s of the whole went to garbage collection "
              f"({r['full_collections']} full passes over everything the report holds).", "",
-             "| s | statement |", "|---:|---|", *(f"| {q['s']} | `{q['sql'][:150]}` |" for q in r["queries"])]
+             "| s | statement |", "|---:|---|", *(f"| {q['s']} | `{cell(q['sql'])}` |" for q in r["queries"])]
     if r.get("plan"):
         lines += ["", "Plan of the slowest statement:", "", "```", *r["plan"], "```"]
     return lines

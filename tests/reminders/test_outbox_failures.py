@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from sqlalchemy import select
 
 from bot.app import options_from
@@ -65,66 +67,63 @@ async def test_a_group_that_removed_the_bot_is_unbound_and_the_admins_told_once(
         await broadcast.close()
 
 
-async def test_a_message_failing_every_attempt_is_marked_failed_and_reported_once(db):
+@pytest.fixture
+async def one_group(db):
+    """One bound group under a fast channel, and an admin to be told of failures."""
     broadcast = await prepare(db, groups=1, quick=True)
-    try:
-        await an_admin(db)
-        [chat] = broadcast.chats
-        broadcast.api.refuse(int(chat), 500)
-        for _ in range(MAX_ATTEMPTS):
-            await broadcast.channel.flush(chat)
-            [row] = await rows_to(db, chat)
-            if row.failed_at is None:  # the back-off is over
-                async with db.transaction() as tx:
-                    await tx.outbox.defer(row.id, utcnow() - timedelta(seconds=1), row.last_error)
-        assert row.failed_at is not None and row.sent_at is None and row.attempts == MAX_ATTEMPTS
-        assert row.last_error == "TelegramServerError"
-        await broadcast.channel.flush(chat)  # given up: not tried again, not reported again
-        assert len(broadcast.api.calls_to("sendMessage")) == MAX_ATTEMPTS * broadcast.channel.policy.attempts
-        [report] = await rows_to(db, str(ADMIN))
-        assert report.purpose == "notice"
-        await broadcast.channel.flush(str(ADMIN))
-        [text] = broadcast.api.sent_texts(ADMIN)
-        assert "Không gửi được một tin tiến độ, chiến dịch" in text and f"sau {MAX_ATTEMPTS} lần thử" in text
-        assert "TelegramServerError" in text and "LDLD-TEST" in text
-    finally:
-        await broadcast.close()
+    await an_admin(db)
+    yield broadcast
+    await broadcast.close()
 
 
-async def test_a_message_refused_as_malformed_is_reported_and_the_next_still_goes(db):
-    broadcast = await prepare(db, groups=1, quick=True)
-    try:
-        await an_admin(db)
-        [chat] = broadcast.chats
-        await queue_push(db, chat, "📣 Tuần cao điểm bắt đầu", "push:test:second")
-        broadcast.api.fail_next("sendMessage", error_code=400, description="Bad Request: can't parse entities")
-        assert await broadcast.channel.flush(chat) == 1
-        assert broadcast.api.sent_texts(int(chat)) == ["📣 Tuần cao điểm bắt đầu"]
-        first, second = await rows_to(db, chat)
-        assert first.failed_at is not None and second.sent_at is not None
-        async with db.transaction() as tx:
-            assert await tx.bound_chats.get("telegram", chat) is not None  # the group itself is fine
-        [report] = await rows_to(db, str(ADMIN))
-        assert "TelegramBadRequest" in report.payload["text"]
-    finally:
-        await broadcast.close()
-
-
-async def test_a_report_that_cannot_reach_the_admin_is_not_reported_in_turn(db):
-    broadcast = await prepare(db, groups=1, quick=True)
-    try:
-        await an_admin(db)
-        [chat] = broadcast.chats
-        broadcast.api.refuse(int(chat), 400)
-        broadcast.api.block(ADMIN)
+async def test_a_message_failing_every_attempt_is_marked_failed_and_reported_once(db, one_group):
+    broadcast = one_group
+    [chat] = broadcast.chats
+    broadcast.api.refuse(int(chat), 500)
+    for _ in range(MAX_ATTEMPTS):
         await broadcast.channel.flush(chat)
-        await broadcast.channel.flush(str(ADMIN))
-        [report] = await rows_to(db, str(ADMIN))
-        assert report.failed_at is not None and report.sent_at is None
-        await broadcast.channel.outbox.run_once()
-        assert len(await rows_to(db, str(ADMIN))) == 1  # no report of the report
-    finally:
-        await broadcast.close()
+        [row] = await rows_to(db, chat)
+        if row.failed_at is None:  # the back-off is over
+            async with db.transaction() as tx:
+                await tx.outbox.defer(row.id, utcnow() - timedelta(seconds=1), row.last_error)
+    assert row.failed_at is not None and row.sent_at is None and row.attempts == MAX_ATTEMPTS
+    assert row.last_error == "TelegramServerError"
+    await broadcast.channel.flush(chat)  # given up: not tried again, not reported again
+    assert len(broadcast.api.calls_to("sendMessage")) == MAX_ATTEMPTS * broadcast.channel.policy.attempts
+    [report] = await rows_to(db, str(ADMIN))
+    assert report.purpose == "notice"
+    await broadcast.channel.flush(str(ADMIN))
+    [text] = broadcast.api.sent_texts(ADMIN)
+    assert "Không gửi được một tin tiến độ, chiến dịch" in text and f"sau {MAX_ATTEMPTS} lần thử" in text
+    assert "TelegramServerError" in text and "LDLD-TEST" in text
+
+
+async def test_a_message_refused_as_malformed_is_reported_and_the_next_still_goes(db, one_group):
+    broadcast = one_group
+    [chat] = broadcast.chats
+    await queue_push(db, chat, "📣 Tuần cao điểm bắt đầu", "push:test:second")
+    broadcast.api.fail_next("sendMessage", error_code=400, description="Bad Request: can't parse entities")
+    assert await broadcast.channel.flush(chat) == 1
+    assert broadcast.api.sent_texts(int(chat)) == ["📣 Tuần cao điểm bắt đầu"]
+    first, second = await rows_to(db, chat)
+    assert first.failed_at is not None and second.sent_at is not None
+    async with db.transaction() as tx:
+        assert await tx.bound_chats.get("telegram", chat) is not None  # the group itself is fine
+    [report] = await rows_to(db, str(ADMIN))
+    assert "TelegramBadRequest" in report.payload["text"]
+
+
+async def test_a_report_that_cannot_reach_the_admin_is_not_reported_in_turn(db, one_group):
+    broadcast = one_group
+    [chat] = broadcast.chats
+    broadcast.api.refuse(int(chat), 400)
+    broadcast.api.block(ADMIN)
+    await broadcast.channel.flush(chat)
+    await broadcast.channel.flush(str(ADMIN))
+    [report] = await rows_to(db, str(ADMIN))
+    assert report.failed_at is not None and report.sent_at is None
+    await broadcast.channel.outbox.run_once()
+    assert len(await rows_to(db, str(ADMIN))) == 1  # no report of the report
 
 
 async def test_a_group_that_became_a_supergroup_keeps_its_binding_and_its_messages(db):

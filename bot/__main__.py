@@ -1,3 +1,4 @@
 from bot.cli import app
 
-app(prog_name="sangkien")
+if __name__ == "__main__":  # worker processes (spawned) import this module again: they must not run the CLI
+    app(prog_name="sangkien")

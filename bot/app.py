@@ -32,8 +32,10 @@ def build(settings: Settings) -> tuple[Database, Dispatcher]:
     return db, Dispatcher(db, options_from(settings))
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging(level: str, tag: str = "") -> None:
+    """`tag` names the worker when several share the terminal or the journal."""
+    prefix = f"{tag} " if tag else ""
+    logging.basicConfig(level=level.upper(), format=f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s")
     # SQLAlchemy and asyncio chatter would drown the terminal chat.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)

@@ -120,11 +120,20 @@ def chat(
 
 
 @app.command()
-def run() -> None:
+def run(
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Worker processes sharing the webhook port (webhook mode and PostgreSQL only)."
+    ),
+) -> None:
     """Start the bot: the terminal chat when no platform token is configured."""
     settings = get_settings()
     if not settings.has_platform_token:
+        if workers > 1:
+            raise typer.BadParameter("the terminal chat runs in one process; set a platform token", param_hint="--workers")
         chat(user="1", name="", session=None)
+        return
+    if workers > 1:
+        _run_workers(settings, workers)
         return
     configure_logging(settings.log_level)
     from bot.logs import RedactSecrets
@@ -136,6 +145,18 @@ def run() -> None:
         message = RedactSecrets(settings.secrets).redact(f"{type(error).__name__}: {error}")
         typer.echo(f"sangkien run stopped: {message}", err=True)
         raise typer.Exit(1) from None
+
+
+def _run_workers(settings, count: int) -> None:
+    from bot.workers import Supervisor, refusal
+
+    problem = refusal(settings, count)
+    if problem is not None:
+        raise typer.BadParameter(problem, param_hint="--workers")
+    configure_logging(settings.log_level, tag="supervisor")
+    code = Supervisor(settings, count).run()
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from bot.app import build
 from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
 from bot.webhook import WebhookServer
+from bot.workers import ALONE, Worker
 from reminders.leader import Leadership
 from reminders.scheduler import Jobs, Scheduler
 from reminders.timetable import Timetable
@@ -19,11 +20,14 @@ from reminders.timetable import Timetable
 log = logging.getLogger(__name__)
 
 
-async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: Worker = ALONE) -> None:
+    """One process of the bot; `worker` says which of N sharing the webhook port (bot/workers.py)."""
     redaction = install_redaction(settings.secrets)
     db, dispatcher = build(settings)
     stop = stop or _stop_on_signals()
-    server = WebhookServer(db, settings.webhook_host, settings.webhook_port) if settings.needs_webhook_server else None
+    server = None
+    if settings.needs_webhook_server:
+        server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker)
     channels = []
     leading = None
     if settings.telegram_bot_token is not None:
@@ -42,7 +46,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await server.start()  # listening before Telegram is told where to call
         for channel in channels:
             channel.outbox.pause()  # the background sender runs in the leader only, so two never send a row twice
-            await channel.start()
+            await channel.start(register=worker.index == 0)  # the platform is told once, not N times
         # What is loaded by now lives as long as the process: keeping it out of the collector's
         # full passes avoids 100 ms stalls that would bunch a broadcast's sends against the limits.
         gc.collect()

@@ -1,4 +1,4 @@
-"""The webhook server (aiohttp) that platform channels add their routes to, with GET /healthz."""
+"""The webhook server (aiohttp) that platform channels add their routes to, with GET /healthz (which worker answered)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from bot.workers import ALONE, Worker
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -18,10 +19,11 @@ def image_url(public_base_url: str, token: str) -> str:
 
 
 class WebhookServer:
-    def __init__(self, db: Database, host: str, port: int) -> None:
+    def __init__(self, db: Database, host: str, port: int, worker: Worker = ALONE) -> None:
         self.db = db
         self.host = host
         self.port = port
+        self.worker = worker  # N worker processes listen on one port; the kernel spreads the connections
         self.app = web.Application(client_max_size=2 * 1024 * 1024)
         self.app.router.add_get("/healthz", self._healthz)
         self.app.router.add_get(f"{MEDIA_PATH}/{{token}}", self._image)
@@ -33,7 +35,7 @@ class WebhookServer:
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(self._runner, self.host, self.port, reuse_port=self.worker.count > 1 or None)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1] if self.port == 0 else self.port
         log.info("webhook server listening on %s:%s", self.host, self.port)
@@ -58,4 +60,4 @@ class WebhookServer:
         except Exception as error:
             log.warning("health check: database unreachable (%s)", type(error).__name__)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        return web.json_response({"ok": True})
+        return web.json_response({"ok": True, "worker": self.worker.index})

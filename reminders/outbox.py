@@ -1,9 +1,9 @@
 """Sending from the outbox: what is owed to a chat goes out in the order it was written, and only once.
 
 Channels send every reply through `flush_chat`, inside their per-chat lane, so the live path
-and the background `OutboxSender` never send the same row twice or out of order (within one
-process; several processes need a lease, see the scale-out issue). What cannot be delivered is
-given up and reported to the admins (see reminders/failures.py), never dropped silently.
+and the background `OutboxSender` never send the same row twice or out of order; across processes
+sharing a PostgreSQL database, the chat's lease does the same (reminders/leases.py). What cannot
+be delivered is given up and reported to the admins (see reminders/failures.py), never dropped silently.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Awaitable, Callable
 
 from handlers.messages import Outgoing
 from reminders import failures
+from reminders.leases import NO_LEASES, ChatLeases, Lease
 from reminders.quiet import QuietHours
 from storage.db import Database
 from storage.models import utcnow
@@ -124,17 +125,30 @@ async def flush_chat(
     *,
     hold: frozenset[str] = frozenset(),
     marks: SentMarks | None = None,
+    leases: ChatLeases = NO_LEASES,
 ) -> int:
     """Send what the chat is owed, oldest first; stop at a failure so nothing overtakes it.
 
     Rows whose purpose is in `hold` (pushes in quiet hours) wait, and so does everything after them.
+    With `leases`, only the process holding the chat's lease sends to it.
     """
-    marks = marks or SentMarks(db)
+    async with leases.holding(channel, chat_id) as lease:
+        if lease is None:
+            log.info("a %s chat is being sent to by another process: left to it", channel)
+            return 0
+        return await _flush_held(db, channel, chat_id, send, hold, marks or SentMarks(db), lease)
+
+
+async def _flush_held(db: Database, channel: str, chat_id: str, send: Send, hold: frozenset[str],
+                      marks: SentMarks, lease: Lease) -> int:
     async with db.transaction() as tx:
         rows = await tx.outbox.unsent_for_chat(channel, chat_id, max_attempts=MAX_ATTEMPTS)
     now = utcnow()
     sent = 0
     for row in rows:
+        if not await lease.keep():
+            log.warning("lost the lease on a %s chat mid-flush: the rest is left to its new holder", channel)
+            return sent
         if row.next_attempt_at is not None and row.next_attempt_at > now:
             return sent  # a wait is still on for this chat: nothing may overtake it
         if row.purpose in hold:

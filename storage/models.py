@@ -292,6 +292,18 @@ class Outbox(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # given up, and reported to the admins
 
 
+class ChatLease(Base):
+    """Which process is sending to a chat now: with several processes, a chat's messages leave from one
+    at a time, so none goes twice or overtakes another. Expired leases are simply taken over."""
+
+    __tablename__ = "chat_leases"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(40))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class GeneratedImage(Base):
     """A file the bot made (a chart, a poster, an export, a form), served under an unguessable token.
 

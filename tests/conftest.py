@@ -51,12 +51,7 @@ async def db(request, tmp_path):
         yield database
         await database.close()
         return
-    problem = await _postgres_problem()
-    if problem is not None:
-        message = f"PostgreSQL at {POSTGRES_URL} not reachable ({problem})"
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {message}")
-        pytest.skip(f"{message}; set TEST_POSTGRES_URL or start a server to run these cases")
+    await require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = Database.from_url(POSTGRES_URL)
     async with admin.engine.begin() as conn:
@@ -69,6 +64,37 @@ async def db(request, tmp_path):
         await database.close()
         async with admin.engine.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.close()
+
+
+async def require_postgres() -> None:
+    """Skip (fail under REQUIRE_POSTGRES=1) where no PostgreSQL server answers."""
+    problem = await _postgres_problem()
+    if problem is not None:
+        message = f"PostgreSQL at {POSTGRES_URL} not reachable ({problem})"
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {message}")
+        pytest.skip(f"{message}; set TEST_POSTGRES_URL or start a server to run these cases")
+
+
+@pytest.fixture
+async def postgres_database_url():
+    """A whole PostgreSQL database of its own, migrated, for tests that run bot processes against it."""
+    await require_postgres()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database.from_url(POSTGRES_URL)
+    async with admin.engine.connect() as conn:
+        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        database = Database.from_url(url)
+        await migrate.upgrade(database)
+        await database.close()
+        yield url
+    finally:
+        async with admin.engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.close()
 
 

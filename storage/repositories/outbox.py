@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Outbox, utcnow
-from storage.repositories.upsert import insert_ignore
+from storage.models import ChatLease, Outbox, utcnow
+from storage.repositories.upsert import insert_for, insert_ignore
 
 
 class OutboxRepository:
@@ -114,3 +114,24 @@ class OutboxRepository:
         if pieces_sent is not None:
             values["pieces_sent"] = pieces_sent
         await self.session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+
+    async def lease(self, channel: str, chat_id: str, holder: str, until: datetime, now: datetime) -> bool:
+        """Take (or renew) the chat's lease unless another holder's is still running; True when it is ours.
+
+        On PostgreSQL a second taker waits on the first one's uncommitted row, then sees it: two
+        processes can never both hold a chat.
+        """
+        table = ChatLease.__table__
+        stmt = insert_for(self.session, table).values(channel=channel, chat_id=chat_id, holder=holder, until=until)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["channel", "chat_id"],
+            set_={"holder": holder, "until": until},
+            where=or_(table.c.until < now, table.c.holder == holder),
+        )
+        result = await self.session.execute(stmt.returning(table.c.holder))
+        return result.scalar_one_or_none() == holder
+
+    async def release(self, channel: str, chat_id: str, holder: str) -> None:
+        await self.session.execute(
+            delete(ChatLease).where(ChatLease.channel == channel, ChatLease.chat_id == chat_id, ChatLease.holder == holder)
+        )

@@ -78,6 +78,7 @@ async def populate(db: Database) -> None:
                                     step="field", answers={"title": "Nháp"}, meta={"draft_id": draft.id})
         await tx.updates.mark_processed("telegram", "5001")
         await tx.outbox.add("telegram", "1001", {"text": "Đã nhận sáng kiến", "buttons": [["Xem"]]}, "reply:5001")
+        await tx.outbox.lease("telegram", "1001", "worker-1", SENT + timedelta(seconds=30), SENT)
         await tx.images.add(PNG)
         await tx.images.add(b"PK\x03\x04\x00xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             filename="bao-cao.xlsx")

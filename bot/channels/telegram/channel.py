@@ -24,6 +24,7 @@ from bot.webhook import WebhookServer
 from handlers import group_chats
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Outgoing
+from reminders.leases import ChatLeases
 from reminders.limits import Limits
 from reminders.outbox import OutboxSender, SentMarks, flush_chat
 from reminders.quiet import QuietHours
@@ -57,6 +58,7 @@ class TelegramChannel:
         self.lanes = Lanes()
         self.username = ""
         self.marks = SentMarks(db)
+        self.leases = ChatLeases.for_database(db)  # several processes: one sends to a chat at a time
         self.limits = Limits.for_telegram(settings)
         self.outbox = OutboxSender(
             db, self.name, self.flush, quiet_hours=QuietHours.parse(settings.quiet_hours), tz=settings.tz
@@ -70,16 +72,18 @@ class TelegramChannel:
         if self.webhook is not None:
             server.add_post(urlsplit(self.settings.telegram_webhook_url).path or "/", self.webhook.receive)
 
-    async def start(self) -> None:
+    async def start(self, register: bool = True) -> None:
+        """`register`: tell Telegram the commands and the webhook (with N workers, only the first does)."""
         me = await with_retries(self.bot.get_me, self.policy)
         self.username = me.username or ""
-        await self._set_commands()
-        if self.webhook is not None:
-            await self.webhook.register()
-        else:
+        if register:
+            await self._set_commands()
+        if self.webhook is None:
             await with_retries(lambda: self.bot.delete_webhook(drop_pending_updates=False), self.policy)
             poller = Poller(self.bot, self.process, self.policy, ALLOWED_UPDATES)
             self._tasks.append(asyncio.create_task(poller.run(self._stop)))
+        elif register:
+            await self.webhook.register()
         self._tasks.append(asyncio.create_task(self.outbox.run(self._stop)))
         log.info("Telegram @%s started (%s)", self.username, "webhook" if self.webhook else "long polling")
 
@@ -154,7 +158,7 @@ class TelegramChannel:
         return await self.lanes.run(chat_id, lambda: self._flush_in_lane(chat_id, hold))
 
     async def _flush_in_lane(self, chat_id: str, hold: frozenset[str] = frozenset()) -> int:
-        return await flush_chat(self.db, self.name, chat_id, self.send, hold=hold, marks=self.marks)
+        return await flush_chat(self.db, self.name, chat_id, self.send, hold=hold, marks=self.marks, leases=self.leases)
 
     async def send(self, message: Outgoing) -> None:
         image = document = None

@@ -63,24 +63,28 @@ class TelegramWebhook:
         if not messages:
             return web.json_response({})
         chat_id = messages[0].chat_id
-        if time.monotonic() - started < QUICK and await self._only_owed(messages):
-            inline = as_webhook_reply(messages[0])
-            if inline is not None:
-                await self.channel.dispatcher.delivered(messages)  # Telegram takes it with the response
-                return web.Response(text=json.dumps(inline, ensure_ascii=False), content_type="application/json")
+        inline = as_webhook_reply(messages[0]) if len(messages) == 1 else None
+        if inline is not None and time.monotonic() - started < QUICK and await self._claim(messages[0]):
+            return web.Response(text=json.dumps(inline, ensure_ascii=False), content_type="application/json")
         # Answer Telegram now; the sending waits its turn in the chat's lane.
         task = asyncio.create_task(self.channel.flush(chat_id))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return web.json_response({})
 
-    async def _only_owed(self, messages: list[Outgoing]) -> bool:
-        """True when this one message is all the chat is owed (nothing older still waits to be sent)."""
-        if len(messages) != 1:
-            return False
-        async with self.channel.db.transaction() as tx:
-            owed = await tx.outbox.unsent_for_chat(self.channel.name, messages[0].chat_id)
-        return [row.id for row in owed] == [messages[0].outbox_id]
+    async def _claim(self, message: Outgoing) -> bool:
+        """Mark the reply sent, to ride in the response, when it is all the chat is owed (nothing older
+        waits) and no other process is sending to the chat; one transaction."""
+        channel = self.channel
+        async with channel.db.transaction() as tx:
+            if not await channel.leases.take(tx, channel.name, message.chat_id):
+                return False
+            owed = await tx.outbox.unsent_for_chat(channel.name, message.chat_id)
+            only = [row.id for row in owed] == [message.outbox_id]
+            if only:  # Telegram takes it with the response
+                await tx.outbox.mark_sent([message.outbox_id])
+            await channel.leases.release(tx, channel.name, message.chat_id)
+        return only
 
 
 def as_webhook_reply(message: Outgoing) -> dict | None:

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.webhook import WebhookServer, image_url
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
+from reminders.leases import ChatLeases
 from reminders.limits import Limits
 from reminders.outbox import Deferred, Failed, OutboxSender, SentMarks, Undeliverable, flush_chat, send_in_steps
 from reminders.quiet import QuietHours
@@ -44,6 +45,7 @@ class ZaloChannel:
         self.lanes = Lanes()
         self.bot = updates.BotInfo("", "")
         self.marks = SentMarks(db)
+        self.leases = ChatLeases.for_database(db)  # several processes: one sends to a chat at a time
         self.limits = Limits.for_zalo(settings)
         self.outbox = OutboxSender(
             db, self.name, self.flush, quiet_hours=QuietHours.parse(settings.quiet_hours), tz=settings.tz
@@ -63,16 +65,17 @@ class ZaloChannel:
         if self.webhook_mode:
             server.add_post(urlsplit(self.settings.zalo_webhook_url).path or "/", self.receive)
 
-    async def start(self) -> None:
+    async def start(self, register: bool = True) -> None:
+        """`register`: tell Zalo the webhook (with N workers, only the first does)."""
         me = await with_retries(self.client.get_me, self.policy)
         self.bot = updates.BotInfo(str(me.get("id", "")), str(me.get("display_name") or me.get("account_name") or ""))
-        if self.webhook_mode:
+        if not self.webhook_mode:  # polling and webhook are never active together
+            await with_retries(self.client.delete_webhook, self.policy)
+            self._poller = asyncio.create_task(self._poll())
+        elif register:
             await with_retries(
                 lambda: self.client.set_webhook(self.settings.zalo_webhook_url, self._secret.decode()), self.policy
             )
-        else:  # polling and webhook are never active together
-            await with_retries(self.client.delete_webhook, self.policy)
-            self._poller = asyncio.create_task(self._poll())
         self._spawn(self.outbox.run(self._stop))
         log.info("Zalo bot %s started (%s)", self.bot.name, "webhook" if self.webhook_mode else "long polling")
 
@@ -176,7 +179,7 @@ class ZaloChannel:
             async with self.db.transaction() as tx:
                 bound = await tx.bound_chats.get(self.name, chat_id)
             self._remember(chat_id, bound is not None and bound[0].kind == "group")
-        return await flush_chat(self.db, self.name, chat_id, self.send, hold=hold, marks=self.marks)
+        return await flush_chat(self.db, self.name, chat_id, self.send, hold=hold, marks=self.marks, leases=self.leases)
 
     def _remember(self, chat_id: str, is_group: bool) -> None:
         if len(self._groups) >= KNOWN_CHATS:

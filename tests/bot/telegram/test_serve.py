@@ -58,36 +58,15 @@ async def test_the_running_bot_pushes_the_daily_figures_to_a_bound_group(tmp_pat
     assert "Công đoàn cơ sở Trường Mầm non Kim Hỷ" in api.sent_texts(-500)[0]
 
 
-async def test_two_bot_processes_on_one_postgres_database_push_once(tmp_path):
-    import uuid
-
-    from sqlalchemy import text
-
-    from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, _postgres_problem
-
-    problem = await _postgres_problem()
-    if problem is not None:
-        import pytest
-
-        (pytest.fail if REQUIRE_POSTGRES else pytest.skip)(f"PostgreSQL not reachable ({problem})")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = Database.from_url(POSTGRES_URL)
-    async with admin.engine.connect() as conn:
-        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+async def test_two_bot_processes_on_one_postgres_database_push_once(postgres_database_url):
+    url = postgres_database_url
     groups = [-600 - i for i in range(300)]  # at 40 a second the push takes longer than a sender's pause (5 s)
-    try:
-        await bound_group(url, *groups)
-        async with FakeBotAPI() as api:
-            stop = asyncio.Event()
-            processes = [asyncio.create_task(serve(pushing_now(url, api, per_second=40), stop)) for _ in range(2)]
-            await api.wait_for(lambda api: all(api.sent_texts(g) for g in groups), timeout=30)
-            await asyncio.sleep(1.0)  # time enough for a second sender to send some again, were it to
-            stop.set()
-            await asyncio.wait_for(asyncio.gather(*processes), timeout=15)
-        assert {g: len(api.sent_texts(g)) for g in groups} == {g: 1 for g in groups}
-    finally:
-        async with admin.engine.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await auto.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.close()
+    await bound_group(url, *groups)
+    async with FakeBotAPI() as api:
+        stop = asyncio.Event()
+        processes = [asyncio.create_task(serve(pushing_now(url, api, per_second=40), stop)) for _ in range(2)]
+        await api.wait_for(lambda api: all(api.sent_texts(g) for g in groups), timeout=30)
+        await asyncio.sleep(1.0)  # time enough for a second sender to send some again, were it to
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*processes), timeout=15)
+    assert {g: len(api.sent_texts(g)) for g in groups} == {g: 1 for g in groups}

@@ -86,4 +86,4 @@ async def test_nonsense_bodies_are_refused(webhook):
 async def test_health_answers_when_the_database_does(webhook):
     async with aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{webhook.server.port}/healthz") as response:
-            assert response.status == 200 and (await response.json()) == {"ok": True}
+            assert response.status == 200 and (await response.json()) == {"ok": True, "worker": 0}

@@ -24,6 +24,7 @@ def options_from(settings: Settings) -> Options:
             invite_lifetime=timedelta(days=settings.invite_lifetime_days),
         ),
         timetable=Timetable.from_settings(settings),
+        served=tuple(settings.channel_units.items()),
     )
 
 

@@ -28,17 +28,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
     server = None
     if settings.needs_webhook_server:
         server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker)
-    channels = []
+    channels = [_channel(name, each, db, dispatcher) for name, each in settings.each_bot()]
     leading = None
-    if settings.telegram_bot_token is not None:
-        from bot.channels.telegram.channel import TelegramChannel
-
-        channels.append(TelegramChannel(settings, db, dispatcher))
-    if settings.zalo_bot_token is not None:
-        from bot.channels.zalo.channel import ZaloChannel
-
-        channels.append(ZaloChannel(settings, db, dispatcher))
     try:
+        await _check_bot_units(db, settings)
         for channel in channels:
             if server is not None:
                 channel.attach(server)
@@ -66,6 +59,25 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
             await channel.stop()
         await db.close()
         remove_redaction(redaction)
+
+
+def _channel(name: str, settings: Settings, db, dispatcher):
+    if settings.telegram_bot_token is not None:
+        from bot.channels.telegram.channel import TelegramChannel
+
+        return TelegramChannel(settings, db, dispatcher, name=name)
+    from bot.channels.zalo.channel import ZaloChannel
+
+    return ZaloChannel(settings, db, dispatcher, name=name)
+
+
+async def _check_bot_units(db, settings: Settings) -> None:
+    """Each of BOTS serves a unit that exists: a typo would leave its people with no unit to join."""
+    async with db.transaction() as tx:
+        for channel, code in settings.channel_units.items():
+            if await tx.units.by_code(code) is None:
+                raise ValueError(f"BOTS: the bot {channel} serves unit {code!r}, which is not in the database "
+                                 "(import the units first: sangkien units import)")
 
 
 def _leading(scheduler: Scheduler, channels: list):

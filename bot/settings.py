@@ -7,7 +7,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import re
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_FIELDS = [
@@ -29,6 +32,33 @@ DEFAULT_TARGET_GROUPS = [
     "Cán bộ công đoàn",
     "Khác",
 ]
+
+
+def http_url(value: str) -> str:
+    if not re.match(r"https?://[^/\s]+", value):
+        raise ValueError("must start with http:// or https:// and name a host")
+    return value.rstrip("/")
+
+
+class ExtraBot(BaseModel):
+    """One more bot of the deployment (say, a provincial federation's), serving one unit's subtree."""
+
+    name: str = Field(pattern=r"^[a-z0-9]{1,10}$")  # its chats, people and messages are kept as "<platform>-<name>"
+    platform: Literal["telegram", "zalo"] = "telegram"
+    token: SecretStr
+    unit: str  # the code of the unit whose subtree it serves
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    api_url: str | None = None  # the platform's API (default: TELEGRAM_API_URL or ZALO_API_URL)
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return None if value is None else http_url(value)
+
+    @property
+    def channel(self) -> str:
+        return f"{self.platform}-{self.name}"
 
 
 class Settings(BaseSettings):
@@ -73,6 +103,7 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    bots: list[ExtraBot] = Field(default_factory=list)  # BOTS: a JSON list, see README "Several bots"
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
     public_base_url: str | None = None
@@ -87,9 +118,7 @@ class Settings(BaseSettings):
     @field_validator("telegram_api_url", "zalo_api_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not re.match(r"https?://[^/\s]+", value):
-            raise ValueError("must start with http:// or https:// and name a host")
-        return value.rstrip("/")
+        return http_url(value)
 
     @field_validator("daily_push_time")
     @classmethod
@@ -134,10 +163,48 @@ class Settings(BaseSettings):
                 raise ValueError("ZALO_WEBHOOK_URL needs ZALO_WEBHOOK_SECRET of 8 to 256 characters")
         return self
 
+    @model_validator(mode="after")
+    def _bots_apart(self) -> "Settings":
+        names = [bot.name for bot in self.bots]
+        if len(set(names)) != len(names):
+            raise ValueError("BOTS: each bot needs a name of its own")
+        paths = [urlsplit(s.telegram_webhook_url or s.zalo_webhook_url).path or "/" for _, s in self.each_bot()
+                 if s.telegram_webhook_url or s.zalo_webhook_url]
+        if len(set(paths)) != len(paths):
+            raise ValueError("BOTS: each bot's webhook URL needs a path of its own (they share one server)")
+        return self
+
+    def each_bot(self) -> list[tuple[str, "Settings"]]:
+        """Each bot's channel and the settings it runs with: the main ones (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN)
+        as they are, each of BOTS as a copy with its own token, webhook and API. Each keeps the limits alone."""
+        main = []
+        if self.telegram_bot_token is not None:
+            main.append(("telegram", self.model_copy(update={"zalo_bot_token": None, "zalo_webhook_url": None, "bots": []})))
+        if self.zalo_bot_token is not None:
+            main.append(("zalo", self.model_copy(update={"telegram_bot_token": None, "telegram_webhook_url": None,
+                                                          "bots": []})))
+        return main + [(bot.channel, self._for(bot)) for bot in self.bots]
+
+    def _for(self, bot: ExtraBot) -> "Settings":
+        other = "zalo" if bot.platform == "telegram" else "telegram"
+        values = {f"{bot.platform}_bot_token": bot.token, f"{bot.platform}_webhook_url": bot.webhook_url,
+                  f"{bot.platform}_webhook_secret": bot.webhook_secret, f"{other}_bot_token": None, f"{other}_webhook_url": None, "bots": []}
+        if bot.api_url:
+            values[f"{bot.platform}_api_url"] = bot.api_url
+        copy = self.model_copy(update=values)
+        copy._webhook_needs_a_secret()
+        return copy
+
+    @property
+    def channel_units(self) -> dict[str, str]:
+        """Each extra bot's channel and the unit code whose subtree it serves (the main bots serve every unit)."""
+        return {bot.channel: bot.unit for bot in self.bots}
+
     @property
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        values = (self.telegram_bot_token, self.telegram_webhook_secret, self.zalo_bot_token, self.zalo_webhook_secret)
+        values = [self.telegram_bot_token, self.telegram_webhook_secret, self.zalo_bot_token, self.zalo_webhook_secret]
+        values += [secret for bot in self.bots for secret in (bot.token, bot.webhook_secret)]
         return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
 
     @property
@@ -146,12 +213,13 @@ class Settings(BaseSettings):
 
     @property
     def has_platform_token(self) -> bool:
-        return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+        return self.telegram_bot_token is not None or self.zalo_bot_token is not None or bool(self.bots)
 
     @property
     def needs_webhook_server(self) -> bool:
         zalo_needs_it = bool(self.zalo_bot_token and (self.zalo_webhook_url or self.public_base_url))
-        return bool(self.telegram_bot_token and self.telegram_webhook_url) or zalo_needs_it
+        main = bool(self.telegram_bot_token and self.telegram_webhook_url) or zalo_needs_it
+        return main or any(bot.needs_webhook_server for bot in map(self._for, self.bots))
 
 
 @lru_cache(maxsize=1)

@@ -44,10 +44,11 @@ def refusal(settings: Settings, count: int) -> str | None:
     if make_url(settings.database_url).get_backend_name() != "postgresql":
         return ("--workers needs PostgreSQL in DATABASE_URL: an embedded SQLite file is written by one process "
                 "(move it with `sangkien db copy --to URL`, see docs/deploy.md)")
-    if settings.telegram_bot_token is not None and not settings.telegram_webhook_url:
-        return "--workers needs TELEGRAM_WEBHOOK_URL: Telegram's long polling allows one reader per bot"
-    if settings.zalo_bot_token is not None and not settings.zalo_webhook_url:
-        return "--workers needs ZALO_WEBHOOK_URL: Zalo's long polling allows one reader per bot"
+    for channel, each in settings.each_bot():
+        if each.telegram_bot_token is not None and not each.telegram_webhook_url:
+            return f"--workers needs a webhook URL for {channel} (TELEGRAM_WEBHOOK_URL): long polling allows one reader"
+        if each.zalo_bot_token is not None and not each.zalo_webhook_url:
+            return f"--workers needs a webhook URL for {channel} (ZALO_WEBHOOK_URL): long polling allows one reader"
     if settings.webhook_port == 0:
         return "--workers needs a fixed WEBHOOK_PORT for the workers to share"
     return None

@@ -40,6 +40,7 @@ class Options:
     resume_after: timedelta = timedelta(hours=1)
     staff: StaffOptions = StaffOptions()
     timetable: Timetable = Timetable(time(8), QuietHours.parse("21:00-07:00"), ZoneInfo("Asia/Ho_Chi_Minh"))
+    served: tuple[tuple[str, str], ...] = ()  # (channel, unit code): one of several bots serves that subtree only
 
 
 class Dispatcher:
@@ -104,14 +105,14 @@ class Dispatcher:
                 return await self._staff(tx, incoming, member, scope, state, event, intent, ctx, locale, now, row)
             state, event = State(), Event("command", text=intent, command=intent[1:])  # back to the worker's screens
         if state.flow not in FORMS:
-            ctx = await self._fill(tx, ctx, {"items"}, event, member)
+            ctx = await self._fill(tx, ctx, {"items"}, event, member, incoming.channel)
         if event.kind == "text":
             value = render.pressed(event.text, engine.offered(state, ctx), locale)
             event = Event("choice", text=value) if value is not None else event
         entry = staff.entry(event, engine.intent_of(state, event, ctx), state) if member else None
         if entry is not None:
             return await self._staff(tx, incoming, member, scope, state, event, entry, ctx, locale, now, row)
-        ctx = await self._fill(tx, ctx, engine.needs(state, event), event, member)
+        ctx = await self._fill(tx, ctx, engine.needs(state, event), event, member, incoming.channel)
 
         result = engine.step(state, event, ctx)
         outcome = effects.Outcome(result.state, member)
@@ -139,6 +140,11 @@ class Dispatcher:
         replies = [*outcome.replies, *result.replies]
         return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in replies])
 
+    async def _served(self, tx: Transaction, channel: str):
+        """The unit whose subtree this bot serves (one of several bots, see BOTS), or None: the whole tree."""
+        code = dict(self.options.served).get(channel)
+        return await tx.units.by_code(code) if code else None
+
     async def _staff(self, tx, incoming, member, scope, state, event, intent, ctx, locale, now, row) -> list[Outgoing]:
         """An officer's or support member's screen: checked against their scope, state kept like any other."""
         call = staff.Call(tx, member, scope, state, event, intent, ctx, incoming, locale, now, self.options.staff)
@@ -153,7 +159,8 @@ class Dispatcher:
         command = event.command if event.kind == "command" else ""
         timetable = self.options.timetable
         if incoming.is_group and command in group_chats.COMMANDS:
-            replies = await group_chats.answer(tx, incoming, member, command, event.args, now, timetable, locale)
+            served = await self._served(tx, incoming.channel)
+            replies = await group_chats.answer(tx, incoming, member, command, event.args, now, timetable, locale, served)
         elif incoming.is_group:
             replies = [Reply("group.use_private", {"link": incoming.private_link})]
         elif command in group_chats.PRIVATE:
@@ -216,7 +223,9 @@ class Dispatcher:
             powers=frozenset(action for action in ACTIONS if scope.units(action)),
         )
 
-    async def _fill(self, tx: Transaction, ctx: Context, needs: set[str], event: Event, member: Member | None) -> Context:
+    async def _fill(
+        self, tx: Transaction, ctx: Context, needs: set[str], event: Event, member: Member | None, channel: str
+    ) -> Context:
         if "items" in needs and ctx.items is None and member is not None:
             items = await tx.initiatives.for_author(member.id)
             notes = await tx.initiatives.notes([i.id for i in items if i.status in DECISIONS])
@@ -225,9 +234,12 @@ class Dispatcher:
             )
             ctx = replace(ctx, items=refs)
         if "units" in needs and ctx.units is None:
-            found = await tx.units.search(event.text, limit=MAX_UNIT_CHOICES + 1)
+            served = await self._served(tx, channel)
+            found = await tx.units.search(event.text, limit=MAX_UNIT_CHOICES + 1, within=served.path if served else None)
             ctx = replace(ctx, units=tuple(UnitRef(u.id, u.code, u.name) for u in found))
         if "deep_link" in needs and ctx.deep_link_unit is None:
             unit = await tx.units.by_code(event.args)
+            served = await self._served(tx, channel)
+            unit = unit if unit is None or served is None or unit.path.startswith(served.path) else None
             ctx = replace(ctx, deep_link_unit=UnitRef(unit.id, unit.code, unit.name) if unit else None)
         return ctx

@@ -14,7 +14,7 @@ from handlers import officer
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import Scope
 from reminders.timetable import Timetable
-from storage.models import Member
+from storage.models import Member, Unit
 from storage.repositories import Transaction
 
 BIND = {"ganketnhom", "bind"}
@@ -28,9 +28,12 @@ FOR_GROUP_ADMINS = BIND | UNBIND | PAUSE | RESUME  # the channel asks the platfo
 
 async def answer(
     tx: Transaction, incoming: Incoming, member: Member | None, command: str, args: str, now: datetime,
-    timetable: Timetable, locale: str,
+    timetable: Timetable, locale: str, served: Unit | None = None,
 ) -> list[Reply | Outgoing]:
-    """The replies to one of our commands in a group (the caller renders and queues them)."""
+    """The replies to one of our commands in a group (the caller renders and queues them).
+
+    `served`: the unit whose subtree this bot serves (one of several bots), None for the whole tree.
+    """
     scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
     bound = await tx.bound_chats.get(incoming.channel, incoming.chat_id)
     if command in officer.REPORT_COMMANDS:
@@ -44,7 +47,7 @@ async def answer(
     if member is None:
         return [Reply("group.register_first", {"link": incoming.private_link})]
     if command in BIND:
-        return [await _bind(tx, incoming, member, scope, args, bound, locale, timetable)]
+        return [await _bind(tx, incoming, member, scope, args, bound, locale, timetable, served)]
     if bound is None:
         return [Reply("group.not_bound")]
     chat, unit = bound
@@ -65,13 +68,15 @@ async def answer(
     return [Reply("group.paused" if paused else "group.resumed", {"unit": unit.name, "time": timetable.daily_time})]
 
 
-async def _bind(tx, incoming, member, scope, args, bound, locale, timetable) -> Reply:
+async def _bind(tx, incoming, member, scope, args, bound, locale, timetable, served) -> Reply:
     code = args.split()[0] if args.split() else ""
     if not code:
         return Reply("group.bind_usage")
     unit = await tx.units.by_code(code)
     if unit is None:
         return Reply("staff.scope.unknown_unit", {"code": code})
+    if served is not None and not unit.path.startswith(served.path):  # its pushes would go through this bot
+        return Reply("group.outside_bot", {"unit": unit.name, "served": served.name})
     if not scope.can("bind", unit.path):
         return Reply("group.not_officer", {"unit": unit.name})
     if incoming.chat_admin is False:

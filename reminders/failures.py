@@ -22,7 +22,7 @@ PLATFORMS = {"telegram": "Telegram", "zalo": "Zalo"}
 
 async def describe(tx: Transaction, channel: str, chat_id: str) -> dict:
     """What the admins need to recognise a chat: its unit when bound, the person for a private chat."""
-    facts = {"kind": "chat", "title": "", "person": "", "channel": PLATFORMS.get(channel, channel),
+    facts = {"kind": "chat", "title": "", "person": "", "channel": PLATFORMS.get(channel.split("-")[0], channel),
              "chat_id": chat_id, "unit_code": "", "unit_name": "", "bound": False}
     found = await tx.bound_chats.get(channel, chat_id)
     if found is not None:

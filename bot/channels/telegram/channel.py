@@ -46,10 +46,11 @@ def make_bot(settings: Settings) -> Bot:
 
 
 class TelegramChannel:
-    name = updates.CHANNEL
     allowed_updates = ALLOWED_UPDATES  # my_chat_member: the bot removed from a group unbinds it at once
 
-    def __init__(self, settings: Settings, db: Database, dispatcher: Dispatcher, policy: RetryPolicy | None = None):
+    def __init__(self, settings: Settings, db: Database, dispatcher: Dispatcher, policy: RetryPolicy | None = None,
+                 name: str = updates.CHANNEL):
+        self.name = name  # "telegram-<name>" for one of several bots (BOTS)
         self.settings = settings
         self.db = db
         self.dispatcher = dispatcher
@@ -114,7 +115,7 @@ class TelegramChannel:
             if update.my_chat_member.new_chat_member.status in ("left", "kicked"):
                 await self.dispatcher.chat_gone(self.name, str(update.my_chat_member.chat.id))
             return []
-        incoming = updates.incoming(update, self.username)
+        incoming = updates.incoming(update, self.username, self.name)
         if incoming is None:
             return []
         if incoming.is_group and incoming.command in group_chats.FOR_GROUP_ADMINS:

@@ -14,17 +14,17 @@ def _name(user) -> str:
     return " ".join(part for part in (user.first_name, user.last_name) if part) if user else ""
 
 
-def _media(message: Message) -> Media | None:
+def _media(message: Message, channel: str) -> Media | None:
     """The file as Telegram keeps it: by file id, with size and mime type (the largest photo size)."""
     caption = message.caption
     if message.photo:
         largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
-        return Media("photo", largest.file_id, CHANNEL, caption, "image/jpeg", largest.file_size)
+        return Media("photo", largest.file_id, channel, caption, "image/jpeg", largest.file_size)
     for kind in ("voice", "audio", "document", "video", "video_note"):
         item = getattr(message, kind)
         if item is not None:
             mime = getattr(item, "mime_type", None) or ("video/mp4" if kind == "video_note" else None)
-            return Media("video" if kind == "video_note" else kind, item.file_id, CHANNEL, caption, mime, item.file_size)
+            return Media("video" if kind == "video_note" else kind, item.file_id, channel, caption, mime, item.file_size)
     return None
 
 
@@ -39,7 +39,7 @@ def _command(text: str, bot_username: str) -> tuple[str, str] | None:
     return name.lower(), args.strip()
 
 
-def from_message(message: Message, update_id: str, bot_username: str) -> Incoming | None:
+def from_message(message: Message, update_id: str, bot_username: str, channel: str = CHANNEL) -> Incoming | None:
     sender = message.from_user
     if sender is None or sender.is_bot:
         return None
@@ -49,7 +49,7 @@ def from_message(message: Message, update_id: str, bot_username: str) -> Incomin
     if is_group and command is None:
         return None  # ordinary group chatter, or a command for another bot
     base = dict(
-        channel=CHANNEL,
+        channel=channel,
         chat_id=str(message.chat.id),
         user_id=str(sender.id),
         display_name=_name(sender),
@@ -65,18 +65,18 @@ def from_message(message: Message, update_id: str, bot_username: str) -> Incomin
     if message.contact is not None:
         own = message.contact.user_id == sender.id
         return Incoming(**base, phone=message.contact.phone_number, phone_is_own=own)
-    media = _media(message)
+    media = _media(message, channel)
     if media is not None:
         return Incoming(**base, media=media)
     return Incoming(**base, unsupported=True)  # stickers, locations, polls...
 
 
-def from_callback(query: CallbackQuery, update_id: str, bot_username: str) -> Incoming | None:
+def from_callback(query: CallbackQuery, update_id: str, bot_username: str, channel: str = CHANNEL) -> Incoming | None:
     if query.message is None or query.data is None:
         return None
     chat = query.message.chat
     return Incoming(
-        channel=CHANNEL,
+        channel=channel,
         chat_id=str(chat.id),
         user_id=str(query.from_user.id),
         display_name=_name(query.from_user),
@@ -87,12 +87,13 @@ def from_callback(query: CallbackQuery, update_id: str, bot_username: str) -> In
     )
 
 
-def incoming(update: Update, bot_username: str) -> Incoming | None:
+def incoming(update: Update, bot_username: str, channel: str = CHANNEL) -> Incoming | None:
+    """`channel`: "telegram", or "telegram-<name>" for one of several bots (each keeps its own chats)."""
     update_id = str(update.update_id)
     if update.message is not None:
-        return from_message(update.message, update_id, bot_username)
+        return from_message(update.message, update_id, bot_username, channel)
     if update.callback_query is not None:
-        return from_callback(update.callback_query, update_id, bot_username)
+        return from_callback(update.callback_query, update_id, bot_username, channel)
     return None  # edited messages, channel posts, member updates: nothing to answer
 
 

@@ -34,9 +34,9 @@ KNOWN_CHATS = 50_000  # chats whose kind is remembered (a group id looks like an
 
 
 class ZaloChannel:
-    name = updates.CHANNEL
-
-    def __init__(self, settings: Settings, db: Database, dispatcher: Dispatcher, policy: RetryPolicy | None = None):
+    def __init__(self, settings: Settings, db: Database, dispatcher: Dispatcher, policy: RetryPolicy | None = None,
+                 name: str = updates.CHANNEL):
+        self.name = name  # "zalo-<name>" for one of several bots (BOTS)
         self.settings = settings
         self.db = db
         self.dispatcher = dispatcher
@@ -130,7 +130,7 @@ class ZaloChannel:
             return web.json_response({"ok": False, "error": "not JSON"}, status=400)
         if not isinstance(update, dict):
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        incoming = updates.incoming(update, self.bot)
+        incoming = updates.incoming(update, self.bot, self.name)
         if incoming is None:
             return web.json_response({"ok": True})
         try:
@@ -143,7 +143,7 @@ class ZaloChannel:
 
     async def _process(self, update: dict) -> None:
         try:
-            incoming = updates.incoming(update, self.bot)
+            incoming = updates.incoming(update, self.bot, self.name)
             if incoming is not None:
                 await self.lanes.run(incoming.chat_id, lambda: self._handle_and_send(incoming))
         except Exception:

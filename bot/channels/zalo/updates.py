@@ -64,7 +64,7 @@ def _without_mention(text: str, bot: BotInfo) -> str:
     return text[found.end():].lstrip(" ,:") if found and len(fold(text)) == len(text) else text
 
 
-def incoming(update: dict, bot: BotInfo) -> Incoming | None:
+def incoming(update: dict, bot: BotInfo, channel: str = CHANNEL) -> Incoming | None:
     message = update.get("message") if isinstance(update.get("message"), dict) else None
     if message is None:
         _once(f"shape:{sorted(update)}", "Zalo update without a message ignored (keys %s)", sorted(update))
@@ -82,7 +82,7 @@ def incoming(update: dict, bot: BotInfo) -> Incoming | None:
             return None
         text = _without_mention(text, bot)
     base = dict(
-        channel=CHANNEL,
+        channel=channel,
         chat_id=str(chat["id"]),
         user_id=str(sender["id"]),
         display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
@@ -95,6 +95,6 @@ def incoming(update: dict, bot: BotInfo) -> Incoming | None:
     if event == "message.text.received":
         return Incoming(**base, text=text)
     if event == "message.image.received" and message.get("photo"):
-        photo = Media("photo", str(message["photo"]), CHANNEL, message.get("caption") or None, "image/jpeg")
+        photo = Media("photo", str(message["photo"]), channel, message.get("caption") or None, "image/jpeg")
         return Incoming(**base, media=photo)
     return Incoming(**base, unsupported=True)

@@ -3,7 +3,7 @@
 import asyncio
 
 from bot.serve import serve
-from bot.settings import Settings
+from bot.settings import ExtraBot, Settings
 from storage import migrate
 from storage.db import Database
 from tests.bot.telegram.fake_api import FakeBotAPI, text_update
@@ -70,3 +70,37 @@ async def test_two_bot_processes_on_one_postgres_database_push_once(postgres_dat
         stop.set()
         await asyncio.wait_for(asyncio.gather(*processes), timeout=15)
     assert {g: len(api.sent_texts(g)) for g in groups} == {g: 1 for g in groups}
+
+
+async def test_each_of_several_bots_pushes_to_the_groups_bound_through_it(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    await bound_group(url, -500)  # through the main bot
+    db = Database.from_url(url)
+    async with db.transaction() as tx:
+        unit = await tx.units.by_code("CDCS-MN-KIMHY")
+        await tx.bound_chats.bind("telegram-gd", "-501", kind="group", unit_id=unit.id, member_id=None)
+    await db.close()
+    async with FakeBotAPI() as main, FakeBotAPI(token="4242:education-sector-bot", username="sangkien_gd_bot") as sector:
+        extra = {"name": "gd", "token": sector.token, "unit": "CDN-GD-HN", "api_url": sector.base_url}
+        settings = pushing_now(url, main).model_copy(update={"bots": [ExtraBot(**extra)]})
+        stop = asyncio.Event()
+        running = asyncio.create_task(serve(settings, stop))
+        await main.wait_for(lambda api: api.sent_texts(-500))
+        await sector.wait_for(lambda api: api.sent_texts(-501))
+        stop.set()
+        await asyncio.wait_for(running, timeout=10)
+    assert len(main.sent_texts(-500)) == 1 and len(sector.sent_texts(-501)) == 1  # each through its own bot's limits
+    assert main.sent_texts(-501) == [] and sector.sent_texts(-500) == []
+    assert sector.calls_to("getMe") and sector.calls_to("deleteWebhook")  # polling, like the main bot here
+
+
+async def test_a_bot_serving_a_unit_not_in_the_database_stops_the_start(tmp_path):
+    import pytest
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    await bound_group(url)
+    async with FakeBotAPI() as main:
+        bot = ExtraBot(name="hcm", token="77:x", unit="LDLD-HCM")
+        settings = pushing_now(url, main).model_copy(update={"bots": [bot]})
+        with pytest.raises(ValueError, match="LDLD-HCM"):
+            await asyncio.wait_for(serve(settings, asyncio.Event()), timeout=10)

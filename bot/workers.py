@@ -18,9 +18,8 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
-
 from bot.settings import Settings
+from storage.db import backend
 
 log = logging.getLogger(__name__)
 STOP_GRACE = 20.0  # seconds a worker has to finish its in-flight updates before it is killed
@@ -41,7 +40,7 @@ def refusal(settings: Settings, count: int) -> str | None:
         return "--workers must be 1 or more"
     if count == 1:
         return None
-    if make_url(settings.database_url).get_backend_name() != "postgresql":
+    if backend(settings.database_url) != "postgresql":
         return ("--workers needs PostgreSQL in DATABASE_URL: an embedded SQLite file is written by one process "
                 "(move it with `sangkien db copy --to URL`, see docs/deploy.md)")
     for channel, each in settings.each_bot():

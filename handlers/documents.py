@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from conversations.model import Reply
 from handlers import render
 from handlers.messages import Outgoing
 from locales import format as fmt
-from locales.application_form import ApplicationForm, Author, application_form, filename
 from storage.models import Initiative, Member, Unit
 from storage.repositories import Transaction
 from storage.repositories.initiatives import answers_of
+
+if TYPE_CHECKING:
+    from locales.application_form import ApplicationForm
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: datetime) -> ApplicationForm:
     """The form filled from the stored answers; what was never asked stays blank to fill by hand."""
+    from locales.application_form import ApplicationForm, Author  # python-docx is loaded on first use only
+
     answers = answers_of(initiative)
     authors = (Author(author.name, workplace=unit.name if unit else None), *(Author(n) for n in initiative.coauthors or ()))
     return ApplicationForm(
@@ -38,6 +43,8 @@ def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: date
 async def form_message(
     tx: Transaction, initiative: Initiative, author: Member, unit: Unit | None, now: datetime, *, channel: str, chat_id: str, locale: str
 ) -> Outgoing:
+    from locales.application_form import application_form, filename
+
     form = form_of(initiative, author, unit, now)
     token = await tx.images.add(application_form(form), DOCX, filename(form))
     reply = Reply("form.ready", {"code": initiative.code, "title": initiative.title})

@@ -5,14 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: charts are drawn on servers
-
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-import locales  # noqa: E402
+import locales
 
 SIZE = (10, 6)  # inches at 100 dpi: 1000 x 600 px, readable on a phone
 DPI = 100
@@ -20,6 +13,13 @@ DPI = 100
 
 def progress_chart(title: str, rows: list[dict], locale: str = "vi") -> bytes:
     """PNG of % of target per unit (rows: name, percent), with the 100% target line."""
+    # Imported here, not at start-up: matplotlib (and numpy, PIL) hold about 40 MB in every worker otherwise.
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: charts are drawn on servers
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
     rows = rows[:15]  # more bars than this are unreadable on a phone; the text lists them all
     figure = Figure(figsize=SIZE, dpi=DPI)
     axes = figure.add_subplot()

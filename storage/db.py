@@ -14,6 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage.repositories import Transaction
 
 
+def backend(url: str) -> str:
+    """"sqlite" or "postgresql": which engine a DATABASE_URL names."""
+    return make_url(url).get_backend_name()
+
+
 def create_engine(url: str, *, search_path: str | None = None) -> AsyncEngine:
     """An async engine; `search_path` puts a PostgreSQL connection in its own schema (tests use it)."""
     parsed = make_url(url)

@@ -56,6 +56,11 @@ class Unit(Base):
     """A union unit (đơn vị công đoàn) in a tree of any depth; `path` is '/1/5/23/' for subtree queries."""
 
     __tablename__ = "units"
+    # Subtree ranges (storage.repositories.units.under) compare paths bytewise: on PostgreSQL an index of its own
+    # ("ops" renders after the column: path COLLATE "C"); SQLite's ix_units_path serves them already.
+    __table_args__ = (
+        Index("ix_units_path_bytes", "path", postgresql_ops={"path": 'COLLATE "C"'}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -167,7 +172,8 @@ class Initiative(Base):
     """A sáng kiến, from its first answer (status 'draft') to its review."""
 
     __tablename__ = "initiatives"
-    __table_args__ = (Index("ix_initiatives_author_status", "author_id", "status"),)
+    __table_args__ = (Index("ix_initiatives_author_status", "author_id", "status"),
+                      Index("ix_initiatives_unit_counted", "unit_id", "status", "submitted_at", "author_id", "estimated_value"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str | None] = mapped_column(String(20), unique=True)

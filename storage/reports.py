@@ -1,20 +1,20 @@
 """Progress figures of a unit and its child units (báo cáo tiến độ), from a bounded number of queries.
 
-Whatever the tree's size: one query for the subtree's units, one for the phase's targets, one
-for the per-unit counts and one for the participants; the rollup along the paths is done in memory.
+Whatever the tree's size, four queries, and the database does the counting: a report groups the
+initiatives by child unit, a rollup groups them by unit and adds each unit's figures up its path.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
-from typing import Callable, Iterable
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Initiative, Phase, PhaseTarget, Unit
+from storage.repositories.units import bytewise, instr, under
 
 COUNTED = ("submitted", "valid", "needs_changes", "rejected")  # sent in, whatever the review said
 
@@ -30,14 +30,10 @@ class Figures:
     under_review: int = 0
     new_today: int = 0
     value: int = 0
-    authors: set = field(default_factory=set)
+    participants: int = 0  # distinct authors
     rank: int | None = None
     member_count: int = 0
     level: int = 1  # cấp: 1 for the unit the figures were asked for, 2 for its child units, ...
-
-    @property
-    def participants(self) -> int:
-        return len(self.authors)
 
     @property
     def percent(self) -> float:
@@ -46,6 +42,15 @@ class Figures:
     @property
     def since_yesterday(self) -> int:
         return self.new_today
+
+    def add(self, submitted, valid, review, today, value, participants) -> None:
+        """Add one row of `_counts` (sums are NULL, and PostgreSQL's sum of a bigint a Decimal)."""
+        self.submitted += submitted
+        self.valid += int(valid or 0)
+        self.under_review += int(review or 0)
+        self.new_today += int(today or 0)
+        self.value += int(value or 0)
+        self.participants += participants
 
 
 @dataclass
@@ -67,10 +72,8 @@ def _figures(unit: Unit, phase_targets: dict[int, int], level: int) -> Figures:
                    level=level)
 
 
-def counted_in(root: Unit, phase: Phase | None, tz: tzinfo | None) -> ColumnElement[bool]:
-    """The condition for initiatives sent in from `root`'s subtree (in the phase's days, counted in `tz`)."""
-    condition = and_(Initiative.unit_id.in_(select(Unit.id).where(Unit.path.startswith(root.path))),
-                     Initiative.status.in_(COUNTED))
+def _sent_in(phase: Phase | None, tz: tzinfo | None) -> ColumnElement[bool]:
+    condition = Initiative.status.in_(COUNTED)
     if phase is not None:
         start = datetime.combine(phase.starts_on, time.min, tzinfo=tz)
         end = datetime.combine(phase.ends_on + timedelta(days=1), time.min, tzinfo=tz)
@@ -78,8 +81,22 @@ def counted_in(root: Unit, phase: Phase | None, tz: tzinfo | None) -> ColumnElem
     return condition
 
 
-async def _subtree(session: AsyncSession, root: Unit) -> list[Unit]:
-    return list((await session.execute(select(Unit).where(Unit.path.startswith(root.path)))).scalars())
+def counted_in(root: Unit, phase: Phase | None, tz: tzinfo | None) -> ColumnElement[bool]:
+    """The condition for initiatives sent in from `root`'s subtree (in the phase's days, counted in `tz`)."""
+    return and_(Initiative.unit_id.in_(select(Unit.id).where(under(root.path))), _sent_in(phase, tz))
+
+
+def _counts(now: datetime) -> tuple:
+    """The columns `Figures.add` takes, for a GROUP BY."""
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        func.count(),
+        func.sum(case((Initiative.status == "valid", 1), else_=0)),
+        func.sum(case((Initiative.status == "submitted", 1), else_=0)),
+        func.sum(case((Initiative.submitted_at >= day_start, 1), else_=0)),
+        func.coalesce(func.sum(Initiative.estimated_value), 0),
+        func.count(Initiative.author_id.distinct()),
+    )
 
 
 async def _phase_targets(session: AsyncSession, phase: Phase | None, unit_ids) -> dict[int, int]:
@@ -92,52 +109,30 @@ async def _phase_targets(session: AsyncSession, phase: Phase | None, unit_ids) -
     return dict(rows.all())
 
 
-async def _tally(session: AsyncSession, root: Unit, phase: Phase | None, now: datetime,
-                 figures_of: Callable[[int], Iterable[Figures]]) -> None:
-    """Add the counts of each unit's initiatives to every Figures `figures_of(unit id)` names: two queries."""
-    counted = counted_in(root, phase, now.tzinfo)
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = await session.execute(
-        select(
-            Initiative.unit_id,
-            func.count(),
-            func.sum(case((Initiative.status == "valid", 1), else_=0)),
-            func.sum(case((Initiative.status == "submitted", 1), else_=0)),
-            func.sum(case((Initiative.submitted_at >= day_start, 1), else_=0)),
-            func.coalesce(func.sum(Initiative.estimated_value), 0),
-        )
-        .where(counted)
-        .group_by(Initiative.unit_id)
-    )
-    for unit_id, submitted, valid, review, today, value in counts.all():
-        for figures in figures_of(unit_id):
-            figures.submitted += submitted
-            figures.valid += int(valid or 0)
-            figures.under_review += int(review or 0)
-            figures.new_today += int(today or 0)
-            figures.value += int(value or 0)
-    authors = await session.execute(select(Initiative.unit_id, Initiative.author_id).where(counted).distinct())
-    for unit_id, author_id in authors.all():
-        for figures in figures_of(unit_id):
-            figures.authors.add(author_id)
+def _child_of(root: Unit) -> ColumnElement[str]:
+    """'<id>/' of the child of `root` a unit lies under, the next step of its path ('' for the root itself)."""
+    rest = func.substr(Unit.path, len(root.path) + 1)
+    return bytewise(func.substr(Unit.path, len(root.path) + 1, instr(rest, "/")))  # bytewise: sorted by memcmp
 
 
 async def progress(session: AsyncSession, unit: Unit, phase: Phase | None, now: datetime,
                    targets: dict[int, int] | None = None) -> Report:
     """`phase` is anything with `starts_on` and `ends_on` (a campaign too); `targets` replaces the phase's."""
-    units = await _subtree(session, unit)
-    children = [u for u in units if u.parent_id == unit.id]
+    children = list((await session.execute(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.id))).scalars())
     phase_targets = targets if targets is not None else await _phase_targets(
         session, phase, [unit.id] + [c.id for c in children])
     report_unit = _figures(unit, phase_targets, 1)
-    by_child = {c.id: _figures(c, phase_targets, 2) for c in children}
-    owner = _owners(units, unit, by_child)
-
-    def figures_of(unit_id: int) -> Iterable[Figures]:
-        child = by_child.get(owner.get(unit_id))
-        return (report_unit,) if child is None else (report_unit, child)
-
-    await _tally(session, unit, phase, now, figures_of)
+    by_child = {f"{c.id}/": _figures(c, phase_targets, 2) for c in children}
+    child = _child_of(unit)
+    per_child = await session.execute(
+        select(child, *_counts(now)).join(Unit, Unit.id == Initiative.unit_id)
+        .where(under(unit.path), _sent_in(phase, now.tzinfo)).group_by(child)
+    )
+    for step, *counts in per_child.all():
+        if step in by_child:
+            by_child[step].add(*counts)
+    # The unit's own figures from a query of their own, not the children's sum: an author of two children is one.
+    report_unit.add(*(await session.execute(select(*_counts(now)).where(counted_in(unit, phase, now.tzinfo)))).one())
     ranked = sorted(by_child.values(), key=lambda f: (-f.percent, -f.submitted, f.name))
     for position, figures in enumerate(ranked, start=1):
         figures.rank = position
@@ -148,19 +143,37 @@ async def rollup(session: AsyncSession, root: Unit, phase: Phase | None, now: da
                  targets: dict[int, int] | None = None) -> list[Figures]:
     """Figures of every unit in `root`'s subtree, each counting everything below it, in tree order.
 
-    The same four queries as `progress` whatever the tree's size; each unit's line of ancestors
-    inside the subtree comes from its path.
+    The same four queries whatever the tree's size: the subtree, its targets, the counts per unit (added up
+    each unit's line of ancestors, from its path), and the authors who sent in from more than one unit.
     """
-    units = await _subtree(session, root)
+    units = (await session.execute(select(*Unit.__table__.columns).where(under(root.path)))).all()
     phase_targets = targets if targets is not None else await _phase_targets(
-        session, phase, select(Unit.id).where(Unit.path.startswith(root.path)))
+        session, phase, select(Unit.id).where(under(root.path)))
     depth = root.path.count("/")
     by_id = {u.id: _figures(u, phase_targets, u.path.count("/") - depth + 1) for u in units}
     lines: dict[int, tuple[Figures, ...]] = {}
     for unit in units:
         ids = (int(part) for part in unit.path.strip("/").split("/"))
         lines[unit.id] = tuple(by_id[i] for i in ids if i in by_id)  # ancestors above the root are not in by_id
-    await _tally(session, root, phase, now, lambda unit_id: lines.get(unit_id, ()))
+    counted = counted_in(root, phase, now.tzinfo)
+    per_unit = await session.execute(select(Initiative.unit_id, *_counts(now)).where(counted)
+                                     .group_by(Initiative.unit_id))
+    for unit_id, *counts in per_unit.all():
+        for figures in lines.get(unit_id, ()):
+            figures.add(*counts)
+    # Summing the units' distinct authors counts an author of several units once per unit: take each
+    # such (unit, author) out again, and count the author once per unit above.
+    several = select(Initiative.author_id).where(counted).group_by(Initiative.author_id).having(
+        func.min(Initiative.unit_id) != func.max(Initiative.unit_id))
+    pairs = await session.execute(select(Initiative.unit_id, Initiative.author_id).distinct()
+                                  .where(counted, Initiative.author_id.in_(several)))
+    authors: dict[int, set[int]] = {}  # unit id of the figures -> those authors under it
+    for unit_id, author_id in pairs.all():
+        for figures in lines.get(unit_id, ()):
+            figures.participants -= 1
+            authors.setdefault(figures.unit_id, set()).add(author_id)
+    for unit_id, seen in authors.items():
+        by_id[unit_id].participants += len(seen)
     return _tree_order(units, root, by_id)
 
 
@@ -174,14 +187,3 @@ def _tree_order(units: list[Unit], root: Unit, by_id: dict[int, Figures]) -> lis
         ordered.append(by_id[unit.id])
         stack += sorted(children.get(unit.id, []), key=lambda u: u.code, reverse=True)
     return ordered
-
-
-def _owners(units: list[Unit], root: Unit, by_child: dict[int, Figures]) -> dict[int, int]:
-    """Each unit of the subtree -> the child of the root it lies under (from the path, no query)."""
-    owners = {}
-    prefix = len(root.path)
-    for unit in units:
-        rest = unit.path[prefix:].split("/", 1)[0]
-        if rest.isdigit() and int(rest) in by_child:
-            owners[unit.id] = int(rest)
-    return owners

@@ -8,11 +8,13 @@ from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Attachment, CodeCounter, Initiative, Member, StatusChange, Unit, utcnow
+from storage.repositories.units import under
 from storage.repositories.upsert import insert_for
 
 TEXT_FIELDS = ("title", "field", "problem", "solution", "benefit")
 DECISIONS = ("valid", "needs_changes", "rejected")  # hợp lệ, cần bổ sung, không hợp lệ
 SENT_IN = ("submitted", *DECISIONS)
+SMALL_SUBTREE = 500  # units: a duplicate check's pool up to this size is read unit by unit
 
 
 def answers_of(initiative: Initiative) -> dict:
@@ -170,7 +172,7 @@ class InitiativeRepository:
 
     async def queue(self, roots: list[str], limit: int) -> tuple[int, list[tuple[Initiative, Member, Unit]]]:
         """Submitted initiatives waiting for review in these subtrees, oldest first, and how many there are."""
-        inside = or_(*[Unit.path.startswith(root) for root in roots]) if "/" not in roots else true()
+        inside = or_(*[under(root) for root in roots]) if "/" not in roots else true()
         waiting = (
             select(Initiative, Member, Unit)
             .join(Member, Member.id == Initiative.author_id)
@@ -196,11 +198,18 @@ class InitiativeRepository:
         return tuple(row) if row else None
 
     async def neighbours(self, path_prefix: str, exclude_id: int, limit: int = 2000) -> list[Initiative]:
-        """Initiatives sent in from a subtree, newest first: the pool a possible duplicate is looked for in."""
+        """Initiatives sent in from a subtree, newest first: the pool a possible duplicate is looked for in.
+
+        A small subtree's unit ids are fetched first and its initiatives read by unit (ix_initiatives_unit_counted),
+        so the cost follows the subtree, not the table. Given the subquery instead, both engines misjudge a small
+        range of paths and read the whole table newest first; for a large subtree that is the right plan.
+        """
+        units = select(Unit.id).where(under(path_prefix))
+        ids = list((await self.session.execute(units.limit(SMALL_SUBTREE + 1))).scalars())
         result = await self.session.execute(
             select(Initiative)
-            .join(Unit, Unit.id == Initiative.unit_id)
-            .where(Unit.path.startswith(path_prefix), Initiative.status.in_(SENT_IN), Initiative.id != exclude_id)
+            .where(Initiative.unit_id.in_(ids if len(ids) <= SMALL_SUBTREE else units),
+                   Initiative.status.in_(SENT_IN), Initiative.id != exclude_id)
             .order_by(Initiative.id.desc())
             .limit(limit)
         )

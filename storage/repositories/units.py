@@ -3,13 +3,60 @@
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Integer, String, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from conversations.text import fold
 from storage.models import Unit
 
 FUZZY_POOL = 300  # candidates scored when no unit contains every typed word
+
+
+class bytewise(FunctionElement):
+    """A string compared byte by byte: COLLATE "C" on PostgreSQL, whose database collation may order
+    '/' apart from the digits; SQLite compares bytes already."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(bytewise)
+def _as_is(element, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(bytewise, "postgresql")
+def _collate_c(element, compiler, **kw) -> str:
+    return f'{compiler.process(element.clauses, **kw)} COLLATE "C"'
+
+
+class instr(FunctionElement):
+    """instr(text, part): where `part` first occurs in `text`, from 1, or 0 (PostgreSQL calls it strpos)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(instr)
+def _instr(element, compiler, **kw) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(instr, "postgresql")
+def _strpos(element, compiler, **kw) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+def under(path: str) -> ColumnElement[bool]:
+    """Units in the subtree at `path` ('/1/5/' and everything below it).
+
+    A range rather than LIKE 'path%': SQLite's LIKE uses no index, and PostgreSQL's needs a pattern
+    index; the range uses ix_units_path on SQLite and ix_units_path_bytes on PostgreSQL.
+    """
+    path_bytes = bytewise(Unit.path)
+    return and_(path_bytes >= path, path_bytes < path[:-1] + chr(ord(path[-1]) + 1))
 
 
 class UnitRepository:
@@ -93,7 +140,7 @@ class UnitRepository:
         await self.session.execute(text("ANALYZE units"))
         await self.session.execute(text("ANALYZE phase_targets"))
 
-    async def search(self, query: str, limit: int = 8) -> list[Unit]:
+    async def search(self, query: str, limit: int = 8, within: str | None = None) -> list[Unit]:
         """Units whose name or code holds every typed word, ignoring accents and case.
 
         When none does (a typo, a missing word), the units holding any of the words are
@@ -102,17 +149,20 @@ class UnitRepository:
         words = [w for w in fold(query).split() if len(w) > 1 or w.isdigit()]
         if not words:
             return []
-        exact = await self._matching(and_(*[Unit.name_folded.contains(w, autoescape=True) for w in words]), limit + 1)
+        holds = [Unit.name_folded.contains(w, autoescape=True) for w in words]
+        exact = await self._matching(and_(*holds), limit + 1, within)
         if exact:
             return self._rank(exact, query)[:limit]
-        pool = await self._matching(or_(*[Unit.name_folded.contains(w, autoescape=True) for w in words]), FUZZY_POOL)
+        pool = await self._matching(or_(*holds), FUZZY_POOL, within)
         scored = process.extract(
             fold(query), {u.id: u.name_folded for u in pool}, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=80
         )
         by_id = {u.id: u for u in pool}
         return [by_id[key] for _name, _score, key in scored]
 
-    async def _matching(self, condition, limit: int) -> list[Unit]:
+    async def _matching(self, condition, limit: int, within: str | None = None) -> list[Unit]:
+        """`within`: only the subtree at that path (a bot serving one federation offers only its units)."""
+        condition = and_(condition, under(within)) if within else condition
         result = await self.session.execute(select(Unit).where(condition).order_by(Unit.name).limit(limit))
         return list(result.scalars())
 

@@ -202,3 +202,22 @@ async def test_long_problem_text_is_stored_whole(people):
     draft_id = await save(people.db, people.alice, {"problem": problem})
     stored = (await stored_answers(people.db, draft_id))["problem"]
     assert len(stored) == 3000 and stored == problem
+
+
+async def test_the_duplicate_pool_is_the_subtrees_sent_in_initiatives_newest_first_however_large(people, monkeypatch):
+    sent = []
+    async with people.db.transaction() as tx:
+        songnhue, ngocha, kim_hy = [await tx.units.by_code(c) for c in ("CDCS-MAY-SONGNHUE", "CDCS-MAY-NGOCHA", "CDCS-MN-KIMHY")]
+        textiles = await tx.units.get(songnhue.parent_id)
+    for unit in (songnhue, ngocha, kim_hy, songnhue):
+        draft = await save(people.db, people.alice, {"title": f"Ý tưởng ở {unit.code}"})
+        await submit(people.db, draft, people.alice, unit.id, IN_2026)
+        sent.append(draft)
+    await save(people.db, people.alice, {"title": "Bản nháp"})  # a draft is never in the pool
+    pools = []
+    for small in (500, 0):  # unit by unit, and through the subquery a large subtree takes
+        monkeypatch.setattr("storage.repositories.initiatives.SMALL_SUBTREE", small)
+        async with people.db.transaction() as tx:
+            pools.append([i.id for i in await tx.initiatives.neighbours(textiles.path, exclude_id=sent[0])])
+    assert ngocha.parent_id == textiles.id != kim_hy.parent_id
+    assert pools == [[sent[3], sent[1]]] * 2

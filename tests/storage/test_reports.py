@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import event, insert, select, text
 
 from storage.models import Initiative, Member, Unit
-from storage.reports import progress
+from storage.reports import progress, rollup
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
 
@@ -130,3 +130,26 @@ async def test_a_national_report_takes_a_bounded_number_of_queries(db):
     assert {c.code: c.submitted for c in part.children} == {c.code: under[c.code] for c in part.children}
     assert root_queries <= 4 and middle_queries <= 4, (root_queries, middle_queries)
     assert time.monotonic() - started < 600  # a guard against a runaway, not a timing target
+
+
+async def test_an_author_of_several_units_is_one_participant_wherever_their_units_meet(demo_db):
+    async with demo_db.transaction() as tx:
+        hoa = await register(tx, "1", "CDCS-MN-KIMHY")
+        lan = await register(tx, "2", "CDCS-MN-KIMHY")
+        for unit in ("CDCS-MN-KIMHY", "CDCS-TH-NGHIATAN", "CDCS-BV-DONGANH", "LDLD-HN"):  # the city's own office too
+            await add_initiative(tx, hoa, unit)
+        await add_initiative(tx, lan, "CDCS-MN-KIMHY")
+        await add_initiative(tx, lan, "CDCS-MN-KIMHY", "valid")
+        city = await tx.units.by_code("LDLD-HN")
+        report = await progress(tx.session, city, None, NOW)
+        everyone = {f.code: f for f in await rollup(tx.session, city, None, NOW)}
+        education = await progress(tx.session, await tx.units.by_code("CDN-GD-HN"), None, NOW)
+    children = {c.code: c for c in report.children}
+    assert (report.unit.submitted, report.unit.participants) == (6, 2)
+    assert (children["CDN-GD-HN"].submitted, children["CDN-GD-HN"].participants) == (4, 2)
+    assert (children["CDN-YT-HN"].submitted, children["CDN-YT-HN"].participants) == (1, 1)
+    assert {c.code: c.participants for c in education.children if c.submitted} == {"CDCS-MN-KIMHY": 2,
+                                                                                   "CDCS-TH-NGHIATAN": 1}
+    assert {code: f.participants for code, f in everyone.items() if f.submitted} == {
+        "LDLD-HN": 2, "CDN-GD-HN": 2, "CDCS-MN-KIMHY": 2, "CDCS-TH-NGHIATAN": 1, "CDN-YT-HN": 1, "CDCS-BV-DONGANH": 1}
+    assert everyone["LDLD-HN"].submitted == 6 and everyone["CDN-GD-HN"].valid == 1

@@ -5,9 +5,12 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from sqlalchemy import insert, select
 
 from storage.demo import load_demo_units
 from storage.demo_data import DEMO_UNITS
+from storage.models import Unit
+from storage.repositories.units import under
 
 KIM_HY = "CDCS-MN-KIMHY"
 KIM_HY_NAME = "Công đoàn cơ sở Trường Mầm non Kim Hỷ"
@@ -113,3 +116,15 @@ async def test_loading_demo_units_twice_adds_nothing(demo_db):
         assert await load_demo_units(tx) == 0
     async with demo_db.transaction() as tx:
         assert await tx.units.count() == len(DEMO_UNITS) == 21
+
+
+async def test_a_subtree_is_its_path_and_below_never_a_unit_whose_id_only_starts_alike(db):
+    paths = {1: "/1/", 2: "/1/2/", 20: "/1/20/", 21: "/1/2/21/", 3: "/1/3/"}
+    async with db.transaction() as tx:
+        await tx.session.execute(insert(Unit), [
+            {"id": i, "code": f"U{i}", "name": f"Đơn vị {i}", "name_folded": f"don vi {i}", "kind": "union",
+             "parent_id": None if i == 1 else int(path.strip("/").split("/")[-2]), "path": path, "member_count": 0}
+            for i, path in paths.items()])
+        found = {path: set((await tx.session.execute(select(Unit.id).where(under(path)))).scalars())
+                 for path in ("/1/", "/1/2/", "/1/20/", "/1/2/21/")}
+    assert found == {"/1/": {1, 2, 20, 21, 3}, "/1/2/": {2, 21}, "/1/20/": {20}, "/1/2/21/": {21}}

@@ -14,7 +14,6 @@ from bot.cli_export import export
 from bot.cli_roles import members_app, roles_app
 from bot.cli_units import phases_app, report, units_app
 from bot.settings import get_settings
-from storage import migrate
 from storage.db import Database
 from storage.demo import load_demo_units
 
@@ -37,6 +36,8 @@ app.command("export")(export)
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
+    from storage import migrate  # alembic: not loaded by the running bot
+
     settings = get_settings()
 
     async def run() -> str | None:

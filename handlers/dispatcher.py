@@ -7,7 +7,7 @@ import logging
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
-from typing import Callable
+from typing import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from conversations import engine
@@ -27,6 +27,7 @@ from storage.repositories.initiatives import DECISIONS, answers_of
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3  # a concurrent writer on the same chat makes us retry on fresh state
+Claim = Callable[[Transaction, list[Outgoing]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,19 @@ class Dispatcher:
         self._tz = ZoneInfo(options.timezone)
         self._clock = clock or (lambda: datetime.now(self._tz))
 
-    async def handle(self, incoming: Incoming) -> list[Outgoing]:
-        """Handle one update; a repeated update id changes nothing and returns nothing."""
+    async def handle(self, incoming: Incoming, claim: Claim | None = None) -> list[Outgoing]:
+        """Handle one update; a repeated update id changes nothing and returns nothing.
+
+        `claim(tx, replies)` runs in the same transaction, after the replies are queued: a channel
+        that answers in the webhook response marks its reply sent there (one transaction per update).
+        """
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self.db.transaction() as tx:
-                    return await self._handle(tx, incoming)
+                    replies = await self._handle(tx, incoming)
+                    if claim is not None and replies:
+                        await claim(tx, replies)
+                    return replies
             except Conflict:
                 if attempt == ATTEMPTS:
                     raise

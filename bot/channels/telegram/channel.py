@@ -22,7 +22,7 @@ from bot.channels.telegram.webhook import TelegramWebhook
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from handlers import group_chats
-from handlers.dispatcher import Dispatcher
+from handlers.dispatcher import Claim, Dispatcher
 from handlers.messages import Outgoing
 from reminders.leases import ChatLeases
 from reminders.limits import Limits
@@ -106,8 +106,9 @@ class TelegramChannel:
                 self.policy,
             )
 
-    async def handle(self, update: Update) -> list[Outgoing]:
-        """The replies to one update, already in the outbox (the caller holds the chat's lane)."""
+    async def handle(self, update: Update, claim: Claim | None = None) -> list[Outgoing]:
+        """The replies to one update, already in the outbox (the caller holds the chat's lane);
+        `claim` runs in the update's transaction (see Dispatcher.handle)."""
         query = update.callback_query
         if query is not None:
             await self._settle_callback(query)
@@ -120,7 +121,7 @@ class TelegramChannel:
             return []
         if incoming.is_group and incoming.command in group_chats.FOR_GROUP_ADMINS:
             incoming = replace(incoming, chat_admin=await self._is_chat_admin(incoming))
-        return await typing_while(self.bot, incoming.chat_id, self.dispatcher.handle(incoming))
+        return await typing_while(self.bot, incoming.chat_id, self.dispatcher.handle(incoming, claim))
 
     async def _is_chat_admin(self, incoming) -> bool | None:
         """Whether the sender administers the group; None when Telegram cannot say now (our roles decide)."""

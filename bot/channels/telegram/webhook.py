@@ -59,31 +59,36 @@ class TelegramWebhook:
 
     async def _answer(self, update: Update) -> web.Response:
         started = time.monotonic()
-        messages = await self.channel.handle(update)
+        inline: list[dict] = []
+
+        async def claim(tx, messages: list[Outgoing]) -> None:
+            inline.clear()  # a retried transaction claims again
+            reply = as_webhook_reply(messages[0]) if len(messages) == 1 else None
+            if reply is not None and time.monotonic() - started < QUICK and await self._claim(tx, messages[0]):
+                inline.append(reply)
+
+        messages = await self.channel.handle(update, claim)
+        if inline:  # marked sent with the update: Telegram takes it with the response
+            return web.Response(text=json.dumps(inline[0], ensure_ascii=False), content_type="application/json")
         if not messages:
             return web.json_response({})
-        chat_id = messages[0].chat_id
-        inline = as_webhook_reply(messages[0]) if len(messages) == 1 else None
-        if inline is not None and time.monotonic() - started < QUICK and await self._claim(messages[0]):
-            return web.Response(text=json.dumps(inline, ensure_ascii=False), content_type="application/json")
         # Answer Telegram now; the sending waits its turn in the chat's lane.
-        task = asyncio.create_task(self.channel.flush(chat_id))
+        task = asyncio.create_task(self.channel.flush(messages[0].chat_id))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return web.json_response({})
 
-    async def _claim(self, message: Outgoing) -> bool:
-        """Mark the reply sent, to ride in the response, when it is all the chat is owed (nothing older
-        waits) and no other process is sending to the chat; one transaction."""
+    async def _claim(self, tx, message: Outgoing) -> bool:
+        """Mark the reply sent when it is all the chat is owed (nothing older waits) and no other process
+        is sending to the chat."""
         channel = self.channel
-        async with channel.db.transaction() as tx:
-            if not await channel.leases.take(tx, channel.name, message.chat_id):
-                return False
-            owed = await tx.outbox.unsent_for_chat(channel.name, message.chat_id)
-            only = [row.id for row in owed] == [message.outbox_id]
-            if only:  # Telegram takes it with the response
-                await tx.outbox.mark_sent([message.outbox_id])
-            await channel.leases.release(tx, channel.name, message.chat_id)
+        if not await channel.leases.take(tx, channel.name, message.chat_id):
+            return False
+        owed = await tx.outbox.unsent_for_chat(channel.name, message.chat_id)
+        only = [row.id for row in owed] == [message.outbox_id]
+        if only:
+            await tx.outbox.mark_sent([message.outbox_id])
+        await channel.leases.release(tx, channel.name, message.chat_id)
         return only
 
 

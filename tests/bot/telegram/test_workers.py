@@ -96,13 +96,18 @@ class Workers:
     def replies(self, chat: int) -> list[str]:
         return self.inline.get(chat, []) + self.api.sent_texts(chat)
 
-    async def settled(self, chat: int, count: int) -> None:
-        """Until the chat has `count` replies (those sent after the response arrive a moment later)."""
-        for _ in range(200):
-            if len(self.replies(chat)) >= count:
-                await asyncio.sleep(0.5)  # and no more after that
-                return
+    async def settled(self, chat: int, count: int = 0) -> int:
+        """The chat's replies once at least `count` have come and no more came for a second (those sent
+        after the webhook response arrive a moment later); bounded at 30 s."""
+        seen, still = -1, 0.0
+        for _ in range(600):
+            now = len(self.replies(chat))
+            still = still + 0.05 if now == seen else 0.0
+            seen = now
+            if now >= count and still >= 1.0:
+                break
             await asyncio.sleep(0.05)
+        return seen
 
 
 @pytest.fixture
@@ -179,8 +184,7 @@ async def walk(workers: Workers, chat: int, steps: list[str], twice: bool) -> No
 async def test_two_workers_fed_every_update_twice_record_each_initiative_once(workers):
     alone = 900001  # the same walk, each update once: how many replies it gets
     await walk(workers, alone, registration(0) + submission(0), twice=False)
-    await workers.settled(alone, len(submission()))
-    expected = len(workers.replies(alone))
+    expected = await workers.settled(alone, len(submission()))
     chats = [900100 + n for n in range(6)]
 
     await asyncio.gather(*(walk(workers, chat, registration(n + 1) + submission(n + 1), twice=True)
@@ -197,7 +201,7 @@ async def test_two_workers_fed_every_update_twice_record_each_initiative_once(wo
 async def test_answers_of_one_chat_arriving_together_on_both_workers_are_all_kept(workers):
     chat = 900200
     await walk(workers, chat, registration() + submission()[:3], twice=False)  # now asked for the problem
-    before = len(workers.replies(chat))
+    before = await workers.settled(chat)
     title, *answers = IDEAS[0]
 
     await asyncio.gather(*(workers.post(workers.update(chat, answer)) for answer in answers))  # typed fast

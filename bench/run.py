@@ -140,7 +140,8 @@ async def broadcast(folder: str, timeout: float) -> dict:
     helped = subprocess.run([sys.executable, "-m", "bench.broadcast", "--help"], capture_output=True, text=True, cwd=ROOT,
                             timeout=60)
     path = Path(folder) / "broadcast.json"
-    argv = ["-m", "bench.broadcast", *(["--json", str(path)] if "--json" in helped.stdout else [])]
+    argv = ["-m", "bench.broadcast", *(["--json", str(path)] if "--json" in helped.stdout else []),
+            *(["--repeat", "3"] if "--repeat" in helped.stdout else [])]
     result = await part(argv, timeout)
     return with_json(result, path) if "--json" in argv else {**result, "result": None}
 

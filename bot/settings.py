@@ -179,20 +179,23 @@ class Settings(BaseSettings):
         as they are, each of BOTS as a copy with its own token, webhook and API. Each keeps the limits alone."""
         main = []
         if self.telegram_bot_token is not None:
-            main.append(("telegram", self.model_copy(update={"zalo_bot_token": None, "zalo_webhook_url": None, "bots": []})))
+            main.append(("telegram", self._only("telegram")))
         if self.zalo_bot_token is not None:
-            main.append(("zalo", self.model_copy(update={"telegram_bot_token": None, "telegram_webhook_url": None,
-                                                          "bots": []})))
+            main.append(("zalo", self._only("zalo")))
         return main + [(bot.channel, self._for(bot)) for bot in self.bots]
 
+    def _only(self, platform: str, **values) -> "Settings":
+        """A copy with one bot: the other platform's token and webhook taken out."""
+        other = "zalo" if platform == "telegram" else "telegram"
+        return self.model_copy(update={f"{other}_bot_token": None, f"{other}_webhook_url": None, "bots": [], **values})
+
     def _for(self, bot: ExtraBot) -> "Settings":
-        other = "zalo" if bot.platform == "telegram" else "telegram"
         values = {f"{bot.platform}_bot_token": bot.token, f"{bot.platform}_webhook_url": bot.webhook_url,
-                  f"{bot.platform}_webhook_secret": bot.webhook_secret, f"{other}_bot_token": None, f"{other}_webhook_url": None, "bots": []}
+                  f"{bot.platform}_webhook_secret": bot.webhook_secret}
         if bot.api_url:
             values[f"{bot.platform}_api_url"] = bot.api_url
-        copy = self.model_copy(update=values)
-        copy._webhook_needs_a_secret()
+        copy = self._only(bot.platform, **values)
+        copy._webhook_needs_a_secret()  # a copy is not validated again
         return copy
 
     @property

@@ -128,11 +128,11 @@ async def test_a_failed_update_is_fetched_again_and_answered(polling, monkeypatc
     real = polling.channel.dispatcher.handle
     calls = []
 
-    async def flaky(incoming):
+    async def flaky(incoming, claim=None):
         calls.append(incoming.update_id)
         if len(calls) == 1:
             raise ConnectionError("database went away for a moment")
-        return await real(incoming)
+        return await real(incoming, claim)
 
     monkeypatch.setattr(polling.channel.dispatcher, "handle", flaky)
     await polling.api.wait_for(lambda api: True)
@@ -147,10 +147,10 @@ async def test_one_slow_chat_does_not_hold_up_another(polling, monkeypatch):
     real = polling.channel.dispatcher.handle
     release = asyncio.Event()
 
-    async def slow_for_the_first_chat(incoming):
+    async def slow_for_the_first_chat(incoming, claim=None):
         if incoming.chat_id == str(CHAT):
             await release.wait()  # e.g. waiting out Telegram's flood control for this chat
-        return await real(incoming)
+        return await real(incoming, claim)
 
     monkeypatch.setattr(polling.channel.dispatcher, "handle", slow_for_the_first_chat)
     polling.api.push_update(text_update(CHAT, "/start", update_id=6000))

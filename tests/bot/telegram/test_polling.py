@@ -186,9 +186,9 @@ async def test_typing_shows_while_an_answer_takes_a_while(polling, monkeypatch):
 
     real = polling.channel.dispatcher.handle
 
-    async def slow(incoming):
+    async def slow(incoming, claim=None):
         await asyncio.sleep(1.2)
-        return await real(incoming)
+        return await real(incoming, claim)
 
     monkeypatch.setattr(polling.channel.dispatcher, "handle", slow)
     await say(polling, "/start")

@@ -43,11 +43,10 @@ def refusal(settings: Settings, count: int) -> str | None:
     if backend(settings.database_url) != "postgresql":
         return ("--workers needs PostgreSQL in DATABASE_URL: an embedded SQLite file is written by one process "
                 "(move it with `sangkien db copy --to URL`, see docs/deploy.md)")
-    for channel, each in settings.each_bot():
-        if each.telegram_bot_token is not None and not each.telegram_webhook_url:
-            return f"--workers needs a webhook URL for {channel} (TELEGRAM_WEBHOOK_URL): long polling allows one reader"
-        if each.zalo_bot_token is not None and not each.zalo_webhook_url:
-            return f"--workers needs a webhook URL for {channel} (ZALO_WEBHOOK_URL): long polling allows one reader"
+    for channel, each in settings.each_bot():  # each copy holds one platform's token and webhook
+        if not (each.telegram_webhook_url or each.zalo_webhook_url):
+            setting = "TELEGRAM_WEBHOOK_URL" if each.telegram_bot_token is not None else "ZALO_WEBHOOK_URL"
+            return f"--workers needs a webhook URL for {channel} ({setting}): long polling allows one reader"
     if settings.webhook_port == 0:
         return "--workers needs a fixed WEBHOOK_PORT for the workers to share"
     return None

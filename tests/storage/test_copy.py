@@ -15,7 +15,7 @@ from storage.db import Database
 from storage.demo import load_demo_units
 from storage.models import Base, Unit
 from storage.reports import progress
-from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, _postgres_problem
+from tests.conftest import POSTGRES_URL, require_postgres
 
 SENT = datetime(2026, 11, 18, 8, 0, tzinfo=timezone.utc)
 PNG = bytes(range(256)) * 8  # every byte value, NUL included
@@ -23,11 +23,7 @@ PNG = bytes(range(256)) * 8  # every byte value, NUL included
 
 async def create_schema() -> str:
     """A new empty schema on the test server (nothing migrated); skips, or fails under REQUIRE_POSTGRES=1."""
-    if (problem := await _postgres_problem()) is not None:
-        message = f"PostgreSQL at {POSTGRES_URL} not reachable ({problem})"
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {message}")
-        pytest.skip(f"{message}; set TEST_POSTGRES_URL or start a server to run these cases")
+    await require_postgres()
     schema = f"copy_{uuid.uuid4().hex[:12]}"
     await _admin(f'CREATE SCHEMA "{schema}"')
     return schema

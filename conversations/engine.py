@@ -89,7 +89,7 @@ def intent_of(state: State, event: Event, ctx: Context) -> str | None:
         return None
     shown = offered(state, ctx)
     text = event.text.strip()
-    if text.isdigit() and shown and _picking(state):
+    if text.isdecimal() and shown and _picking(state):
         number = int(text)
         return shown[number - 1].value if 1 <= number <= len(shown) else "/out_of_range"
     folded = fold(text)

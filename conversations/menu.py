@@ -73,7 +73,7 @@ def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = ()) -> Resu
 
 def open_draft(item_id: object, ctx: Context) -> Result:
     """Continue a draft at the step where it stopped."""
-    item = find_item(ctx, int(item_id) if str(item_id).isdigit() else None)
+    item = find_item(ctx, int(item_id) if str(item_id).isdecimal() else None)
     if item is None or item.status not in EDITABLE:
         return menu(ctx, lead=(Reply("error.gone"),))
     if item.status == "needs_changes":  # sent back: everything in sight, to change what the reviewer asked
@@ -183,4 +183,4 @@ def without(ctx: Context, item_id: int | None) -> Context:
 
 def _number(intent: str) -> int | None:
     tail = intent.split(":", 1)[1]
-    return int(tail) if tail.isdigit() else None
+    return int(tail) if tail.isdecimal() else None

@@ -48,7 +48,7 @@ async def on_unit(call: Call) -> Step:
     intent = call.intent or ""
     if intent == "/moi":
         return await start(call)
-    if intent.startswith("iu:") and intent[3:].isdigit():
+    if intent.startswith("iu:") and intent[3:].isdecimal():
         unit = await call.tx.units.get(int(intent[3:]))
         if unit is None or not call.scope.can("invite", unit.path):
             return refuse()

@@ -33,7 +33,7 @@ async def _open(call: Call, entry: str | None) -> Step:
         return await help_desk.waiting(call)
     if entry == "/nhan":
         args = call.event.args.strip().lstrip("#")
-        return await help_desk.take(call, int(args) if args.isdigit() else None)
+        return await help_desk.take(call, int(args) if args.isdecimal() else None)
     if entry == "/moi":
         return await invites.start(call)
     if entry == "/chiendich":
@@ -66,14 +66,14 @@ async def _on_menu(call: Call) -> Step:
 
 async def _on_queue(call: Call) -> Step:
     intent = call.intent or ""
-    if intent.startswith("rv:") and intent[3:].isdigit():
+    if intent.startswith("rv:") and intent[3:].isdecimal():
         return await review.show(call, int(intent[3:]))
     return await review.queue(call, lead=(Reply("error.choose_one", {"count": 0}),))
 
 
 async def _on_requests(call: Call) -> Step:
     intent = call.intent or ""
-    if intent.startswith("take:") and intent[5:].isdigit():
+    if intent.startswith("take:") and intent[5:].isdecimal():
         return await help_desk.take(call, int(intent[5:]))
     return await help_desk.waiting(call, lead=(Reply("error.choose_one", {"count": 0}),))
 

@@ -11,6 +11,7 @@ import typer
 from bot.app import build, configure_logging
 from bot.cli_campaigns import campaign_app
 from bot.cli_export import export
+from bot.cli_qr import qr
 from bot.cli_roles import members_app, roles_app
 from bot.cli_units import phases_app, report, units_app
 from bot.settings import get_settings
@@ -31,6 +32,7 @@ app.add_typer(members_app, name="members")
 app.add_typer(campaign_app, name="campaign")
 app.command("report")(report)
 app.command("export")(export)
+app.command("qr")(qr)
 
 
 @db_app.command("upgrade")
@@ -158,47 +160,3 @@ def _run_workers(settings, count: int) -> None:
     code = Supervisor(settings, count).run()
     if code:
         raise typer.Exit(code)
-
-
-@app.command()
-def qr(
-    unit_code: str = typer.Argument(..., help="The unit whose members the QR code registers."),
-    username: Optional[str] = typer.Option(None, "--username", help="The bot's username; asked from Telegram when omitted."),
-    out: Optional[str] = typer.Option(None, "--out", help="PNG file to write (default: qr-<UNIT_CODE>.png)."),
-) -> None:
-    """Write a printable QR poster that opens the bot and registers the worker into the unit."""
-    settings = get_settings()
-
-    async def lookup() -> tuple[str | None, str]:
-        db = Database.from_url(settings.database_url)
-        try:
-            async with db.transaction() as tx:
-                unit = await tx.units.by_code(unit_code)
-                found = (unit.code, unit.name) if unit else None
-        finally:
-            await db.close()
-        if found is None:
-            return None, ""
-        name = username or await _bot_username(settings)
-        return found, name
-
-    found, name = asyncio.run(lookup())
-    if found is None:
-        typer.echo(f"no unit with code {unit_code!r}", err=True)
-        raise typer.Exit(1)
-    from bot.channels.telegram.qr import write_poster
-
-    path = write_poster(out or f"qr-{found[0]}.png", name, found[0], found[1])
-    typer.echo(f"wrote {path}")
-
-
-async def _bot_username(settings) -> str:
-    if settings.telegram_bot_token is None:
-        raise typer.BadParameter("give --username, or set TELEGRAM_BOT_TOKEN to ask Telegram", param_hint="--username")
-    from bot.channels.telegram.channel import make_bot
-
-    bot = make_bot(settings)
-    try:
-        return (await bot.get_me()).username or ""
-    finally:
-        await bot.session.close()

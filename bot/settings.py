@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_bot_link: str | None = None  # where a worker opens the Zalo bot: campaign news and the Zalo QR poster name it
     bots: list[ExtraBot] = Field(default_factory=list)  # BOTS: a JSON list, see README "Several bots"
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
@@ -119,6 +120,11 @@ class Settings(BaseSettings):
     @classmethod
     def _http_url(cls, value: str) -> str:
         return http_url(value)
+
+    @field_validator("zalo_bot_link")
+    @classmethod
+    def _optional_http_url(cls, value: str | None) -> str | None:
+        return http_url(value) if value else None
 
     @field_validator("daily_push_time")
     @classmethod

@@ -36,6 +36,8 @@ async def answer(
     """
     scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
     bound = await tx.bound_chats.get(incoming.channel, incoming.chat_id)
+    if bound is not None and incoming.private_link and bound[0].bot_link != incoming.private_link:
+        await tx.bound_chats.remember_link(incoming.channel, incoming.chat_id, incoming.private_link)
     if command in officer.REPORT_COMMANDS:
         if bound is not None and not args.strip():  # a bound group shows its unit's figures to everyone in it
             return await officer.unit_report(tx, bound[1], incoming, bound[0].locale, now)
@@ -87,7 +89,7 @@ async def _bind(tx, incoming, member, scope, args, bound, locale, timetable, ser
         return Reply("group.already_bound", {"unit": unit.name, "time": timetable.daily_time})
     await tx.bound_chats.bind(
         incoming.channel, incoming.chat_id, kind="group", unit_id=unit.id, member_id=member.id,
-        title=incoming.chat_title, locale=locale,
+        title=incoming.chat_title, locale=locale, bot_link=incoming.private_link,
     )
     key = "group.rebound" if bound is not None else "group.bound"
     return Reply(key, {"unit": unit.name, "code": unit.code, "time": timetable.daily_time,

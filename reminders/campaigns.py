@@ -35,8 +35,7 @@ async def push_campaigns(db: Database, timetable: Timetable, now: datetime) -> i
 async def announce_cancellation(tx: Transaction, campaign: Campaign, unit: Unit, now: datetime) -> int:
     """The cancellation notice, once, to every bound group of the campaign's subtree."""
     params = {**_dates(campaign), "name": campaign.name, "unit": unit.name}
-    return await _to_groups(tx, unit, campaign, "cancelled", "", lambda locale: locales.render(
-        "push.campaign.cancelled", params, locale))
+    return await _to_groups(tx, unit, campaign, "cancelled", "", params)
 
 
 async def _send(tx: Transaction, campaign: Campaign, unit: Unit, what: str, timetable: Timetable, now: datetime) -> int:
@@ -53,15 +52,18 @@ async def _send(tx: Transaction, campaign: Campaign, unit: Unit, what: str, time
         everyone = await rollup(tx.session, unit, campaign, now, targets)
         params["grassroots"] = [_line(f) for f in _most_active(everyone)]
     period = now.date().isoformat() if what == "countdown" else ""
-    return await _to_groups(tx, unit, campaign, what, period, lambda locale: locales.render(
-        f"push.campaign.{what}", params, locale))
+    return await _to_groups(tx, unit, campaign, what, period, params)
 
 
-async def _to_groups(tx: Transaction, unit: Unit, campaign: Campaign, what: str, period: str, text_in) -> int:
-    texts: dict[str, str] = {}
+async def _to_groups(tx: Transaction, unit: Unit, campaign: Campaign, what: str, period: str, params: dict) -> int:
+    """`push.campaign.<what>` to each group, in its language and with the link to its bot (a group's platform's)."""
+    texts: dict[tuple[str, str], str] = {}
     queued = 0
     for chat, _ in await tx.bound_chats.receiving(under_path=unit.path, kind="group"):
-        text = texts.setdefault(chat.locale, text_in(chat.locale))
+        key = (chat.locale, chat.bot_link or "")
+        if key not in texts:
+            texts[key] = locales.render(f"push.campaign.{what}", {**params, "link": key[1]}, chat.locale)
+        text = texts[key]
         message = Outgoing(chat.channel, chat.chat_id, text, chat.locale)
         queued += await queue(tx, chat, message, f"campaign:{campaign.id}:{what}", period)
     if queued:

@@ -30,6 +30,7 @@ class BoundChat(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))  # who bound it
     title: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(8), default="vi")
+    bot_link: Mapped[str | None] = mapped_column(String(300))  # where its members message the bot privately
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -24,24 +24,35 @@ class BoundChatRepository:
 
     async def bind(
         self, channel: str, chat_id: str, *, kind: str, unit_id: int, member_id: int | None,
-        title: str | None = None, locale: str = "vi",
+        title: str | None = None, locale: str = "vi", bot_link: str | None = None,
     ) -> BoundChat:
-        """Bind the chat to the unit, or move it to another unit (its pause is kept)."""
+        """Bind the chat to the unit, or move it to another unit (its pause is kept).
+
+        `bot_link`: where the chat's members message the bot privately (its campaign news name it).
+        """
         found = await self.get(channel, chat_id)
         if found is None:
             chat = BoundChat(channel=channel, chat_id=chat_id, kind=kind, unit_id=unit_id, member_id=member_id,
-                             title=(title or None) and title[:200], locale=locale)
+                             title=(title or None) and title[:200], locale=locale, bot_link=bot_link or None)
             self.session.add(chat)
         else:
             chat = found[0]
             chat.unit_id, chat.member_id, chat.locale = unit_id, member_id, locale
             chat.title = (title or chat.title or None) and (title or chat.title)[:200]
+            chat.bot_link = bot_link or chat.bot_link
         await self.session.flush()
         return chat
 
     async def unbind(self, channel: str, chat_id: str) -> bool:
         result = await self.session.execute(
             delete(BoundChat).where(BoundChat.channel == channel, BoundChat.chat_id == chat_id)
+        )
+        return bool(result.rowcount)
+
+    async def remember_link(self, channel: str, chat_id: str, bot_link: str) -> bool:
+        """Keep the bot's link as the chat last saw it (a bot renamed, or a group bound before links were kept)."""
+        result = await self.session.execute(
+            update(BoundChat).where(BoundChat.channel == channel, BoundChat.chat_id == chat_id).values(bot_link=bot_link)
         )
         return bool(result.rowcount)
 

@@ -5,13 +5,38 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery, Message, Update
 
 from conversations.model import Media
+from conversations.text import fold
 from handlers.messages import Incoming
 
 CHANNEL = "telegram"
+# Common Vietnamese family names (họ), accents folded. Left out on purpose: those that are as often a
+# given name (Mai, Hà, Lâm, Kim, Châu...), which would make "Mai" + "Nguyễn" look like two family names.
+FAMILY_NAMES = frozenset(fold(name) for name in (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Đinh", "Đoàn", "Trịnh", "Trương", "Lương", "Đào", "Lưu", "Phùng", "Tạ", "Triệu", "Vương",
+    "Quách", "Kiều", "Tăng", "Hứa", "Nông", "Lã", "Thân", "Khúc", "Tôn", "Mạc", "Nghiêm", "Lò",
+))
+
+
+def _is_family_name(part: str) -> bool:
+    words = fold(part).split()
+    return bool(words) and words[0] in FAMILY_NAMES
 
 
 def _name(user) -> str:
-    return " ".join(part for part in (user.first_name, user.last_name) if part) if user else ""
+    """The name to suggest, in Vietnamese order (họ first: "Nguyễn Thị Hoa") for Vietnamese users.
+
+    Telegram keeps a given name (first_name) and a family name (last_name) and shows them in Western
+    order; last_name goes first when it is a Vietnamese family name and first_name is not, or when the
+    app speaks Vietnamese. A name typed whole into first_name stays as it is.
+    """
+    if user is None:
+        return ""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    vietnamese = (user.language_code or "").lower().startswith("vi")
+    if first and last and (vietnamese or (_is_family_name(last) and not _is_family_name(first))):
+        first, last = last, first
+    return " ".join(part for part in (first, last) if part)
 
 
 def _media(message: Message, channel: str) -> Media | None:

@@ -13,7 +13,7 @@ from tests.bot.telegram.fake_api import (
 )
 
 CHAT = 4242
-REGISTER = ["/start", "Tiếng Việt", "Đúng, tôi là Hoa Nguyễn", "kim hy", "Khác"]
+REGISTER = ["/start", "Tiếng Việt", "Đúng, tôi là Nguyễn Hoa", "kim hy", "Khác"]
 SUBMIT = [
     "Sáng kiến mới",
     "Gá kẹp <b>phôi</b> & khuôn",
@@ -85,7 +85,7 @@ async def test_keyboards_big_buttons_then_removed_for_free_text(polling):
     markup = last_markup(polling.api)
     assert markup["keyboard"] == [[{"text": "Tiếng Việt"}], [{"text": "English"}]]
     assert markup["resize_keyboard"] is True and markup["one_time_keyboard"] is True
-    await say(polling, "Tiếng Việt", "Đúng, tôi là Hoa Nguyễn", "kim hy", "Khác", "Sáng kiến mới")
+    await say(polling, "Tiếng Việt", "Đúng, tôi là Nguyễn Hoa", "kim hy", "Khác", "Sáng kiến mới")
     assert last_markup(polling.api) == {"remove_keyboard": True}  # the title is free text
 
 
@@ -122,7 +122,7 @@ async def test_a_reply_over_4096_characters_arrives_in_two_messages(polling):
 
 
 async def test_a_deep_link_registers_into_the_unit_without_asking(polling):
-    await say(polling, "/start CDCS-MAY-SONGNHUE", "Tiếng Việt", "Đúng, tôi là Hoa Nguyễn")
+    await say(polling, "/start CDCS-MAY-SONGNHUE", "Tiếng Việt", "Đúng, tôi là Nguyễn Hoa")
     assert "đối tượng" in polling.api.sent_texts(CHAT)[-1]  # straight to the target group
     await say(polling, "Khác")
     async with polling.db.session() as session:

@@ -47,7 +47,7 @@ async def test_one_reply_rides_in_the_webhook_response(webhook):
     status, body = await post(webhook, text_update(CHAT, "Tiếng Việt"))  # one reply: in the response
     assert body["method"] == "sendMessage" and body["chat_id"] == CHAT and body["parse_mode"] == "HTML"
     assert "Họ và tên" in body["text"]
-    assert body["reply_markup"]["keyboard"][0][0]["text"] == "Đúng, tôi là Hoa Nguyễn"
+    assert body["reply_markup"]["keyboard"][0][0]["text"] == "Đúng, tôi là Nguyễn Hoa"
     assert len(webhook.api.sent_texts(CHAT)) == 2
 
 

@@ -45,15 +45,15 @@ IDEAS = (("Cải tiến giá kẹp phôi máy tiện", "Sản xuất kinh doanh"
           "Mỗi ngày xả bỏ 3 khối nước làm mát", "Lắp bể lắng và bơm tuần hoàn", "Tiết kiệm 90% nước làm mát", "50 triệu"))
 
 
-STEPS = ("/start", "language", "name", "unit search", "target group", "Sáng kiến mới", "title", "field", "problem",
+STEPS = ("/start", "name", "unit search", "target group", "title", "field", "problem",
          "solution", "benefit", "value", "value confirmed", "first applied: Bỏ qua", "co-authors", "co-authors: Xong",
          "photo", "attachments: Xong", "Gửi sáng kiến (submit)")
 
 
 def script(n: int) -> list[str | None]:
-    """One worker's whole walk: registration (/start, language, name, unit, group) and a full submission."""
+    """One worker's whole walk: registration (/start, name, unit, group; then the form at once) and a full submission."""
     title, field, problem, solution, benefit, value = IDEAS[n % len(IDEAS)]
-    return ["/start", "Tiếng Việt", NAMES[n % len(NAMES)], UNITS[n % len(UNITS)], "Khác", "Sáng kiến mới", title, field,
+    return ["/start", NAMES[n % len(NAMES)], UNITS[n % len(UNITS)], "Khác", title, field,
             problem, solution, benefit, value, "Đúng", "Bỏ qua", "Lê Văn Nam, Phạm Thị Thu", "Xong", PHOTO, "Xong",
             "Gửi sáng kiến"]
 
@@ -314,7 +314,7 @@ def section(part: dict) -> tuple[list[str], list[dict]]:
                                   "target": ">= 1.0", "met": None} for _, label in ROWS]
     echo = r["echo"]["peak"]
     md += [f"K = {r['clients']} simulated workers, each walking the whole flow ({r['updates_per_flow']} updates: /start, "
-           "language, name, unit search, group, \"Sáng kiến mới\", the nine answers, a photo, \"Gửi sáng kiến\") "
+           "name, unit search, group, the nine answers, a photo, \"Gửi sáng kiến\") "
            f"through the webhook, the next update once the last is answered; {r['seconds']} s per phase after a warm-up "
            f"(at least {PACED_SECONDS:g} s open-loop), on {r['cpus']} CPUs shared by the bot, the load, the fake Bot API "
            "and PostgreSQL. Sends are not paced (TELEGRAM_CHAT_INTERVAL_SECONDS=0, "

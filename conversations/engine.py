@@ -6,6 +6,7 @@ handler puts it in the Context; whatever must be stored it returns as effects.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -26,12 +27,14 @@ from conversations.model import (
     Submit,
     UnitRef,
 )
+from conversations import lexicon
 from conversations.text import fold
-from conversations.vocabulary import command_for
 
 LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language"}
 GLOBAL = LEAVING | {"/help", "/support"}
 FORMS = {"register": REGISTRATION, "submit": SUBMISSION}
+NUMBER = re.compile(r"(?:so\s*)?(\d{1,9})[.)]?")  # "2", "2.", "số 2": the option numbered 2
+_LANGUAGE_WORDS = {"english": "en", "tieng anh": "en", "tieng viet": "vi", "vietnamese": "vi"}
 
 
 def needs(state: State, event: Event) -> set[str]:
@@ -48,7 +51,11 @@ def needs(state: State, event: Event) -> set[str]:
 
 
 def step(state: State, event: Event, ctx: Context) -> Result:
-    result = _step(state, event, ctx)
+    stored = synced(state, ctx, follow=event.kind == "command" and event.command == "resume")  # after help
+    result = _step(stored, event, ctx)
+    if stored is not state:  # changed elsewhere: the answer goes to the question the person saw, with a word
+        result = replace(result, replies=(Reply("draft.updated"), *result.replies))
+    state = stored
     after = result.state
     effects = result.effects
     same_draft = state.flow == after.flow == "submit" and state.meta.get("draft") == after.meta.get("draft")
@@ -59,6 +66,8 @@ def step(state: State, event: Event, ctx: Context) -> Result:
         effects = tuple(replace(e, for_member=author) if isinstance(e, (SaveDraft, Submit)) else e for e in effects)
     if after.flow is not None:
         after = after.with_meta(at=ctx.now.isoformat())
+    if event.args != "hidden":  # a readable message ends a run of hidden ones
+        after = after.with_meta(hidden=None)
     return Result(after, result.replies, effects)
 
 
@@ -68,7 +77,7 @@ def _step(state: State, event: Event, ctx: Context) -> Result:
     if ctx.member is None:
         return _unregistered(state, event, ctx)
     if event.kind == "other":
-        return _again(state, ctx, Reply("error.unsupported"))
+        return _unreadable(state, event, ctx)
     intent = intent_of(state, event, ctx)
     if state.flow == "submit":
         return _in_submission(state, event, ctx, intent)
@@ -80,7 +89,7 @@ def _step(state: State, event: Event, ctx: Context) -> Result:
 
 
 def intent_of(state: State, event: Event, ctx: Context) -> str | None:
-    """What the event means as a choice or a command word, if anything."""
+    """What the event means: a pressed or numbered choice, a command, an answer word; None for content."""
     if event.kind == "command":
         return "/" + event.command
     if event.kind == "choice":
@@ -88,13 +97,28 @@ def intent_of(state: State, event: Event, ctx: Context) -> str | None:
     if event.kind != "text":
         return None
     shown = offered(state, ctx)
-    text = event.text.strip()
-    if text.isdecimal() and shown and _picking(state):
-        number = int(text)
-        return shown[number - 1].value if 1 <= number <= len(shown) else "/out_of_range"
-    folded = fold(text)
+    picked = numbered_pick(event.text, shown, reads_numbers=_reads_numbers(state))
+    if picked is not None:
+        return picked
+    folded = fold(event.text)
     literal = next((c.value for c in shown if c.label and fold(c.label) == folded), None)
-    return literal or command_for(text)
+    word = literal or lexicon.intent(event.text)
+    plain = event.text.lower().split()
+    if _step_kind(state) == "names" and plain[-1:] in (["huy"], ["dung"]) and not literal:
+        return None  # a co-author's name typed without accents ("Huy", "anh Dung"), not "hủy" or "đúng"
+    return word
+
+
+def numbered_pick(text: str, shown: tuple[Choice, ...], *, reads_numbers: bool) -> str | None:
+    """The option a bare number picks: 1 to N on any screen with options; other numbers are answers
+    where the question reads numbers (an amount, a year), and "out of range" elsewhere."""
+    match = NUMBER.fullmatch(fold(text))
+    if match is None:
+        return None
+    number = int(match.group(1))
+    if 1 <= number <= len(shown):
+        return shown[number - 1].value
+    return None if reads_numbers else "/out_of_range"
 
 
 def offered(state: State, ctx: Context) -> tuple[Choice, ...]:
@@ -105,9 +129,41 @@ def offered(state: State, ctx: Context) -> tuple[Choice, ...]:
     return menu.shown(state, ctx)
 
 
-def _picking(state: State) -> bool:
+def _reads_numbers(state: State) -> bool:
     flow = FORMS.get(state.flow or "")
-    return form.selecting(flow, state) if flow is not None and state.step else True
+    return flow is not None and state.step is not None and form.reads_numbers(flow, state)
+
+
+def _step_kind(state: State) -> str | None:
+    flow = FORMS.get(state.flow or "")
+    return form.current(flow, state).kind if flow is not None and state.step else None
+
+
+def synced(state: State, ctx: Context, follow: bool = False) -> State:
+    """The draft's answers as stored, when it changed elsewhere (the support team filled it, another chat).
+
+    The person stays at the question they are looking at; `follow` takes them to where the draft
+    stands instead (after a help chat, when they are shown the question anew).
+    """
+    item = menu.find_item(ctx, state.meta.get("draft")) if state.flow == "submit" else None
+    if item is None or item.status not in menu.EDITABLE or state.meta.get("author"):
+        return state
+    if same_answers(item.answers, state.answers):
+        return state
+    steps = {s.key for s in SUBMISSION.steps}
+    step_key = item.step if follow or state.step not in steps else state.step
+    step_key = step_key if step_key in steps else menu.first_unanswered(item.answers)
+    meta = {k: v for k, v in state.meta.items() if k not in ("pending_amount", "offer", "candidates", "picking_edit")}
+    return State(flow="submit", step=step_key, answers=dict(item.answers), meta=meta)
+
+
+def same_answers(one, other) -> bool:
+    def canonical(answers) -> dict:
+        kept = {k: v for k, v in answers.items() if v not in (None, "", []) and k != "attachments"}
+        files = sorted((a["field"], a["ref"]) for a in answers.get("attachments") or [])
+        return {**kept, "attachments": files}
+
+    return canonical(one) == canonical(other)
 
 
 def _global(intent: str | None, ctx: Context) -> Result | None:
@@ -117,10 +173,10 @@ def _global(intent: str | None, ctx: Context) -> Result | None:
         return menu.my_items(ctx)
     if intent == "/language":
         return menu.language()
-    if intent == "/help":
+    if intent in ("/help", "/dont_know"):
         return menu.menu(ctx, lead=(Reply("help.general"),))
     if intent == "/support":
-        return menu.menu(ctx, lead=(Reply("support.sent"),), effects=(RequestHelp(None, None),))
+        return menu.menu(ctx, effects=(RequestHelp(None, None),))  # the handler says whether it was sent
     if intent and intent.startswith("open:"):
         return menu.open_draft(intent[5:], ctx)
     if intent == "/continue":
@@ -128,34 +184,56 @@ def _global(intent: str | None, ctx: Context) -> Result | None:
         return menu.open_draft(drafts[0].id, ctx) if drafts else menu.menu(ctx, lead=(Reply("mine.empty"),))
     if intent == "/out_of_range":
         return menu.menu(ctx, lead=(Reply("error.choose_one", {"count": 0}),))
+    if intent == "/thanks":
+        return menu.menu(ctx, lead=(Reply("thanks.reply"),))
     return None
 
 
 def _in_submission(state: State, event: Event, ctx: Context, intent: str | None) -> Result:
     step_key = state.step or "title"
+    draft = state.meta.get("draft")
+    gone = _sent_or_gone(state, ctx)
+    if gone is not None:
+        return menu.menu(ctx, lead=(gone,))
     if intent in ("/cancel", "/menu"):
-        kept = Reply("draft.kept" if state.meta.get("draft") else "draft.nothing_kept")
+        kept = Reply("draft.kept" if draft else "draft.nothing_kept")
         return menu.menu(ctx, lead=(kept,))
     if intent in ("/mine", "/new", "/language") or (intent or "").startswith("open:"):
         return _global(intent, ctx) or menu.menu(ctx)
     welcome = Reply("draft.welcome_back", {"title": state.answers.get("title")})
-    if intent in ("/start", "/greet"):
-        return form.ask(SUBMISSION, state, ctx, lead=(welcome,) if _away_long(state, ctx) or intent == "/start" else ())
+    if intent in ("/start", "/greet", "/resume"):
+        away = _away_long(state, ctx) or intent == "/start"
+        return form.ask(SUBMISSION, state, ctx, lead=(welcome,) if away else ())
+    if _away_long(state, ctx) and (intent == "/continue" or _a_number(event)):
+        return form.ask(SUBMISSION, state, ctx, lead=(welcome,))  # options shown long ago (or a reminder's "1")
     if _away_long(state, ctx):  # an answer after a long silence is taken, with a reminder of where we are
         taken = _in_submission(state.with_meta(at=None), event, ctx, intent)
         return replace(taken, replies=(welcome, *taken.replies))
-    if intent == "/help":
-        return form.ask(SUBMISSION, state, ctx, lead=(Reply(f"submit.{step_key}.help"),))
-    if intent == "/support":
-        effect = RequestHelp(step_key, state.meta.get("draft"))
-        return form.ask(SUBMISSION, state, ctx, lead=(Reply("support.sent"),), effects=(effect,))
-    if event.kind == "other":
-        return _again(state, ctx, Reply("error.unsupported"))
+    if intent == "/support":  # the support team entering it for a worker does not ask itself
+        effects = () if state.meta.get("author") else (RequestHelp(step_key, draft),)
+        return form.ask(SUBMISSION, state, ctx, effects=effects)
+    if intent in ("/thanks", "/wait"):  # "cảm ơn", "chờ chút": kindly, and the question stays
+        return form.ask(SUBMISSION, state, ctx, lead=(Reply("thanks.reply" if intent == "/thanks" else "draft.wait"),))
     result = form.handle(SUBMISSION, state, event, ctx, intent)
     if result is None:  # confirmed at the review
-        submitted = Submit(state.meta.get("draft"), dict(state.answers))
-        return menu.menu(menu.without(ctx, state.meta.get("draft")), effects=(submitted,))
+        submitted = Submit(draft, dict(state.answers))
+        return menu.menu(menu.without(ctx, draft), effects=(submitted,))
     return result
+
+
+def _sent_or_gone(state: State, ctx: Context) -> Reply | None:
+    """The draft was sent or deleted from another chat (or by the support team): say so."""
+    draft = state.meta.get("draft")
+    if not draft or state.meta.get("author") or ctx.items is None:
+        return None
+    item = menu.find_item(ctx, draft)
+    if item is not None and item.status in menu.EDITABLE:
+        return None
+    return Reply("draft.gone", {"code": item.code if item else None})
+
+
+def _a_number(event: Event) -> bool:
+    return event.kind == "text" and NUMBER.fullmatch(fold(event.text)) is not None
 
 
 def _contact(state: State, event: Event, ctx: Context) -> Result:
@@ -180,35 +258,60 @@ def _again(state: State, ctx: Context, lead: Reply) -> Result:
     return menu.menu(ctx, lead=(lead,))
 
 
+def _unreadable(state: State, event: Event, ctx: Context) -> Result:
+    """A sticker, a location; or a message the platform hid from the bot (Zalo does, for some protected
+    accounts): explained once, and the second time in a row the support team is asked to step in."""
+    if event.args != "hidden":
+        return _again(state, ctx, Reply("error.unsupported"))
+    streak = int(state.meta.get("hidden") or 0) + 1
+    unit = ctx.member.unit if ctx.member else (state.answers.get("unit") or None)
+    effects = (RequestHelp(state.step, state.meta.get("draft")),) if streak == 2 and unit else ()
+    lead = Reply("error.hidden", {"streak": streak})  # the handler says how asking the support team went
+    result = _again(state, ctx, lead)
+    return replace(result, state=result.state.with_meta(hidden=streak), effects=effects)
+
+
 def _unregistered(state: State, event: Event, ctx: Context) -> Result:
     if state.flow != "register":
-        return _start_registration(ctx)
+        started = _start_registration(ctx)
+        if event.kind != "other":
+            return started
+        unread = _unreadable(started.state, event, ctx)  # the welcome, and why the first message was not read
+        return replace(unread, replies=(started.replies[0], *unread.replies))
     if event.kind == "command" and event.command == "start" and ctx.deep_link_unit:
         return _start_registration(ctx, answers=state.answers)
     if event.kind == "other":
-        return _again(state, ctx, Reply("error.unsupported"))
+        return _unreadable(state, event, ctx)
+    language = _LANGUAGE_WORDS.get(lexicon.normalize(event.text)) if event.kind == "text" else None
+    if language is not None:  # "English", at any question of the registration
+        moved = state.with_answer("language", language)
+        return form.ask(REGISTRATION, moved, ctx, lead=(Reply("language.changed", {"locale": language}),))
     intent = intent_of(state, event, ctx)
-    if intent == "/help":
-        return form.ask(REGISTRATION, state, ctx, lead=(Reply(f"register.{state.step}.help"),))
     if intent == "/support":
-        return form.ask(REGISTRATION, state, ctx, lead=(Reply("support.sent"),), effects=(RequestHelp(state.step, None),))
+        return form.ask(REGISTRATION, state, ctx, effects=(RequestHelp(state.step, None),))
     if intent in LEAVING:
         return form.ask(REGISTRATION, state, ctx, lead=(Reply("register.first"),))
     result = form.handle(REGISTRATION, state, event, ctx, intent)
     if result is None or result.state.step is not None:
         return result or form.ask(REGISTRATION, state, ctx)
+    return _registered(state, result, ctx)
+
+
+def _registered(state: State, result: Result, ctx: Context) -> Result:
+    """Registered: straight on to the first initiative (an invited officer goes to the menu)."""
     answers = result.state.answers
-    registered = Register(
-        answers["name"], answers["unit"]["id"], answers["target_group"], answers["language"], answers.get("phone")
-    )
-    done = Reply("register.done", {"name": answers["name"], "unit": answers["unit"]["name"]})
     unit = answers["unit"]
-    member = MemberRef(0, answers["name"], UnitRef(unit["id"], unit["code"], unit["name"]))
-    return menu.menu(replace(ctx, member=member), lead=(*result.replies, done), effects=(registered,))
+    registered = Register(answers["name"], unit["id"], answers["target_group"], answers.get("language"), answers.get("phone"))
+    done = Reply("register.done", {"name": answers["name"], "unit": unit["name"]})
+    ctx = replace(ctx, member=MemberRef(0, answers["name"], UnitRef(unit["id"], unit["code"], unit["name"])), items=())
+    if state.meta.get("invite"):
+        return menu.menu(ctx, lead=(*result.replies, done), effects=(registered,))
+    first = form.ask(SUBMISSION, State(flow="submit", step="title"), ctx, lead=(*result.replies, done, Reply("submit.first")))
+    return replace(first, effects=(registered,))
 
 
 def _start_registration(ctx: Context, answers=None) -> Result:
-    state = State(flow="register", step="language", answers=dict(answers or {}))
+    state = State(flow="register", step="name", answers=dict(answers or {}))
     lead = [Reply("register.welcome")]
     if ctx.deep_link_unit is not None:
         unit = ctx.deep_link_unit
@@ -216,6 +319,4 @@ def _start_registration(ctx: Context, answers=None) -> Result:
             "unit", {"id": unit.id, "code": unit.code, "name": unit.name}
         )
         lead.append(Reply("register.unit_from_link", {"unit": unit.name}))
-        if "language" in state.answers:
-            state = replace(state, step="name")
     return form.ask(REGISTRATION, state, ctx, lead=tuple(lead))

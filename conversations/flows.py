@@ -17,7 +17,7 @@ class Step:
     min_len: int = 1
     max_len: int = 3000
     options: str | None = None  # for choice steps: which list of the Context offers the options
-    accepts_media: bool = False  # text steps that may be answered with a voice note or photos
+    accepts_media: bool = False  # content steps: a voice note, photos or a document answer them as well as words
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,10 @@ class Flow:
         return tuple(s for s in self.steps if s.kind != "review")
 
 
+# The language is not asked: Vietnamese unless the person types "English" (any time, "Ngôn ngữ").
 REGISTRATION = Flow(
     "register",
     (
-        Step("language", "choice", options="languages"),
         Step("name", "person_name", min_len=2, max_len=100),
         Step("unit", "unit", max_len=200),
         Step("target_group", "choice", options="target_groups"),
@@ -50,11 +50,11 @@ REGISTRATION = Flow(
 SUBMISSION = Flow(
     "submit",
     (
-        Step("title", "text", min_len=5, max_len=200),
+        Step("title", "text", min_len=5, max_len=200, accepts_media=True),
         Step("field", "choice", options="fields"),
         Step("problem", "text", min_len=5, accepts_media=True),
         Step("solution", "text", min_len=5, accepts_media=True),
-        Step("benefit", "text", min_len=5),
+        Step("benefit", "text", min_len=5, accepts_media=True),
         Step("estimated_value", "money", required=False),
         Step("first_applied", "date", required=False, max_len=100),
         Step("coauthors", "names", required=False, max_len=100),
@@ -64,6 +64,7 @@ SUBMISSION = Flow(
 )
 
 FLOWS = {flow.name: flow for flow in (REGISTRATION, SUBMISSION)}
+SPOKEN = ("voice", "audio", "video")  # media that say the answer: the step is answered, the form moves on
 
 MAX_COAUTHORS = 20
 MAX_ATTACHMENTS = 30

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conversations.flows import Flow, Step
-from conversations.inputs import READERS, Accept, Reject, Stay, options_for, usable_name
+from conversations.inputs import (
+    READERS, Accept, Explain, Offer, Pass, Reject, Stay, options_for, own_media, usable_name,
+)
 from conversations.model import Choice, Context, Event, Reply, Result, SaveDraft, State
 
 
@@ -27,21 +29,29 @@ def _neighbour(flow: Flow, state: State, offset: int) -> Step | None:
 
 
 def answered(step: Step, answers) -> bool:
-    if step.key in answers:
+    """Answered in words, or by a voice note, photo or file given at this step."""
+    if step.kind != "media" and answers.get(step.key) not in (None, "", []):
         return True
     return any(a["field"] == step.key for a in answers.get("attachments", []))
+
+
+OFFER = (
+    Choice("/how_voice", key="choice.offer.voice"),
+    Choice("/example", key="choice.offer.example"),
+    Choice("/support", key="choice.support"),
+)
 
 
 def choices(flow: Flow, state: State, ctx: Context) -> tuple[Choice, ...]:
     """What the current question offers, in the order shown (the numbers refer to it)."""
     step = current(flow, state)
+    if state.meta.get("offer"):
+        return OFFER
+    if step.kind == "review":
+        return _review_choices(flow, state)
     offered: list[Choice] = []
     if step.kind == "choice":
-        for option in options_for(step, ctx):
-            if step.options == "languages":
-                offered.append(Choice(option, key=f"language.{option}"))
-            else:
-                offered.append(Choice(option, label=option))
+        offered += [Choice(option, label=option) for option in options_for(step, ctx)]
     elif step.kind == "person_name" and usable_name(ctx.display_name):
         offered.append(Choice("/yes", key="choice.its_me", params={"name": usable_name(ctx.display_name)}))
     elif step.kind == "unit":
@@ -49,41 +59,44 @@ def choices(flow: Flow, state: State, ctx: Context) -> tuple[Choice, ...]:
     elif step.kind == "money" and state.meta.get("pending_amount") is not None:
         offered += [Choice("/yes", key="choice.yes"), Choice("/no", key="choice.retype")]
     elif step.kind == "names":
-        offered.append(Choice("/done", key="choice.done"))
+        offered.append(Choice("/done", key="choice.done") if state.answers.get(step.key) else Choice("/no", key="choice.nobody"))
         if state.answers.get(step.key):
             offered.append(Choice("/clear", key="choice.clear"))
-    elif step.kind == "media" or (step.accepts_media and _own_media(step, state)):
+    elif step.kind == "media" or (step.accepts_media and own_media(step, state)):
         offered.append(Choice("/done", key="choice.done"))
-    elif step.kind == "review":
-        return _review_choices(flow, state)
     if not step.required:
-        offered.append(Choice("/skip", key="choice.skip"))
+        if step.kind != "names" or state.answers.get(step.key):
+            offered.append(Choice("/skip", key="choice.skip"))
         if answered(step, state.answers) and _removable(step, state):
             offered.append(Choice("/remove", key="choice.remove"))
-    elif answered(step, state.answers):
-        offered.append(Choice("/skip", key="choice.keep"))
+        if _can_review(flow, state):
+            offered.append(Choice("/review_now", key="choice.review_now"))
+    elif answered(step, state.answers) and not (step.accepts_media and own_media(step, state)):
+        offered.append(Choice("/skip", key="choice.keep"))  # with files just sent, "Xong" says it already
+    if step.accepts_media and not state.meta.get("author"):  # the support team entering it asks nobody
+        offered.append(Choice("/support", key="choice.support"))
     if state.meta.get("editing") or _neighbour(flow, state, -1) is not None:
         offered.append(Choice("/back", key="choice.back"))
     return tuple(offered)
 
 
+def _can_review(flow: Flow, state: State) -> bool:
+    """Every required answer is in: the rest may be left for later ("Xem lại và gửi")."""
+    has_review = flow.steps[-1].kind == "review"
+    return has_review and not state.meta.get("editing") and all(
+        answered(s, state.answers) for s in flow.questions if s.required
+    )
+
+
 def _removable(step: Step, state: State) -> bool:
     value = state.answers.get(step.key)
-    return value not in (None, [], "") or bool(_own_media(step, state))
+    return value not in (None, [], "") or bool(own_media(step, state))
 
 
-def selecting(flow: Flow, state: State) -> bool:
-    """True when the question is a pick from a list, so a bare number names an option."""
+def reads_numbers(flow: Flow, state: State) -> bool:
+    """True where a number that is no option's is an answer (an amount, a year, a unit's code)."""
     step = current(flow, state)
-    if step.kind == "money":
-        return state.meta.get("pending_amount") is not None
-    if step.kind == "unit":
-        return bool(state.meta.get("candidates"))
-    return step.kind in ("choice", "person_name", "review")
-
-
-def _own_media(step: Step, state: State) -> list:
-    return [a for a in state.answers.get("attachments", []) if a["field"] == step.key]
+    return step.kind in ("money", "date", "unit") and not state.meta.get("offer")
 
 
 def _review_choices(flow: Flow, state: State) -> tuple[Choice, ...]:
@@ -100,54 +113,86 @@ def _review_choices(flow: Flow, state: State) -> tuple[Choice, ...]:
 
 def ask(flow: Flow, state: State, ctx: Context, lead: tuple[Reply, ...] = (), effects: tuple = ()) -> Result:
     """Reply with the current question (after `lead`), and save the draft where the flow keeps one."""
+    state = state.with_meta(offer=None)
     step = current(flow, state)
     if step.kind == "review":
         key = "review.pick_field" if state.meta.get("picking_edit") else "review.summary"
         params = {"answers": dict(state.answers), "questions": [s.key for s in flow.questions]}
-        prompt = Reply(key, params, choices(flow, state, ctx), pick=True, actions=True)
+        prompt = Reply(key, params, choices(flow, state, ctx), actions=True)
     else:
         questions = [s for s in flow.questions if s.key not in _preset(state)]
         params = {
             "number": questions.index(step) + 1 if step in questions else 1,
             "total": len(questions),
-            "current": state.answers.get(step.key),
-            "name": ctx.display_name,
+            "current": _shown(state.answers.get(step.key)),
+            "name": usable_name(ctx.display_name) or "",
         }
-        prompt = Reply(f"{flow.name}.{step.key}.prompt", params, choices(flow, state, ctx), selecting(flow, state))
+        prompt = Reply(f"{flow.name}.{step.key}.prompt", params, choices(flow, state, ctx))
     return Result(state, (*lead, prompt), effects)
+
+
+CURRENT_SHOWN = 160  # characters of an earlier answer repeated in its question: it must fit a phone screen
+
+
+def _shown(value):
+    return value[: CURRENT_SHOWN - 1] + "…" if isinstance(value, str) and len(value) > CURRENT_SHOWN else value
 
 
 def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | None) -> Result | None:
     """Read one event at the current step; None when the event is for the caller (a finished flow)."""
     step = current(flow, state)
+    if intent == "/out_of_range":
+        return ask(flow, state, ctx, lead=(Reply("error.choose_one", {"count": len(choices(flow, state, ctx))}),))
     if intent == "/back":
         return back(flow, state, ctx)
     if intent == "/skip":
         return skip(flow, state, ctx)
+    if intent == "/review_now" and _can_review(flow, state):
+        return ask(flow, replace(state, step=flow.steps[-1].key), ctx, lead=(Reply("step.to_review"),))
     if intent == "/remove" and not step.required and step.kind != "review":
         return remove(flow, state, ctx)
+    if intent == "/example":
+        return ask(flow, state, ctx, lead=(Reply(f"{flow.name}.{step.key}.help"),))
+    if intent == "/how_voice" and (step.accepts_media or state.meta.get("offer")):
+        return ask(flow, state, ctx, lead=(Reply("offer.voice"),))
     if step.kind == "review":
         return _review(flow, state, intent, ctx)
-    outcome = READERS[step.kind](step, state, event, ctx, intent)
+    return _outcome(flow, state, ctx, READERS[step.kind](step, state, event, ctx, intent))
+
+
+def _outcome(flow: Flow, state: State, ctx: Context, outcome) -> Result:
+    step = current(flow, state)
     if isinstance(outcome, Reject):
         params = outcome.params
         if outcome.reason == "choose_one":  # count what is on screen, Back and Skip included
             params = {**params, "count": len(choices(flow, state, ctx))}
         return ask(flow, state, ctx, lead=(Reply(f"error.{outcome.reason}", params),))
+    if isinstance(outcome, Explain):
+        return ask(flow, state, ctx, lead=(Reply(f"{flow.name}.{step.key}.help"),))
+    if isinstance(outcome, Offer):
+        offered = state.with_meta(offer=True, pending_amount=None)
+        reply = Reply("offer.prompt", {"label": f"{flow.name}.{step.key}.label"}, OFFER)
+        return Result(offered, (reply,))
+    if isinstance(outcome, Pass):
+        return skip(flow, state, ctx)
     if isinstance(outcome, Stay):
-        new = outcome.state
-        last = replace(outcome.replies[-1], choices=choices(flow, new, ctx), pick=selecting(flow, new))
+        new = outcome.state.with_meta(offer=None)
+        last = replace(outcome.replies[-1], choices=choices(flow, new, ctx))
         return Result(new, (*outcome.replies[:-1], last))
     return _accept(flow, state, outcome, ctx)
 
 
 def _accept(flow: Flow, state: State, accepted: Accept, ctx: Context) -> Result:
-    base = accepted.state or state
-    new = base.with_answer(current(flow, state).key, accepted.value).with_meta(
-        pending_amount=None, candidates=None
-    )
+    base = (accepted.state or state).with_meta(pending_amount=None, candidates=None, offer=None)
+    key = current(flow, state).key
+    new = base.with_answer(key, accepted.value) if accepted.value not in (None, "") else _without(base, key)
     lead = (accepted.note,) if accepted.note else ()
     return move_on(flow, new, ctx, lead)
+
+
+def _without(state: State, key: str) -> State:
+    """Answered by a voice note or a file alone: no words are kept for the step."""
+    return replace(state, answers={k: v for k, v in state.answers.items() if k != key or k == "attachments"})
 
 
 def move_on(flow: Flow, state: State, ctx: Context, lead: tuple[Reply, ...] = ()) -> Result:
@@ -192,6 +237,10 @@ def remove(flow: Flow, state: State, ctx: Context) -> Result:
 
 
 def _review(flow: Flow, state: State, intent: str | None, ctx: Context) -> Result | None:
+    if intent in ("/help", "/dont_know"):
+        return ask(flow, state, ctx, lead=(Reply(f"{flow.name}.review.help"),))
+    if intent == "/yes" and not state.meta.get("picking_edit"):  # "ok", "đúng rồi" at the summary: send it
+        intent = "/confirm"
     if intent == "/edit":
         return ask(flow, state.with_meta(picking_edit=True), ctx)
     if intent and intent.startswith("edit:") and intent[5:] in {s.key for s in flow.questions}:

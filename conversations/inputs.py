@@ -1,25 +1,25 @@
-"""Input kinds: how one step reads one event. Each returns Accept, Stay or Reject; none does I/O."""
+"""Input kinds: how one step reads one event, words from the lexicon included. None does I/O."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from conversations.flows import MAX_ATTACHMENTS, MAX_COAUTHORS, Step
+from conversations import lexicon
+from conversations.flows import MAX_ATTACHMENTS, MAX_COAUTHORS, SPOKEN, Step
 from conversations.model import Context, Event, Reply, State
 from conversations.parsing.dates import parse_date
 from conversations.parsing.errors import ParseError
 from conversations.parsing.money import parse_money
 from conversations.text import collapse_spaces, fold, nfc
-from conversations.vocabulary import NONE_WORDS, command_for
 
 MAX_UNIT_CHOICES = 8
 
 
 @dataclass(frozen=True)
 class Accept:
-    """The step is answered with `value`; `note` echoes what was understood."""
+    """The step is answered with `value` (None: by a voice note or a file alone); `note` echoes what was understood."""
 
     value: Any
     note: Reply | None = None
@@ -42,13 +42,32 @@ class Reject:
     params: dict = field(default_factory=dict)
 
 
-Outcome = Accept | Stay | Reject
+@dataclass(frozen=True)
+class Explain:
+    """Help asked at a question that is not free words: its explanation and example, then the question."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """'Don't know', 'can't write', 'help' at a content step: ways forward (voice, the example, the support team)."""
+
+
+@dataclass(frozen=True)
+class Pass:
+    """'No', 'don't know' at an optional question: it stays unanswered and the form moves on."""
+
+
+Outcome = Accept | Stay | Reject | Explain | Offer | Pass
 Reader = Callable[[Step, State, Event, Context, str | None], Outcome]
+HELP = ("/help", "/dont_know")  # asked for help, or said they do not know
 
 
 def _attach(state: State, media, field_key: str) -> list[dict]:
-    """The attachment list with this file added; the same file sent twice is kept once."""
+    """The attachment list with this file added; the same file sent twice is kept once. A caption that is
+    no answer ("ok", "ko biet") is not kept."""
     kept = [a for a in state.answers.get("attachments", []) if (a["field"], a["ref"]) != (field_key, media.ref)]
+    if media.caption and lexicon.intent(media.caption) is not None:
+        media = replace(media, caption=None)
     return [*kept, media.as_answer(field_key)]
 
 
@@ -68,30 +87,42 @@ def _checked_text(step: Step, text: str) -> Accept | Reject:
     return Accept(text)
 
 
+def own_media(step: Step, state: State) -> list[dict]:
+    return [a for a in state.answers.get("attachments", []) if a["field"] == step.key]
+
+
 def read_text(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
-    own_media = [a for a in state.answers.get("attachments", []) if a["field"] == step.key]
     if event.kind == "media" and event.media is not None:
-        if not step.accepts_media:
-            return Reject("text_only")
-        attachments = _attach(state, event.media, step.key)
-        if len(attachments) > MAX_ATTACHMENTS:
-            return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
-        moved = state.with_answer("attachments", attachments)
-        caption = _checked_text(step, event.media.caption or "")
-        if isinstance(caption, Accept):  # a photo whose caption answers the question
-            return Accept(caption.value, state=moved)
-        return Stay(moved, (_received(attachments, step.key, event.media.kind),))
-    if intent == "/done" and own_media:
-        return Accept(state.answers.get(step.key) or "")
-    if intent is not None:  # a button word left on screen ("Gửi sáng kiến", "Xong"), not an answer
-        return Reject("not_an_answer")
+        return _media_answer(step, state, event.media)
+    if intent == "/done" and own_media(step, state):
+        return Accept(state.answers.get(step.key))
+    if intent in (*HELP, "/no"):
+        return Offer() if step.accepts_media else Explain()
+    if intent is not None:  # "ok", "cảm ơn", "gửi": words that answer nothing this question asked
+        return Reject("answer_needed")
     return _checked_text(step, event.text)
+
+
+def _media_answer(step: Step, state: State, media) -> Outcome:
+    """A voice note answers a content step; photos and files are collected until "Xong" (an album comes in pieces)."""
+    if not step.accepts_media:
+        return Reject("text_only")
+    attachments = _attach(state, media, step.key)
+    if len(attachments) > MAX_ATTACHMENTS:
+        return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
+    moved = state.with_answer("attachments", attachments)
+    if media.kind in SPOKEN:
+        return Accept(state.answers.get(step.key), Reply("media.taken", {"kind": media.kind}), state=moved)
+    caption = _checked_text(step, media.caption or "")
+    if isinstance(caption, Accept) and lexicon.intent(caption.value) is None:  # words under a photo answer too
+        moved = moved.with_answer(step.key, caption.value)
+    return Stay(moved, (_received(attachments, step.key, media.kind),))  # an album comes photo by photo
 
 
 def usable_name(display_name: str) -> str | None:
     """The platform's display name, if it could be a person's full name (offered with one tap)."""
     name = collapse_spaces(nfc(display_name or ""))
-    if 2 <= len(name) <= 100 and not any(ch.isdigit() for ch in name) and command_for(name) is None:
+    if 2 <= len(name) <= 100 and not any(ch.isdigit() for ch in name) and lexicon.intent(name) is None:
         return name if any(ch.isalpha() for ch in name) else None
     return None
 
@@ -100,12 +131,14 @@ def read_person_name(step: Step, state: State, event: Event, ctx: Context, inten
     if intent == "/yes" and usable_name(ctx.display_name):
         return Accept(usable_name(ctx.display_name))
     if event.kind != "text":
-        return Reject("text_only")
+        return Reject("name_typed")
+    if intent in HELP:
+        return Explain()
+    if intent is not None:
+        return Reject("name_needed")  # "Đúng", "ko": an answer word, not a name
     checked = _checked_text(step, collapse_spaces(event.text))
     if isinstance(checked, Accept) and any(ch.isdigit() for ch in checked.value):
         return Reject("name_digits")
-    if isinstance(checked, Accept) and command_for(checked.value) is not None:
-        return Reject("name_needed")  # "Đúng", "Bỏ qua": a button word, not a name
     return checked
 
 
@@ -113,24 +146,22 @@ def read_choice(step: Step, state: State, event: Event, ctx: Context, intent: st
     options = options_for(step, ctx)
     if intent in options:
         return Accept(intent)
+    if intent in HELP:
+        return Explain()
     if event.kind != "text":
         return Reject("choose_one", {"count": len(options)})
     wanted = fold(event.text)
     matches = [o for o in options if wanted and (wanted == fold(o) or wanted in fold(o))]
     if len(matches) == 1:
         return Accept(matches[0])
-    if wanted in _LANGUAGE_NAMES and step.options == "languages":
-        return Accept(_LANGUAGE_NAMES[wanted])
     return Reject("choose_one", {"count": len(options)})
 
 
-_LANGUAGE_NAMES = {"tieng viet": "vi", "vietnamese": "vi", "viet": "vi", "english": "en", "tieng anh": "en", "anh": "en"}
-
-
 def options_for(step: Step, ctx: Context) -> tuple[str, ...]:
-    if step.options == "languages":
-        return ("vi", "en")
     return tuple(getattr(ctx, step.options or "", ()) or ())
+
+
+SMALLEST_AMOUNT = 1000  # đồng: "5" at the money question means "5 triệu" or "5k", never 5 đ
 
 
 def read_money(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
@@ -139,18 +170,32 @@ def read_money(step: Step, state: State, event: Event, ctx: Context, intent: str
         return Accept(pending)
     if intent == "/no" and pending is not None:
         return Stay(state.with_meta(pending_amount=None), (Reply("value.retype"),))
+    if intent in ("/no", "/dont_know"):
+        return Pass()
+    if intent == "/help":
+        return Explain()
     if event.kind != "text":
         return Reject("text_only")
+    if intent is not None:
+        return Reject("money_not_a_number")
     try:
         amount = parse_money(event.text)
     except ParseError as error:
         return Reject(f"money_{error.reason}", dict(error.params))
+    if amount < SMALLEST_AMOUNT:
+        return Reject("money_unit_needed", {"amount": amount})
     return Stay(state.with_meta(pending_amount=amount), (Reply("value.confirm", {"amount": amount}),))
 
 
 def read_date(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
+    if intent in ("/no", "/dont_know"):
+        return Pass()
+    if intent == "/help":
+        return Explain()
     if event.kind != "text":
         return Reject("text_only")
+    if intent is not None:
+        return Reject("date_not_a_date")
     if len(event.text) > step.max_len:
         return Reject("too_long", {"length": len(event.text), "limit": step.max_len})
     try:
@@ -164,20 +209,26 @@ def read_date(step: Step, state: State, event: Event, ctx: Context, intent: str 
 _NAME_SPLIT = re.compile(r"[,;\n]+|\s+(?:va|và|and)\s+")
 
 
+# "ok", "có", "dc" at the co-author question: not names ("Dung" is one, so it is left out).
+_YES_NOT_A_NAME = frozenset(lexicon.normalize(p) for p in lexicon.ANSWERS["/yes"]) - {"dung"}
+
+
 def read_names(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
     names = list(state.answers.get(step.key) or [])
-    if intent == "/done":
+    if intent in ("/done", "/no", "/dont_know"):  # "xong", or "ko co", "minh toi": nobody else
         return Accept(names)
     if intent == "/clear":
         return Stay(state.with_answer(step.key, []), (Reply("coauthors.cleared"),))
-    if event.kind != "text":
-        return Reject("text_only")
-    if fold(event.text) in NONE_WORDS and not names:
-        return Accept([])
+    if intent == "/help":
+        return Explain()
+    if intent == "/yes" or event.kind == "text" and lexicon.normalize(event.text) in _YES_NOT_A_NAME:
+        return Stay(state, (Reply("coauthors.ask_names"),))
+    if event.kind != "text" or intent is not None:
+        return Reject("names_typed")
     known = {fold(n) for n in names}
     for raw in _NAME_SPLIT.split(event.text):
         name = collapse_spaces(raw)
-        if not name or fold(name) in known:
+        if not name or fold(name) in known or lexicon.intent(name) in ("/no", "/dont_know", "/done"):
             continue
         if len(name) > step.max_len:
             return Reject("too_long", {"length": len(name), "limit": step.max_len})
@@ -193,7 +244,13 @@ def read_names(step: Step, state: State, event: Event, ctx: Context, intent: str
 
 def read_media(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
     if intent == "/done":  # the step's answer is the attachment list itself, kept under its own key
-        return Accept(list(state.answers.get("attachments", [])))
+        return Accept(list(state.answers.get("attachments", []))) if own_media(step, state) else Pass()
+    if intent in ("/no", "/dont_know"):
+        return Pass()
+    if intent == "/yes":
+        return Stay(state, (Reply("media.send_now"),))
+    if intent == "/help":
+        return Explain()
     if event.kind != "media" or event.media is None:
         return Reject("media_only")
     attachments = _attach(state, event.media, step.key)
@@ -208,8 +265,12 @@ def read_unit(step: Step, state: State, event: Event, ctx: Context, intent: str 
     chosen = next((c for c in candidates if f"unit:{c['id']}" == intent), None)
     if chosen is not None:
         return Accept(chosen, Reply("unit.chosen", {"unit": chosen["name"]}))
+    if intent in HELP:
+        return Explain()
     if event.kind != "text":
-        return Reject("text_only")
+        return Reject("unit_typed")
+    if intent is not None:
+        return Reject("unit_needed")
     if len(event.text) > step.max_len:
         return Reject("too_long", {"length": len(event.text), "limit": step.max_len})
     found = [{"id": u.id, "code": u.code, "name": u.name} for u in (ctx.units or ())]

@@ -42,7 +42,7 @@ def menu(ctx: Context, lead: tuple[Reply, ...] = (), effects: tuple = ()) -> Res
         offered.append(Choice("/canbo", key="choice.staff_menu.open"))
     offered += [Choice("/help", key="choice.help"), Choice("/language", key="choice.language")]
     name = ctx.member.name if ctx.member else ctx.display_name
-    reply = Reply("menu.main", {"name": name, "drafts": len(drafts)}, tuple(offered), pick=True)
+    reply = Reply("menu.main", {"name": name, "drafts": len(drafts)}, tuple(offered))
     return Result(State(), (*lead, reply), effects)
 
 
@@ -54,7 +54,7 @@ def my_items(ctx: Context, lead: tuple[Reply, ...] = ()) -> Result:
         Choice(f"item:{i.id}", key="mine.item", params={"status": i.status, "code": i.code, "title": i.answers.get("title")})
         for i in items
     ]
-    reply = Reply("mine.list", {"count": len(items)}, (*offered, Choice("/back", key="choice.back")), pick=True)
+    reply = Reply("mine.list", {"count": len(items)}, (*offered, Choice("/back", key="choice.back")))
     return Result(State(flow="mine"), (*lead, reply))
 
 
@@ -67,7 +67,7 @@ def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = ()) -> Resu
         actions = [Choice("/withdraw", key="choice.withdraw")] if item.status in WITHDRAWABLE else []
     actions.append(Choice("/form", key="choice.assess.form"))
     params = {"answers": dict(item.answers), "status": item.status, "code": item.code, "note": item.note}
-    reply = Reply("item.detail", params, (*actions, Choice("/back", key="choice.back")), pick=True, actions=True)
+    reply = Reply("item.detail", params, (*actions, Choice("/back", key="choice.back")), actions=True)
     return Result(State(flow="item", meta={"item": item.id}), (*lead, reply))
 
 
@@ -79,13 +79,13 @@ def open_draft(item_id: object, ctx: Context) -> Result:
     if item.status == "needs_changes":  # sent back: everything in sight, to change what the reviewer asked
         step = SUBMISSION.steps[-1].key
     else:
-        step = item.step if item.step in {s.key for s in SUBMISSION.steps} else _first_unanswered(item.answers)
+        step = item.step if item.step in {s.key for s in SUBMISSION.steps} else first_unanswered(item.answers)
     opened = State(flow="submit", step=step, answers=dict(item.answers), meta={"draft": item.id})
     lead = Reply("draft.resumed", {"title": item.answers.get("title")})
     return form.ask(SUBMISSION, opened, ctx, lead=(lead,))
 
 
-def _first_unanswered(answers) -> str:
+def first_unanswered(answers) -> str:
     return next((s.key for s in SUBMISSION.steps if not form.answered(s, answers)), SUBMISSION.steps[-1].key)
 
 
@@ -132,7 +132,7 @@ def screen(state: State, intent: str | None, ctx: Context) -> Result | None:
 
 def language(lead: tuple[Reply, ...] = ()) -> Result:
     offered = tuple(Choice(code, key=f"language.{code}") for code in LANGUAGES)
-    return Result(State(flow="language"), (*lead, Reply("language.pick", {}, offered, pick=True)))
+    return Result(State(flow="language"), (*lead, Reply("language.pick", {}, offered)))
 
 
 def _item_action(state: State, intent: str | None, ctx: Context) -> Result | None:
@@ -156,7 +156,7 @@ def _item_action(state: State, intent: str | None, ctx: Context) -> Result | Non
 def _ask_confirm(item: ItemRef, action: str) -> Result:
     offered = (Choice("/yes", key=f"choice.yes_{action}"), Choice("/no", key="choice.no_keep"))
     params = {"title": item.answers.get("title"), "code": item.code}
-    reply = Reply(f"confirm.{action}", params, offered, pick=True, actions=True)
+    reply = Reply(f"confirm.{action}", params, offered, actions=True)
     return Result(State(flow="confirm", meta={"item": item.id, "action": action}), (reply,))
 
 

@@ -71,7 +71,6 @@ class Reply:
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
     choices: tuple[Choice, ...] = ()
-    pick: bool = False  # the choices are a selection (numbered where there are no buttons), not just controls
     actions: bool = False  # the choices act on this very message (confirm, edit): inline buttons where there are some
 
 
@@ -157,7 +156,7 @@ class Register:
     name: str
     unit_id: int
     target_group: str
-    locale: str
+    locale: str | None  # None: the default language
     phone: str | None = None
 
 
@@ -173,6 +172,8 @@ class SetPhone:
 
 @dataclass(frozen=True)
 class RequestHelp:
+    """'Cần hỗ trợ': the handler opens the request (once per chat at a time) and tells the person how it went."""
+
     step: str | None
     draft_id: int | None
 

@@ -10,6 +10,7 @@ import math
 import re
 from datetime import date, timedelta
 
+from conversations import lexicon
 from conversations.model import Choice, Reply
 from conversations.text import collapse_spaces, fold
 from handlers import campaigns
@@ -61,12 +62,12 @@ async def ask(call: Call, step: str, draft: dict, lead: tuple = (), units: list 
     editing = "editing" in draft
     if step == "unit":
         offered = [Choice(f"cu:{u.id}", label=u.name) for u in units or await units_in_scope(call, "campaign")]
-        reply = Reply("campaign.ask_unit", {}, (*offered, BACK), pick=True)
+        reply = Reply("campaign.ask_unit", {}, (*offered, BACK))
     elif step == "name":
         reply = Reply("campaign.ask_name", {"unit": draft["unit_name"], "current": draft["name"] if editing else ""}, (BACK,))
     elif step == "kind":
         offered = [Choice(f"kind:{k}", key=f"campaign.kind.{k}") for k in CAMPAIGN_KINDS]
-        reply = Reply("campaign.ask_kind", {}, (*offered, BACK), pick=True)
+        reply = Reply("campaign.ask_kind", {}, (*offered, BACK))
     elif step == "start":
         monday = next_weekday(today, 0)
         current = day(date.fromisoformat(draft["starts"])) if editing else None
@@ -85,7 +86,7 @@ async def ask(call: Call, step: str, draft: dict, lead: tuple = (), units: list 
                    Choice("/skip", key="choice.campaign.no_slogan"), BACK)  # fmt: skip
         reply = Reply("campaign.ask_slogan", {"current": (draft.get("slogan") or "") if editing else ""}, offered)
     else:
-        reply = Reply("campaign.summary", {"c": await _facts(call, draft)}, (Choice("ccreate", key="choice.campaign.create"), BACK), pick=True)
+        reply = Reply("campaign.summary", {"c": await _facts(call, draft)}, (Choice("ccreate", key="choice.campaign.create"), BACK))
     return screen(f"campaign_{step}", [*lead, reply], draft=draft)
 
 
@@ -103,8 +104,7 @@ async def on_answer(call: Call) -> Step:
     step = call.state.flow.removeprefix("campaign_")
     draft = dict(call.state.meta.get("draft") or {})
     text = collapse_spaces(call.event.text) if call.event.kind == "text" else ""
-    typed = f"campaign_{step}" in FREE_TEXT and step != "unit"  # their choices are not numbered: a number is an answer
-    intent = "" if typed and text.isdigit() else call.intent or ""
+    intent = call.intent or ""  # a number picks an option shown; any other number is the answer (a target, a day)
     if intent == "/back":
         return await _back(call, step, draft)
     if intent == "/canbo":
@@ -124,7 +124,7 @@ async def _read_unit(call: Call, draft: dict, intent: str, text: str) -> Step:
 
 
 async def _read_name(call: Call, draft: dict, intent: str, text: str) -> Step:
-    if not 2 <= len(text) <= NAME_MAX:
+    if intent in lexicon.NON_ANSWERS or not 2 <= len(text) <= NAME_MAX:  # "ko", "ok", "giúp với" name nothing
         return await ask(call, "name", draft, (Reply("campaign.name_needed", {"max": NAME_MAX}),))
     return await _next(call, "name", {**draft, "name": text})
 
@@ -132,7 +132,7 @@ async def _read_name(call: Call, draft: dict, intent: str, text: str) -> Step:
 async def _read_kind(call: Call, draft: dict, intent: str, text: str) -> Step:
     kind = intent[5:] if intent.startswith("kind:") else None
     if kind not in CAMPAIGN_KINDS:
-        return await ask(call, "kind", draft, (Reply("error.choose_one", {"count": len(CAMPAIGN_KINDS)}),))
+        return await ask(call, "kind", draft, (Reply("error.choose_one", {"count": len(CAMPAIGN_KINDS) + 1}),))
     return await _next(call, "kind", {**draft, "kind": kind})
 
 
@@ -168,9 +168,9 @@ async def _read_target(call: Call, draft: dict, intent: str, text: str) -> Step:
 
 
 async def _read_slogan(call: Call, draft: dict, intent: str, text: str) -> Step:
-    if intent in ("slogan:default", "/skip", "/no"):
+    if intent in ("slogan:default", "/skip", "/no", "/dont_know"):  # "không cần", "ko co": no slogan
         return await _next(call, "slogan", {**draft, "slogan": SLOGAN if intent == "slogan:default" else None})
-    if not text:
+    if not text or intent in lexicon.NON_ANSWERS:
         return await ask(call, "slogan", draft)
     if len(text) > SLOGAN_MAX:
         return await ask(call, "slogan", draft, (Reply("campaign.slogan_needed", {"max": SLOGAN_MAX}),))

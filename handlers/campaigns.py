@@ -79,7 +79,7 @@ async def listing(call: Call, lead: tuple = ()) -> Step:
     ]  # fmt: skip
     offered = [Choice(f"cp:{c.id}", key="choice.campaign.item", params={"name": c.name, "starts": day(c.starts_on)}) for c, _ in rows]
     offered += [Choice("cnew", key="choice.campaign.new"), Choice("/canbo", key="choice.back")]
-    return screen("campaigns", [*lead, Reply("campaign.list", {"campaigns": shown}, tuple(offered), pick=True)])
+    return screen("campaigns", [*lead, Reply("campaign.list", {"campaigns": shown}, tuple(offered))])
 
 
 async def show(call: Call, campaign_id: int, lead: tuple = ()) -> Step:
@@ -94,7 +94,7 @@ async def show(call: Call, campaign_id: int, lead: tuple = ()) -> Step:
     if params["status"] in ("upcoming", "running"):
         offered.append(Choice("ccancel", key="choice.campaign.cancel"))
     offered.append(Choice("/back", key="choice.back"))
-    reply = Reply("campaign.facts", {"c": params}, tuple(offered), pick=True)
+    reply = Reply("campaign.facts", {"c": params}, tuple(offered))
     return screen("campaign", [*lead, reply], campaign=campaign.id)
 
 
@@ -143,7 +143,7 @@ async def ask_edit(call: Call, campaign_id: int, lead: tuple = ()) -> Step:
         return refused
     campaign = await call.tx.campaigns.get(campaign_id)
     offered = [Choice(f"cf:{f}", key=f"choice.campaign.field.{f}") for f in ("name", "dates", "target", "slogan")]
-    reply = Reply("campaign.edit_what", {"name": campaign.name}, (*offered, Choice("/back", key="choice.back")), pick=True)
+    reply = Reply("campaign.edit_what", {"name": campaign.name}, (*offered, Choice("/back", key="choice.back")))
     return screen("campaign_edit", [*lead, reply], campaign=campaign_id)
 
 
@@ -166,7 +166,7 @@ async def ask_cancel(call: Call, campaign_id: int) -> Step:
     if isinstance(found, Step):
         return found
     offered = (Choice("cyes", key="choice.campaign.yes_cancel"), Choice("/back", key="choice.campaign.keep"))
-    reply = Reply("campaign.confirm_cancel", {"name": found[0].name}, offered, pick=True, actions=True)
+    reply = Reply("campaign.confirm_cancel", {"name": found[0].name}, offered, actions=True)
     return screen("campaign_cancel", [reply], campaign=campaign_id)
 
 

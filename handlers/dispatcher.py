@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from conversations import engine
 from conversations.engine import FORMS
-from conversations.model import Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
+from conversations.model import Context, Event, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
-from handlers import effects, group_chats, invites, officer, render, staff, staff_desk
+from handlers import effects, group_chats, help_chat, invites, officer, render, staff, staff_desk
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import ACTIONS, Scope
 from handlers.staff import StaffOptions
@@ -23,7 +23,6 @@ from reminders.timetable import Timetable
 from storage.db import Conflict, Database
 from storage.models import Member
 from storage.repositories import Transaction
-from storage.repositories.initiatives import DECISIONS, answers_of
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3  # a concurrent writer on the same chat makes us retry on fresh state
@@ -50,6 +49,7 @@ class Dispatcher:
         self.options = options
         self._tz = ZoneInfo(options.timezone)
         self._clock = clock or (lambda: datetime.now(self._tz))
+        self._wakers: dict[str, Callable[[str], None]] = {}
 
     async def handle(self, incoming: Incoming, claim: Claim | None = None) -> list[Outgoing]:
         """Handle one update; a repeated update id changes nothing and returns nothing.
@@ -63,12 +63,24 @@ class Dispatcher:
                     replies = await self._handle(tx, incoming)
                     if claim is not None and replies:
                         await claim(tx, replies)
-                    return replies
+                self._wake_others(tx, incoming)
+                return replies
             except Conflict:
                 if attempt == ATTEMPTS:
                     raise
                 log.info("conflict on %s chat %s, retrying", incoming.channel, incoming.chat_id)
         return []
+
+    def on_queued(self, channel: str, wake: Callable[[str], None]) -> None:
+        """`wake(chat_id)` when an update queues a message for another chat of `channel` (a decision, a
+        supporter's words): sent at once rather than at the next round of the background sender."""
+        self._wakers[channel] = wake
+
+    def _wake_others(self, tx: Transaction, incoming: Incoming) -> None:
+        for channel, chat_id in tx.outbox.queued - {(incoming.channel, incoming.chat_id)}:
+            wake = self._wakers.get(channel)
+            if wake is not None:
+                wake(chat_id)
 
     async def chat_gone(self, channel: str, chat_id: str) -> bool:
         """The bot was removed from a group (or blocked): the group is unbound and gets no more pushes."""
@@ -104,6 +116,15 @@ class Dispatcher:
         row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
         state = State(row.flow, row.step, row.answers or {}, row.meta or {}) if row else State()
         locale = self._locale(member, state)
+        lead: list[Reply] = []
+        if state.meta.get("relay"):  # a supporter has taken this worker's help request: the two are talking
+            delivery = incoming.update_id or now.isoformat()
+            relayed = await help_chat.from_worker(tx, state.meta["relay"], event, locale, now, delivery)
+            if relayed is not None:
+                return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in relayed])
+            state, lead = state.with_meta(relay=None), [Reply("helpchat.ended")]
+            if event.kind != "command":  # ended with its button: back to where the worker was
+                event = Event("command", text="/resume", command="resume")
         scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
         ctx = await self._context(tx, member, incoming, now, scope)
 
@@ -145,7 +166,7 @@ class Dispatcher:
             final = final.with_meta(invite=pending_invite)
         await self._save_state(tx, row, incoming, final)
         locale = self._locale(outcome.member, final)
-        replies = [*outcome.replies, *result.replies]
+        replies = [*lead, *outcome.replies, *result.replies]
         return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in replies])
 
     async def _served(self, tx: Transaction, channel: str):
@@ -235,12 +256,7 @@ class Dispatcher:
         self, tx: Transaction, ctx: Context, needs: set[str], event: Event, member: Member | None, channel: str
     ) -> Context:
         if "items" in needs and ctx.items is None and member is not None:
-            items = await tx.initiatives.for_author(member.id)
-            notes = await tx.initiatives.notes([i.id for i in items if i.status in DECISIONS])
-            refs = tuple(
-                ItemRef(i.id, i.status, i.code, answers_of(i), i.current_step, i.updated_at, notes.get(i.id)) for i in items
-            )
-            ctx = replace(ctx, items=refs)
+            ctx = replace(ctx, items=await help_chat.own_items(tx, member.id))
         if "units" in needs and ctx.units is None:
             served = await self._served(tx, channel)
             found = await tx.units.search(event.text, limit=MAX_UNIT_CHOICES + 1, within=served.path if served else None)

@@ -58,11 +58,17 @@ async def apply(
                 name=effect.name,
                 unit_id=effect.unit_id,
                 target_group=effect.target_group,
-                locale=effect.locale,
+                locale=effect.locale or locale,
                 phone=effect.phone,
             )
         elif isinstance(effect, RequestHelp):
             unit = outcome.state.answers.get("unit") if member is None else None
+            if member is None and unit is None:  # nobody to route it to yet: where to ask instead
+                outcome.replies.append(Reply("support.needs_unit"))
+                continue
+            if await tx.help_requests.active_in_chat(channel, chat_id) is not None:
+                outcome.replies.append(Reply("support.waiting"))
+                continue
             request = await tx.help_requests.open(
                 member_id=member.id if member else None,
                 name=member.name if member else display_name,
@@ -72,8 +78,8 @@ async def apply(
                 chat_id=chat_id,
                 step=effect.step,
             )
-            if not await help_desk.route(tx, request, now):
-                outcome.replies.append(Reply("support.extra.no_team"))
+            routed = await help_desk.route(tx, request, now)
+            outcome.replies.append(Reply("support.sent" if routed else "support.extra.no_team"))
         elif member is None:
             continue  # every other effect acts for a registered member
         elif isinstance(effect, SaveDraft):
@@ -88,8 +94,9 @@ async def apply(
                 step=effect.step,
                 entered_by_id=member.id,
             )
-            if outcome.state.flow == "submit":
+            if outcome.state.flow == "submit" and outcome.state.meta.get("draft") != draft.id:
                 outcome.state = outcome.state.with_meta(draft=draft.id)
+                await tx.help_requests.attach_draft(channel, chat_id, draft.id)  # asked before the first answer
         elif isinstance(effect, Submit):
             author = await _author(tx, effect.for_member, member, scope)
             if author is None:

@@ -2,8 +2,8 @@
 
 A worker's request reaches every member of the support team (Tổ hỗ trợ sáng kiến) of their
 grassroots unit, or of the nearest unit above that has one. The first to take it ("Nhận hỗ trợ")
-has it; the others are told. Whatever the helper then types is relayed to the worker, and the
-helper can continue the worker's draft on their behalf.
+has it; the others are told. Then the two talk through the bot (handlers/help_chat.py for the
+worker's side), and the helper can continue the worker's draft on their behalf.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import datetime
 
 from conversations.flows import SUBMISSION
 from conversations.model import Choice, Reply, State
-from handlers import notices
-from handlers.staff import Call, Step, refuse, screen, staff_menu
+from handlers import help_chat, notices
+from handlers.staff import Call, Step, intent_on_screen, refuse, screen, staff_menu
 from storage.models import HelpRequest
 from storage.repositories import Transaction
 from storage.repositories.initiatives import answers_of
@@ -56,7 +56,7 @@ async def waiting(call: Call, lead: tuple = ()) -> Step:
         taker = await call.tx.members.get(request.taken_by_id) if request.taken_by_id else None
         params = {"id": request.id, "name": request.name, "unit": unit.name if unit else "", "step": request.step, "taken_by": taker.name if taker else None}
         offered.append(Choice(f"take:{request.id}", key="helpdesk.item", params=params))
-    reply = Reply("helpdesk.list", {"count": len(rows)}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
+    reply = Reply("helpdesk.list", {"count": len(rows)}, (*offered, Choice("/canbo", key="choice.back")))
     return screen("requests", [*lead, reply])
 
 
@@ -68,13 +68,15 @@ async def take(call: Call, request_id: int | None) -> Step:
     if unit is None or not call.scope.can("review", unit.path):
         return refuse("helpdesk.outside_scope")
     if request.taken_by_id == call.member.id and request.status == "taken":
-        return _relaying(request, lead=(Reply("helpdesk.yours_already", {"name": request.name}),))
+        return _relaying(request)  # its text says whom they are helping
     if not await call.tx.help_requests.take(request.id, call.member.id, call.now):
         taker = await call.tx.members.get(request.taken_by_id) if request.taken_by_id else None
         return await waiting(call, lead=(Reply("helpdesk.taken_already", {"name": request.name, "taken_by": taker.name if taker else None}),))
     await call.tx.session.refresh(request)
+    await help_chat.taken(call.tx, request)
     helper = {"helper": call.member.name, "name": request.name, "id": request.id}
-    await notices.to_chat(call.tx, request.channel, request.chat_id, await _locale_of(call.tx, request), Reply("helpdesk.taken_for_worker", helper), f"help-taken:{request.id}")
+    told = Reply("helpdesk.taken_for_worker", helper, (help_chat.END,))
+    await notices.to_chat(call.tx, request.channel, request.chat_id, await _locale_of(call.tx, request), told, f"help-taken:{request.id}")
     team = await call.tx.help_requests.support_team(unit.path) if unit else None
     for other in (team[1] if team else []):
         if other.id != call.member.id:
@@ -86,32 +88,36 @@ def _relaying(request: HelpRequest, lead: tuple = ()) -> Step:
     offered = [Choice("/done", key="choice.assess.help_done"), Choice("/canbo", key="choice.back")]
     if request.initiative_id and request.member_id:
         offered.insert(0, Choice("/continue", key="choice.assess.help_continue_draft"))
-    reply = Reply("helpdesk.relaying", {"name": request.name}, tuple(offered), pick=True)
+    reply = Reply("helpdesk.relaying", {"name": request.name}, tuple(offered))
     return screen("relay", [*lead, reply], request=request.id)
 
 
 async def relay(call: Call) -> Step:
-    """On the relay screen: words go to the worker; Done closes the request; Continue opens their draft."""
+    """On the relay screen: words, voice notes and photos go to the worker; only the options shown act
+    ("ok", "cảm ơn" are words for the worker); Done closes the request; Continue opens their draft."""
     request = await call.tx.help_requests.get(call.state.meta["request"])
     if request is None or request.taken_by_id != call.member.id or request.status != "taken":
         return staff_menu(call, lead=(Reply("helpdesk.not_yours"),))
-    if call.intent == "/done":
-        await call.tx.help_requests.close(request, call.now)
+    intent = call.intent if call.event.kind in ("command", "choice") else intent_on_screen(call.state, call.event, call.locale, words=False)
+    if intent == "/done":
+        await help_chat.end(call.tx, request, call.now, by_worker=False)
         told = Reply("helpdesk.closed_for_worker", {"helper": call.member.name})
-        await notices.to_chat(call.tx, request.channel, request.chat_id, await _locale_of(call.tx, request), told, f"help-closed:{request.id}")
+        await help_chat.resume(call.tx, request, call.ctx, told)
         return staff_menu(call, lead=(Reply("helpdesk.closed", {"name": request.name}),))
-    if call.intent == "/canbo":
+    if intent == "/canbo":
         return staff_menu(call)
-    if call.intent == "/continue" and request.initiative_id and request.member_id:
+    if intent == "/continue" and request.initiative_id and request.member_id:
         return await _continue_draft(call, request)
-    text = call.event.text.strip() if call.event.kind == "text" else ""
-    if not text or call.intent is not None:
+    media = call.event.media if call.event.kind == "media" else None
+    text = (media.caption or "" if media else call.event.text if call.event.kind == "text" else "").strip()
+    if intent is not None or not (text or media):
         return _relaying(request, lead=(Reply("helpdesk.relay_hint"),))
     if len(text) > MAX_RELAY:
         return _relaying(request, lead=(Reply("helpdesk.relay_too_long", {"max": MAX_RELAY}),))
-    words = Reply("helpdesk.relayed", {"helper": call.member.name, "text": text})
+    words = Reply("helpdesk.relayed", {"helper": call.member.name, "text": text, "kind": media.kind if media else None}, (help_chat.END,))
     purpose = f"relay:{call.incoming.channel}:{call.incoming.update_id or call.now.isoformat()}"
-    await notices.to_chat(call.tx, request.channel, request.chat_id, await _locale_of(call.tx, request), words, purpose)
+    locale = await _locale_of(call.tx, request)
+    await notices.to_chat(call.tx, request.channel, request.chat_id, locale, words, purpose, media=media.as_answer("relay") if media else None)
     return _relaying(request, lead=(Reply("helpdesk.relay_sent", {"name": request.name}),))
 
 

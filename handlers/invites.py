@@ -26,7 +26,7 @@ async def start(call: Call) -> Step:
     if not call.scope.units("invite"):
         return refuse()
     offered = [Choice(f"role:{role}", key=f"invite.role.{role}") for role in ROLES]
-    reply = Reply("invite.pick_role", {}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
+    reply = Reply("invite.pick_role", {}, (*offered, Choice("/canbo", key="choice.back")))
     return screen("invite_role", [reply])
 
 
@@ -39,7 +39,7 @@ async def on_role(call: Call) -> Step:
 
 async def _ask_unit(call: Call, role: str, units=None, lead: tuple = ()) -> Step:
     offered = [Choice(f"iu:{u.id}", label=u.name) for u in units or await units_in_scope(call, "invite")]
-    reply = Reply("invite.ask_unit", {"role": role}, (*offered, Choice("/moi", key="choice.back")), pick=True)
+    reply = Reply("invite.ask_unit", {"role": role}, (*offered, Choice("/moi", key="choice.back")))
     return screen("invite_unit", [*lead, reply], role=role)
 
 
@@ -56,7 +56,8 @@ async def on_unit(call: Call) -> Step:
             role=role, unit_id=unit.id, created_by_id=call.member.id, now=call.now, lifetime=call.options.invite_lifetime
         )
         start_arg = f"{PREFIX}{invite.token}"
-        link = f"{call.incoming.private_link}?start={start_arg}" if call.incoming.private_link else None
+        deep = call.incoming.private_link if call.incoming.start_links else ""  # Zalo links carry no start code
+        link = f"{deep}?start={start_arg}" if deep else None
         params = {"role": role, "unit": unit.name, "link": link, "command": f"/start {start_arg}", "days": call.options.invite_lifetime.days}
         return staff_menu(call, lead=(Reply("invite.created", params),))
     text = call.event.text.strip() if call.event.kind == "text" else ""

@@ -21,17 +21,19 @@ class Incoming:
     media: Media | None = None
     update_id: str | None = None
     unsupported: bool = False  # a sticker, a location, a poll: nothing the flows can read
+    hidden: bool = False  # unsupported because the platform hid its content from the bot (Zalo, protected accounts)
     phone: str | None = None  # a shared contact's number
     phone_is_own: bool = False  # the contact shared is the sender's own
     is_group: bool = False  # a group chat: conversations happen in private chats
     private_link: str = ""  # where a group member can talk to the bot privately, if the platform has such links
+    start_links: bool = False  # the private link takes "?start=<code>" on to the bot (Telegram's do, Zalo's do not)
     chat_title: str = ""  # a group's name, shown in schedules and failure reports
     chat_admin: bool | None = None  # the sender administers the group; None where the platform cannot tell
 
     def event(self) -> Event:
         """The channel-neutral event, with text normalised to NFC (phones send NFD too)."""
         if self.unsupported:
-            return Event("other")
+            return Event("other", args="hidden" if self.hidden else "")
         if self.phone is not None:
             return Event("contact", text=nfc(self.phone), args="own" if self.phone_is_own else "other")
         if self.choice is not None:
@@ -58,17 +60,17 @@ class OutChoice:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to show: text, and choices the channel renders as buttons or a numbered list."""
+    """One message to show: text, and choices the channel renders as numbered buttons or a numbered list."""
 
     channel: str
     chat_id: str
     text: str
     locale: str = "vi"
     choices: tuple[OutChoice, ...] = ()
-    pick: bool = False  # choices are a selection; otherwise they are controls (Skip, Back)
     actions: bool = False  # choices act on this message (confirm, edit): inline buttons where possible
     image: str | None = None  # token of a generated image shown above the text; the text is its text form
     document: str | None = None  # token of a generated file (an export, a form) sent with the text
+    media: dict | None = None  # a person's voice note, photo or file passed on (Media.as_answer), where the channel can
     pieces_sent: int = field(default=0, compare=False)  # parts already delivered, when a retry resumes
     outbox_id: int | None = field(default=None, compare=False)
 
@@ -77,10 +79,10 @@ class Outgoing:
             "text": self.text,
             "locale": self.locale,
             "choices": [[c.value, c.label] for c in self.choices],
-            "pick": self.pick,
             "actions": self.actions,
             "image": self.image,
             "document": self.document,
+            "media": self.media,
         }
 
     @classmethod
@@ -93,10 +95,10 @@ class Outgoing:
             text=payload["text"],
             locale=payload.get("locale", "vi"),
             choices=tuple(OutChoice(v, label) for v, label in payload.get("choices", [])),
-            pick=bool(payload.get("pick")),
             actions=bool(payload.get("actions")),
             image=payload.get("image"),
             document=payload.get("document"),
+            media=payload.get("media"),
             pieces_sent=pieces_sent,
             outbox_id=outbox_id,
         )

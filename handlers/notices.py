@@ -7,6 +7,7 @@ retried update, a second process or a repeated decision never sends the same not
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from conversations.model import Reply
 from handlers import render
@@ -20,19 +21,23 @@ def _key(purpose: str, channel: str, chat_id: str) -> str:
 
 
 async def to_chat(
-    tx: Transaction, channel: str, chat_id: str, locale: str, reply: Reply, purpose: str, kind: str = "notice"
+    tx: Transaction, channel: str, chat_id: str, locale: str, reply: Reply, purpose: str, kind: str = "notice",
+    media: dict | None = None,
 ) -> bool:
-    """Queue one notice for a chat; False when this purpose was already queued for it."""
-    message = render.outgoing(reply, channel=channel, chat_id=chat_id, locale=locale)
+    """Queue one notice for a chat (with a worker's voice note or photo, `media`, where it can go along);
+    False when this purpose was already queued for it."""
+    message = replace(render.outgoing(reply, channel=channel, chat_id=chat_id, locale=locale), media=media)
     key = _key(purpose, channel, chat_id)
     return await tx.outbox.add(channel, chat_id, message.payload(), key, purpose=kind) is not None
 
 
-async def to_member(tx: Transaction, member: Member, reply: Reply, purpose: str, kind: str = "notice") -> int:
+async def to_member(
+    tx: Transaction, member: Member, reply: Reply, purpose: str, kind: str = "notice", media: dict | None = None
+) -> int:
     """Queue a notice to each private chat of a member; how many chats it will reach (0 without an account)."""
     reached = 0
     for identity in await tx.members.identities(member.id):  # a private chat's id is the account's id
-        if await to_chat(tx, identity.channel, identity.external_user_id, member.locale, reply, purpose, kind):
+        if await to_chat(tx, identity.channel, identity.external_user_id, member.locale, reply, purpose, kind, media):
             reached += 1
     return reached
 

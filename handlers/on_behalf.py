@@ -32,7 +32,7 @@ async def on_name(call: Call) -> Step:
     if intent == "bnew" and call.state.meta.get("query"):
         name = call.state.meta["query"]
         offered = [Choice(f"bu:{u.id}", label=u.name) for u in await units_in_scope(call, "submit_on_behalf")]
-        reply = Reply("behalf.ask_unit", {"name": name}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
+        reply = Reply("behalf.ask_unit", {"name": name}, (*offered, Choice("/canbo", key="choice.back")))
         return screen("behalf_unit", [reply], name=name)
     if intent in ("/canbo", "/back"):
         from handlers.staff import staff_menu
@@ -44,7 +44,7 @@ async def on_name(call: Call) -> Step:
     found = await call.tx.members.search(name, roots, MATCHES)
     offered = [Choice(f"bm:{m.id}", key="behalf.member", params={"name": m.name, "unit": u.name}) for m, u in found]
     offered += [Choice("bnew", key="behalf.new", params={"name": name}), Choice("/canbo", key="choice.back")]
-    reply = Reply("behalf.pick", {"count": len(found), "name": name}, tuple(offered), pick=True)
+    reply = Reply("behalf.pick", {"count": len(found), "name": name}, tuple(offered))
     return screen("behalf", [reply], query=name)
 
 
@@ -63,7 +63,7 @@ async def on_unit(call: Call) -> Step:
     text = call.event.text.strip() if call.event.kind == "text" else ""
     offered = [Choice(f"bu:{u.id}", label=u.name) for u in await units_in_scope(call, "submit_on_behalf", text)]
     key = "behalf.units_found" if offered else "behalf.no_unit"
-    reply = Reply(key, {"name": name, "query": text}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
+    reply = Reply(key, {"name": name, "query": text}, (*offered, Choice("/canbo", key="choice.back")))
     return screen("behalf_unit", [reply], name=name)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conversations.model import Choice, Reply
 from conversations.text import fold
 from handlers.messages import OutChoice, Outgoing
@@ -18,20 +20,33 @@ def outgoing(reply: Reply, *, channel: str, chat_id: str, locale: str) -> Outgoi
     return Outgoing(
         channel=channel,
         chat_id=chat_id,
-        text=locales.render(reply.key, reply.params, locale),
+        text=locales.render(for_channel(reply.key, channel, locale), reply.params, locale),
         locale=locale,
         choices=tuple(OutChoice(c.value, label(c, locale)) for c in reply.choices),
-        pick=reply.pick,
         actions=reply.actions,
     )
 
 
-def pressed(text: str, shown: tuple[Choice, ...], locale: str) -> str | None:
-    """The value of the choice whose label this text is (a button press arrives as its label).
+def for_channel(key: str, channel: str, locale: str) -> str:
+    """`key@console` where a channel says it its own way (the terminal has nothing to press or hold)."""
+    variant = f"{key}@{channel.split('-')[0]}"
+    return variant if locales.has(variant, locale) else key
 
-    Typed without the label's symbols ("Cần bổ sung" for "✏️ Cần bổ sung") it matches too.
+
+def numbered(labels: list[str]) -> list[str]:
+    """'1. Cần hỗ trợ': every option carries its number, on buttons and in lists alike."""
+    return [f"{n}. {label}" for n, label in enumerate(labels, start=1)]
+
+
+_NUMBER_PREFIX = re.compile(r"^\d{1,3}\.\s+")
+
+
+def pressed(text: str, shown: tuple[Choice, ...], locale: str) -> str | None:
+    """The value of the choice whose label this text is (a button press arrives as its numbered label).
+
+    Typed without its number or the label's symbols ("Cần bổ sung" for "2. ✏️ Cần bổ sung") it matches too.
     """
-    wanted = fold(text)
+    wanted = fold(_NUMBER_PREFIX.sub("", text.strip()))
     if not wanted:
         return None
     labels = [(choice, fold(label(choice, locale))) for choice in shown]

@@ -35,7 +35,7 @@ async def queue(call: Call, lead: tuple = ()) -> Step:
         )
         for initiative, _author, unit in rows
     ]
-    reply = Reply("assess.queue", {"total": total, "shown": len(rows)}, (*offered, Choice("/canbo", key="choice.back")), pick=True)
+    reply = Reply("assess.queue", {"total": total, "shown": len(rows)}, (*offered, Choice("/canbo", key="choice.back")))
     return screen("queue", [*lead, reply])
 
 
@@ -67,7 +67,7 @@ async def show(call: Call, initiative_id: int, lead: tuple = ()) -> Step:
     if initiative.status == "submitted" and call.scope.can("review", unit.path):
         actions = [Choice("/valid", key="choice.assess.valid"), Choice("/needs_changes", key="choice.assess.needs_changes"), Choice("/reject", key="choice.assess.reject")]
     actions += [Choice("/form", key="choice.assess.form"), Choice("/duyet", key="choice.back")]
-    reply = Reply("assess.item", params, tuple(actions), pick=True, actions=True)
+    reply = Reply("assess.item", params, tuple(actions), actions=True)
     return screen("reviewing", [*lead, reply], item=initiative.id)
 
 
@@ -77,7 +77,7 @@ async def on_item(call: Call) -> Step:
     if call.intent == "/valid":
         found = await call.tx.initiatives.with_author(item)
         params = {"code": found[0].code, "title": found[0].title} if found else {}
-        reply = Reply("assess.confirm_valid", params, (Choice("/yes", key="choice.assess.yes_valid"), Choice("/no", key="choice.back")), pick=True, actions=True)
+        reply = Reply("assess.confirm_valid", params, (Choice("/yes", key="choice.assess.yes_valid"), Choice("/no", key="choice.back")), actions=True)
         return screen("confirm_valid", [reply], item=item)
     if call.intent in ASKS_REASON:
         decision = ASKS_REASON[call.intent]
@@ -100,7 +100,7 @@ async def on_confirm(call: Call) -> Step:
 async def on_reason(call: Call) -> Step:
     """The comment of "needs changes" or the reason of a rejection: required, in words."""
     item, decision = call.state.meta["item"], call.state.meta["decision"]
-    if call.intent in ("/back", "/no", "/cancel"):
+    if call.intent in ("/back", "/cancel"):
         return await show(call, item)
     text = call.event.text.strip() if call.event.kind == "text" else ""
     ask_again = Reply(f"assess.ask_reason.{decision}", {}, (Choice("/back", key="choice.back"),))

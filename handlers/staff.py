@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from conversations.model import Choice, Context, Event, Reply, State
-from conversations.vocabulary import command_for
+from conversations import lexicon
+from conversations.engine import numbered_pick
 from handlers import render
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import Scope
@@ -85,8 +86,9 @@ def entry(event: Event, intent: str | None, state: State) -> str | None:
     return intent if intent in ENTRIES else None
 
 
-def intent_on_screen(state: State, event: Event, locale: str) -> str | None:
-    """What a message means on a staff screen: a shown choice, a command word, or None for free text."""
+def intent_on_screen(state: State, event: Event, locale: str, words: bool = True) -> str | None:
+    """What a message means on a staff screen: a shown choice, a command word (unless `words` is off,
+    where everything typed is content), or None for free text."""
     shown = tuple(Choice(v, key=k, label=label, params=p) for v, k, label, p in state.meta.get("shown", ()))
     if event.kind == "choice":
         return event.text
@@ -95,13 +97,13 @@ def intent_on_screen(state: State, event: Event, locale: str) -> str | None:
     if event.kind != "text":
         return None
     text = event.text.strip()
-    if text.isdigit() and shown:
-        number = int(text)
-        return shown[number - 1].value if 1 <= number <= len(shown) else "/out_of_range"
+    picked = numbered_pick(text, shown, reads_numbers=True)  # other numbers are for the screen to read
+    if picked is not None:
+        return picked
     pressed = render.pressed(text, shown, locale)
     if pressed is not None:
         return pressed
-    word = command_for(text)
+    word = lexicon.intent(text) if words else None
     return COMMANDS.get((word or "/")[1:], word) if word else None
 
 
@@ -120,7 +122,7 @@ def staff_menu(call: Call, lead: tuple = ()) -> Step:
     offered = [Choice(value, key=key) for value, action, key in MENU if action in call.ctx.powers]
     if not offered:
         return refuse()
-    reply = Reply("staff.menu", {"name": call.member.name}, (*offered, Choice("/menu", key="choice.back")), pick=True)
+    reply = Reply("staff.menu", {"name": call.member.name}, (*offered, Choice("/menu", key="choice.back")))
     return screen("staff", [*lead, reply])
 
 

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, StrictUndefined
 
+from conversations.flows import SPOKEN
 from conversations.text import fold
 from locales import format as fmt
 
@@ -106,8 +107,8 @@ def show(key: str, answers: Mapping[str, Any], locale: str) -> str:
         text = fmt.vnd(value, locale)
     elif key == "first_applied" and value:
         text = fmt.applied(value, locale)
-    elif key == "coauthors" and value:
-        text = ", ".join(value)
+    elif key == "coauthors" and value is not None:
+        text = ", ".join(value) or render("answer.nobody", {}, locale)  # [] is "nobody else", said so
     elif key == "field" and value:
         text = translate_label(value, locale)
     elif key == "attachments":
@@ -116,5 +117,7 @@ def show(key: str, answers: Mapping[str, Any], locale: str) -> str:
         text = str(value) if value else ""
     if media:
         counted = render("media.count", {"count": len(media)}, locale)
+        if not text and key != "attachments" and any(a.get("kind") in SPOKEN for a in media):
+            text = render("media.spoken", {}, locale)  # answered by voice: the officer hears it
         text = f"{text} ({counted})" if text else counted
     return text or render("answer.none", {}, locale)

@@ -6,11 +6,15 @@ Interactive, it greets you and continues where you stopped. Piped, it reads one 
 per line, prints the replies and exits at the end of input. Lines starting with '@' stand
 for what a phone would send instead of text: '@photo name.jpg caption', '@voice note.ogg',
 '@document plan.pdf', '@sticker'.
+
+What reaches the person chatting from elsewhere (a reviewer's decision, a supporter's words)
+is printed too, after each message and, interactively, every few seconds, and marked sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -20,8 +24,10 @@ from conversations.model import Media
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
 
+log = logging.getLogger(__name__)
 CHANNEL = "console"
 MEDIA_KINDS = {"photo", "voice", "audio", "document", "video"}
+NOTICE_POLL = 2.0  # seconds between looks for notices while the terminal waits for a line
 
 
 def incoming_from_line(line: str, *, user_id: str, name: str, update_id: str | None) -> Incoming:
@@ -60,6 +66,15 @@ class ConsoleChat:
 
     async def run(self, interactive: bool | None = None) -> None:
         interactive = self.stdin.isatty() if interactive is None else interactive
+        watcher = asyncio.create_task(self._watch()) if interactive else None
+        try:
+            await self._talk(interactive)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
+
+    async def _talk(self, interactive: bool) -> None:
         if interactive:
             await self.say("/start", update_id=None)
         number = 0
@@ -76,14 +91,38 @@ class ConsoleChat:
 
     async def say(self, line: str, *, update_id: str | None) -> list[Outgoing]:
         incoming = incoming_from_line(line, user_id=self.user_id, name=self.name, update_id=update_id)
+        await self.notices()  # what arrived since the last line comes before the answer to this one
         messages = await self.dispatcher.handle(incoming)
+        await self._print(messages)
+        await self.dispatcher.delivered(messages)
+        await self.notices()
+        return messages
+
+    async def _print(self, messages: list[Outgoing]) -> None:
         for message in messages:
             self.stdout.write(plain_text(message) + "\n\n")
+            if message.media:
+                self.stdout.write(f"📎 [{message.media.get('kind')}] {message.media.get('ref')}\n\n")
             if message.document:
                 self.stdout.write(f"📎 {await self._save(message.document)}\n\n")
         self.stdout.flush()
-        await self.dispatcher.delivered(messages)
-        return messages
+
+    async def notices(self) -> list[Outgoing]:
+        """What others queued for this person (decisions, a supporter's words): printed, then marked sent."""
+        async with self.dispatcher.db.transaction() as tx:
+            rows = await tx.outbox.unsent_for_chat(CHANNEL, self.user_id)
+        owed = [Outgoing.from_payload(CHANNEL, row.chat_id, row.payload, row.id) for row in rows]
+        await self._print(owed)
+        await self.dispatcher.delivered(owed)
+        return owed
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(NOTICE_POLL)
+            try:
+                await self.notices()
+            except Exception:  # a busy database must not end the chat; the next look tries again
+                log.warning("could not read the notices for the terminal chat", exc_info=True)
 
     async def _save(self, token: str) -> Path:
         """A document the bot made, written where the terminal's user can open it."""

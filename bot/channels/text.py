@@ -1,4 +1,4 @@
-"""The shared renderer for channels without buttons: choices become a numbered list or a hint line."""
+"""The shared renderer for channels without buttons: choices become a numbered list and one hint line."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Callable
 
 import locales
 from handlers.messages import Outgoing
+from handlers.render import numbered
 
 
 def split_lines(text: str, limit: int, hard_cut: Callable[[str, int], int] | None = None) -> list[str]:
@@ -35,14 +36,9 @@ def split_lines(text: str, limit: int, hard_cut: Callable[[str, int], int] | Non
 
 
 def plain_text(message: Outgoing) -> str:
-    """'Chọn lĩnh vực:\\n1. Y tế\\n2. Khác\\nTrả lời số 1 hoặc 2.' for a pick; a 'type one of' line for controls."""
+    """'Chọn lĩnh vực:\\n1. Y tế\\n2. Khác\\nGõ số 1 hoặc 2 để chọn.': every choice numbered, one hint."""
     if not message.choices:
         return message.text
-    lines = [message.text]
-    if message.pick:
-        lines += [f"{n}. {choice.label}" for n, choice in enumerate(message.choices, start=1)]
-        lines.append(locales.render("hint.numbers", {"count": len(message.choices)}, message.locale))
-    else:
-        labels = [choice.label for choice in message.choices]
-        lines.append(locales.render("hint.words", {"labels": labels}, message.locale))
+    lines = [message.text, *numbered([choice.label for choice in message.choices])]
+    lines.append(locales.render("hint.numbers", {"count": len(message.choices)}, message.locale))
     return "\n".join(lines)

@@ -85,6 +85,24 @@ class HelpRequestRepository:
         request.closed_at = now
         await self.session.flush()
 
+    def _active(self, channel: str, chat_id: str):
+        """Requests of this chat still open or being answered, that reached a support team."""
+        return (HelpRequest.channel == channel, HelpRequest.chat_id == chat_id,
+                HelpRequest.status.in_(("open", "taken")), HelpRequest.routed_unit_id.is_not(None))
+
+    async def active_in_chat(self, channel: str, chat_id: str) -> HelpRequest | None:
+        result = await self.session.execute(
+            select(HelpRequest).where(*self._active(channel, chat_id)).order_by(HelpRequest.id.desc()).limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def attach_draft(self, channel: str, chat_id: str, initiative_id: int) -> None:
+        """A draft begun after asking for help: the helper sees it and can continue it."""
+        await self.session.execute(
+            update(HelpRequest).where(*self._active(channel, chat_id), HelpRequest.initiative_id.is_(None))
+            .values(initiative_id=initiative_id)
+        )
+
     async def waiting(self, roots: list[str], limit: int = 8) -> list[tuple[HelpRequest, Unit | None]]:
         """Open and taken requests from units in these subtrees, oldest first."""
         query = (

@@ -14,11 +14,13 @@ from storage.repositories.upsert import insert_for, insert_ignore
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.queued: set[tuple[str, str]] = set()  # (channel, chat) of what this transaction queued
 
     async def add(
         self, channel: str, chat_id: str, payload: dict, dedupe_key: str, purpose: str = "reply"
     ) -> int | None:
         """Queue a message; a second message with the same dedupe key is a no-op (returns None)."""
+        self.queued.add((channel, chat_id))
         return await insert_ignore(
             self.session,
             Outbox.__table__,

@@ -83,12 +83,35 @@ def test_confirm_submits_and_returns_to_the_menu():
 QUESTIONS = [s.key for s in SUBMISSION.questions]
 
 
-@pytest.mark.parametrize("step", QUESTIONS + ["review"])
+CONTENT = [s.key for s in SUBMISSION.questions if s.accepts_media]
+
+
+@pytest.mark.parametrize("step", [q for q in QUESTIONS if q not in CONTENT] + ["review"])
 def test_help_explains_and_stays(step):
     sim = at(step)
     sim.send("trợ giúp")
     assert sim.keys == [f"submit.{step}.help", sim.prompt.key]
     assert sim.state.step == step
+
+
+@pytest.mark.parametrize("step", CONTENT)
+@pytest.mark.parametrize("words", ["trợ giúp", "ko biet", "toi ko biet viet", "giup voi", "ko"])
+def test_at_a_content_step_not_knowing_opens_the_offer_and_stores_nothing(step, words):
+    sim = at(step)
+    before = dict(sim.state.answers)
+    sim.send(words)
+    assert sim.keys == ["offer.prompt"] and sim.state.step == step
+    assert sim.values() == ["/how_voice", "/example", "/support"]
+    assert dict(sim.state.answers) == before
+    sim.send("2")  # Xem ví dụ
+    assert sim.keys == [f"submit.{step}.help", f"submit.{step}.prompt"]
+    sim.send("giup voi")
+    sim.send("1")  # Gửi ghi âm: how to
+    assert sim.keys == ["offer.voice", f"submit.{step}.prompt"]
+    sim.send("giup voi")
+    sim.send("3")  # Nhờ Tổ hỗ trợ
+    assert sim.help_requests == [RequestHelp(step, sim.state.meta.get("draft"))]
+    assert dict(sim.state.answers) == before
 
 
 @pytest.mark.parametrize("step", QUESTIONS[1:])
@@ -139,7 +162,7 @@ def test_need_support_records_a_help_request_and_stays(step):
     sim = at(step)
     sim.send("cần hỗ trợ")
     assert sim.help_requests == [RequestHelp(step, sim.state.meta.get("draft"))]
-    assert sim.keys[0] == "support.sent" and sim.state.step == step
+    assert sim.keys == [f"submit.{step}.prompt"] and sim.state.step == step  # the handler says it was sent
 
 
 def test_over_long_title_is_refused_with_length_and_limit():
@@ -170,27 +193,47 @@ def test_field_out_of_range_number_is_refused():
     assert sim.keys[0] == "error.choose_one" and sim.state.step == "field"
 
 
-def test_problem_can_be_a_voice_note_then_done():
-    sim = at("problem")
+@pytest.mark.parametrize("step", CONTENT)
+def test_a_voice_note_answers_a_content_step(step):
+    sim = at(step)
     sim.send(kind="media", media=Media("voice", "voice-1", "console"))
+    assert sim.keys[0] == "media.taken" and sim.state.step != step
+    assert step not in sim.state.answers  # no words were typed: none are stored
+    assert [(a["field"], a["kind"]) for a in sim.state.answers["attachments"]] == [(step, "voice")]
+
+
+def test_photos_are_collected_until_done():
+    sim = at("problem")
+    sim.send(kind="media", media=Media("photo", "p-1", "console"))
+    sim.send(kind="media", media=Media("photo", "p-2", "console"))
     assert sim.keys == ["media.received"] and sim.state.step == "problem"
-    assert "/done" in sim.values()
+    assert sim.values()[0] == "/done"
     sim.send("xong")
-    assert sim.state.step == "solution"
-    assert sim.state.answers["attachments"][0]["field"] == "problem"
+    assert sim.state.step == "solution" and "problem" not in sim.state.answers
+    assert [a["ref"] for a in sim.state.answers["attachments"]] == ["p-1", "p-2"]
 
 
-def test_photo_with_a_caption_answers_the_question():
+def test_photo_with_a_caption_answers_the_question_and_the_rest_of_an_album_stays_with_it():
     sim = at("solution")
     sim.send(kind="media", media=Media("photo", "p-1", "console", caption="Gá định vị gắn vào mâm cặp"))
-    assert sim.state.step == "benefit"
+    sim.send(kind="media", media=Media("photo", "p-2", "console"))  # the album's next photo
+    assert sim.state.step == "solution" and sim.values()[0] == "/done"
     assert sim.state.answers["solution"] == "Gá định vị gắn vào mâm cặp"
+    sim.send("1")
+    assert sim.state.step == "benefit"
+    assert [a["field"] for a in sim.state.answers["attachments"]] == ["solution", "solution"]
 
 
-def test_photo_on_a_text_only_step_is_refused():
+def test_a_caption_that_answers_nothing_is_not_kept():
     sim = at("title")
+    sim.send(kind="media", media=Media("photo", "p-1", "console", caption="ok"))
+    assert sim.state.answers["attachments"][0]["caption"] is None and "title" not in sim.state.answers
+
+
+def test_photo_at_the_money_step_is_refused():
+    sim = at("estimated_value")
     sim.send(kind="media", media=Media("photo", "p-1", "console"))
-    assert sim.keys[0] == "error.text_only" and sim.state.step == "title"
+    assert sim.keys[0] == "error.text_only" and sim.state.step == "estimated_value"
 
 
 def test_money_is_echoed_for_confirmation():
@@ -351,7 +394,7 @@ def test_need_support_from_the_menu_is_recorded_too():
     sim = Sim()
     sim.send("cần hỗ trợ")
     assert sim.help_requests == [RequestHelp(None, None)]
-    assert sim.keys == ["support.sent", "menu.main"]
+    assert sim.keys == ["menu.main"]
 
 
 def test_a_button_press_after_a_long_silence_is_taken_at_once():
@@ -362,11 +405,20 @@ def test_a_button_press_after_a_long_silence_is_taken_at_once():
     assert sim.state.answers["estimated_value"] == 20_000_000
 
 
+@pytest.mark.parametrize("typed", ["1", "tiếp"])
+def test_a_number_or_continue_after_a_long_silence_shows_the_question_again(typed):
+    sim = at("problem")  # a day later, a reminder said: "1. Điền tiếp bản nháp", or type "tiếp"
+    sim.now += timedelta(hours=24)
+    sim.send(typed)
+    assert sim.keys == ["draft.welcome_back", "submit.problem.prompt"]
+    assert sim.help_requests == [] and "problem" not in sim.state.answers
+
+
 @pytest.mark.parametrize("step", ["title", "problem", "benefit"])
 def test_a_button_word_is_not_taken_as_an_answer(step):
     sim = at(step)
     sim.send("Gửi sáng kiến")
-    assert sim.keys[0] == "error.not_an_answer" and step not in sim.state.answers
+    assert sim.keys[0] == "error.answer_needed" and step not in sim.state.answers
 
 
 def test_going_back_then_keeping_a_required_answer():
@@ -429,3 +481,23 @@ def test_menu_words_work_while_viewing_an_initiative(word, screen):
     assert sim.prompt.key == "item.detail"
     sim.send(word)
     assert sim.prompt.key == screen
+
+
+def test_a_draft_filled_elsewhere_is_taken_up_and_the_answer_goes_to_the_question_seen():
+    sim = at("solution")
+    draft = sim.drafts[sim.state.meta["draft"]]
+    draft["answers"] = {**draft["answers"], "solution": "Kệ sách", "benefit": "Trẻ đọc nhiều hơn"}  # the support team
+    draft["step"] = "estimated_value"
+    sim.send("Làm kệ sách nhỏ ở mỗi lớp")  # she was looking at the solution question
+    assert sim.keys[0] == "draft.updated"
+    assert sim.state.answers["solution"] == "Làm kệ sách nhỏ ở mỗi lớp"
+    assert sim.state.answers["benefit"] == "Trẻ đọc nhiều hơn" and sim.state.step == "benefit"
+
+
+def test_a_draft_sent_from_elsewhere_is_not_written_again():
+    sim = at("benefit")
+    draft = sim.drafts[sim.state.meta["draft"]]
+    draft.update(status="submitted", code="SK-2026-000042")
+    sim.send("Giảm hàng hỏng mỗi ca")
+    assert sim.keys[0] == "draft.gone" and sim.last.replies[0].params == {"code": "SK-2026-000042"}
+    assert sim.state.flow is None and not any(isinstance(e, SaveDraft) for e in sim.last.effects)

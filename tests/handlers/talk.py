@@ -56,7 +56,7 @@ class Person:
         return self.replies[-1]
 
     async def register(self, unit_query: str = "mam non kim hy") -> None:
-        for text in ("/start", "Tiếng Việt", self.name, unit_query, "Khác"):
+        for text in ("/start", self.name, unit_query, "Khác"):
             await self.say(text)
         assert "đã đăng ký" in self.text, self.text
 

@@ -46,6 +46,8 @@ async def test_the_helper_continues_the_draft_for_the_worker(dispatcher, demo_db
     await an.say("Điền tiếp bản nháp giúp họ")
     assert "nhập hộ cho Nguyễn Thị Hoa" in an.text and "Bước 2/9" in an.text
     await an.say("Giáo dục - đào tạo")
+    await hoa.say("Kết thúc hỗ trợ")
+    assert "Bước 3/9" in hoa.text  # the worker goes on where the helper stopped
     await hoa.say("Sáng kiến của tôi")
     await hoa.say("1")
     assert "Giáo dục - đào tạo" in hoa.text  # the same draft, one answer further

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from conversations.model import Media
 from storage.models import Initiative, StatusChange
 from tests.handlers.office import filed, notices_to, person, rows
 
@@ -133,3 +134,18 @@ async def test_the_form_comes_from_the_review_screen_as_a_document(dispatcher, d
     async with demo_db.transaction() as tx:
         stored = await tx.images.get(document.document)
     assert stored.filename.endswith(".docx") and stored.data[:2] == b"PK"
+
+
+async def test_an_initiative_named_by_voice_opens_and_says_its_name_needs_typing(dispatcher, demo_db):
+    hoa, binh = await office(dispatcher, demo_db)
+    await hoa.say("Sáng kiến mới")
+    await hoa.say(media=Media("voice", "ten-bang-giong-noi.ogg", "console"))
+    for text in ("Giáo dục - đào tạo", "Trẻ ít đọc sách", "Làm kệ sách ở mỗi lớp", "Trẻ đọc nhiều hơn", "Xem lại và gửi",
+                 "Gửi sáng kiến"):
+        await hoa.say(text)
+    assert "Mã sáng kiến của bạn" in hoa.text
+    await binh.say("/duyet")
+    assert "(tên bằng ghi âm)" in binh.text
+    await binh.say("1")
+    assert "cần gõ lại thành chữ" in binh.text and "trả lời bằng ghi âm" in binh.text
+    assert "Hợp lệ" in binh.text  # it can be decided

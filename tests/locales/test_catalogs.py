@@ -59,7 +59,7 @@ def test_money_is_formatted_per_language(locale: str, expected: str):
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
-    [("vi", "Trả lời số 1, 2 hoặc 3."), ("en", "Reply 1, 2 or 3.")],
+    [("vi", "Gõ số 1, 2 hoặc 3 để chọn."), ("en", "Type 1, 2 or 3 to choose.")],
 )
 def test_number_hint_lists_the_choices(locale: str, expected: str):
     assert render("hint.numbers", {"count": 3}, locale) == expected

@@ -16,7 +16,7 @@ from aiogram.types import BotCommand, Update
 import locales
 from bot.channels.telegram import updates
 from bot.channels.common import Lanes, RetryPolicy
-from bot.channels.telegram.delivery import send, typing_while, with_retries
+from bot.channels.telegram.delivery import PASSED_ON, send, typing_while, with_retries
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.webhook import TelegramWebhook
 from bot.settings import Settings
@@ -86,6 +86,7 @@ class TelegramChannel:
         elif register:
             await self.webhook.register()
         self._tasks.append(asyncio.create_task(self.outbox.run(self._stop)))
+        self.dispatcher.on_queued(self.name, lambda chat_id: self.spawn(self.flush(chat_id, self.outbox.held())))
         log.info("Telegram @%s started (%s)", self.username, "webhook" if self.webhook else "long polling")
 
     async def stop(self) -> None:
@@ -170,7 +171,17 @@ class TelegramChannel:
                 file = await tx.images.get(message.document) if message.document else None
             image = stored.data if stored else None
             document = (file.data, file.filename or "file") if file else None
-        await send(self.bot, message, self.policy, image, document, self.limits)
+        await send(self.bot, message, self.policy, image, document, self.limits, self._passed_on(message))
+
+    def _passed_on(self, message: Outgoing) -> tuple[str, str] | None:
+        """A file a person sent, relayed: by file id from this bot; a photo from elsewhere by its link."""
+        media = message.media or {}
+        kind, ref = media.get("kind"), str(media.get("ref") or "")
+        if media.get("channel") == self.name and kind in PASSED_ON:
+            return kind, ref
+        if kind == "photo" and ref.startswith("https://"):  # Zalo keeps photos at a link Telegram can fetch
+            return kind, ref
+        return None
 
     def spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)

@@ -50,6 +50,9 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sl
     raise AssertionError("unreachable")
 
 
+PASSED_ON = {"photo": "photo", "voice": "voice", "audio": "audio", "document": "document", "video": "video"}
+
+
 def classify(error: Exception, pieces_sent: int) -> Exception:
     """What the outbox should do with a message Telegram did not take."""
     if isinstance(error, TelegramRetryAfter):
@@ -85,8 +88,10 @@ async def send(
     image: bytes | None = None,
     document: tuple[bytes, str] | None = None,
     limits: Limits | None = None,
+    passed_on: tuple[str, str] | None = None,
 ) -> None:
-    """The image and the document (uploaded), then every piece of the text; a retry resumes after what arrived."""
+    """The image and the document (uploaded), a person's file passed on (`passed_on`: its kind and Telegram
+    file id, or a photo's link), then every piece of the text; a retry resumes after what arrived."""
     chat_id = int(message.chat_id)
 
     def step(call: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
@@ -102,6 +107,17 @@ async def send(
     if document is not None:
         attached = BufferedInputFile(document[0], filename=document[1])
         steps.append(step(lambda: bot.send_document(chat_id=chat_id, document=attached)))
+    if passed_on is not None:
+        kind, file = passed_on
+        method = getattr(bot, f"send_{PASSED_ON[kind]}")
+
+        async def pass_on() -> None:
+            try:
+                await method(chat_id, file)
+            except TelegramBadRequest as error:  # a file Telegram will not take: the text still says what it was
+                log.warning("Telegram refused a %s passed on (%s)", kind, error.message[:80])
+
+        steps.append(step(pass_on))
     steps.extend(text(piece) for piece in pieces(message))
     await send_in_steps(message, steps, classify)
 

@@ -15,6 +15,7 @@ from aiogram.types import (
 
 from bot.channels.text import split_lines
 from handlers.messages import Outgoing
+from handlers.render import numbered
 
 LIMIT = 4096
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts
@@ -41,10 +42,11 @@ def _safe_cut(line: str, limit: int) -> int:
 def markup(message: Outgoing) -> Markup:
     if not message.choices:
         return ReplyKeyboardRemove()  # free text expected: no stale buttons
+    labels = numbered([c.label for c in message.choices])  # a typed number means the same as a press
     if message.actions and all(len(c.value.encode()) <= CALLBACK_LIMIT for c in message.choices):
-        rows = [[InlineKeyboardButton(text=c.label, callback_data=c.value)] for c in message.choices]
+        rows = [[InlineKeyboardButton(text=label, callback_data=c.value)] for label, c in zip(labels, message.choices)]
         return InlineKeyboardMarkup(inline_keyboard=rows)
-    rows = [[KeyboardButton(text=c.label)] for c in message.choices]
+    rows = [[KeyboardButton(text=label)] for label in labels]
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
 
 

@@ -81,6 +81,7 @@ def from_message(message: Message, update_id: str, bot_username: str, channel: s
         update_id=update_id,
         is_group=is_group,
         private_link=f"https://t.me/{bot_username}" if bot_username else "",
+        start_links=True,
         chat_title=message.chat.title or "",
     )
     if command is not None:
@@ -109,6 +110,7 @@ def from_callback(query: CallbackQuery, update_id: str, bot_username: str, chann
         update_id=update_id,
         is_group=chat.type != "private",
         private_link=f"https://t.me/{bot_username}" if bot_username else "",
+        start_links=True,
     )
 
 

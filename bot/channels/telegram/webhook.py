@@ -93,9 +93,9 @@ class TelegramWebhook:
 
 
 def as_webhook_reply(message: Outgoing) -> dict | None:
-    """The sendMessage call as a webhook response body, when the message is a single piece."""
+    """The sendMessage call as a webhook response body, when the message is a single piece of text alone."""
     parts = pieces(message)
-    if len(parts) != 1:
+    if len(parts) != 1 or message.image or message.document or message.media:
         return None
     reply = {
         "method": "sendMessage",

@@ -77,6 +77,7 @@ class ZaloChannel:
                 lambda: self.client.set_webhook(self.settings.zalo_webhook_url, self._secret.decode()), self.policy
             )
         self._spawn(self.outbox.run(self._stop))
+        self.dispatcher.on_queued(self.name, lambda chat_id: self._spawn(self.flush(chat_id, self.outbox.held())))
         log.info("Zalo bot %s started (%s)", self.bot.name, "webhook" if self.webhook_mode else "long polling")
 
     async def stop(self) -> None:
@@ -130,7 +131,7 @@ class ZaloChannel:
             return web.json_response({"ok": False, "error": "not JSON"}, status=400)
         if not isinstance(update, dict):
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        incoming = updates.incoming(update, self.bot, self.name)
+        incoming = updates.incoming(update, self.bot, self.name, self.settings.zalo_bot_link or "")
         if incoming is None:
             return web.json_response({"ok": True})
         try:
@@ -143,7 +144,7 @@ class ZaloChannel:
 
     async def _process(self, update: dict) -> None:
         try:
-            incoming = updates.incoming(update, self.bot, self.name)
+            incoming = updates.incoming(update, self.bot, self.name, self.settings.zalo_bot_link or "")
             if incoming is not None:
                 await self.lanes.run(incoming.chat_id, lambda: self._handle_and_send(incoming))
         except Exception:
@@ -192,7 +193,8 @@ class ZaloChannel:
         return await call()
 
     async def send(self, message: Outgoing) -> None:
-        """An image by URL where the server is public, then plain text with choices numbered, 2000 at a time.
+        """An image by URL where the server is public, a person's photo or voice note passed on, then plain
+        text with choices numbered, 2000 at a time.
 
         Zalo bots cannot send files: a document becomes a download link (or a word on where to get it).
         """
@@ -200,6 +202,7 @@ class ZaloChannel:
         base = self.settings.public_base_url
         if message.image and base:
             steps.append(lambda: self._photo(message.chat_id, image_url(base, message.image)))
+        steps += self._passed_on(message)
         text = plain_text(message)
         if message.document:
             text = f"{text}\n\n{await self._document_line(message, base)}"
@@ -210,6 +213,18 @@ class ZaloChannel:
             ))
         await send_in_steps(message, steps, classify)
 
+    def _passed_on(self, message: Outgoing) -> list:
+        """A Zalo photo or voice note (by its link) relayed to a Zalo chat; voice only into private chats."""
+        media = message.media or {}
+        url, kind = str(media.get("ref") or ""), media.get("kind")
+        if media.get("channel") != self.name or not url.startswith("http"):
+            return []  # another platform's file: the text says what was sent
+        if kind == "photo":
+            return [lambda: self._photo(message.chat_id, url)]
+        if kind == "voice" and not self._groups.get(message.chat_id, False):
+            return [lambda: self._voice(message.chat_id, url)]
+        return []
+
     async def _document_line(self, message: Outgoing, base: str) -> str:
         async with self.db.transaction() as tx:
             stored = await tx.images.get(message.document)
@@ -219,12 +234,18 @@ class ZaloChannel:
         return locales.render("file.link", params, message.locale)
 
     async def _photo(self, chat_id: str, url: str) -> None:
+        await self._media(chat_id, lambda: self.client.send_photo(chat_id, url), "image")
+
+    async def _voice(self, chat_id: str, url: str) -> None:
+        await self._media(chat_id, lambda: self.client.send_voice(chat_id, url), "voice message")
+
+    async def _media(self, chat_id: str, call, what: str) -> None:
         try:
-            await with_retries(lambda: self._paced(chat_id, lambda: self.client.send_photo(chat_id, url)), self.policy)
+            await with_retries(lambda: self._paced(chat_id, call), self.policy)
         except ZaloError as error:
             if error.transient:
                 raise
-            log.warning("Zalo refused the image (%s): sending its text form", error.code)  # the text follows
+            log.warning("Zalo refused the %s (%s): sending the text alone", what, error.code)  # the text follows
 
 
 def classify(error: Exception, pieces_sent: int) -> Exception:

@@ -84,6 +84,10 @@ class ZaloClient:
     async def send_photo(self, chat_id: str, photo: str, caption: str | None = None) -> dict:
         return await self.call("sendPhoto", chat_id=chat_id, photo=photo, caption=caption)
 
+    async def send_voice(self, chat_id: str, voice_url: str) -> dict:
+        """A voice message by the link of an .aac file; private chats only (a group seems to take it and drops it)."""
+        return await self.call("sendVoice", chat_id=chat_id, voice_url=voice_url)
+
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
         return await self.call("sendChatAction", chat_id=chat_id, action=action)
 

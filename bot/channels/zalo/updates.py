@@ -1,4 +1,5 @@
-"""Zalo updates ({event_name, message}, or a bare message) to channel-neutral Incoming."""
+"""Zalo updates to channel-neutral Incoming: {event_name, message}, the same wrapped as the platform's
+documentation shows it ({"ok": true, "result": {event_name, message}}), or a bare message."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from handlers.messages import Incoming
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo"
-KNOWN = {"message.text.received", "message.image.received", "message.sticker.received", "message.unsupported.received"}
+KNOWN = {
+    "message.text.received", "message.image.received", "message.sticker.received", "message.voice.received",
+    "message.unsupported.received",
+}
 _reported: set[str] = set()
 
 
@@ -38,8 +42,10 @@ def _event(update: dict, message: dict) -> str:
         return str(update["event_name"])
     if message.get("text") is not None:
         return "message.text.received"
-    if message.get("photo"):
+    if message.get("photo_url") or message.get("photo"):
         return "message.image.received"
+    if message.get("voice_url"):
+        return "message.voice.received"
     return "message.sticker.received" if message.get("sticker") else "message.unsupported.received"
 
 
@@ -64,7 +70,15 @@ def _without_mention(text: str, bot: BotInfo) -> str:
     return text[found.end():].lstrip(" ,:") if found and len(fold(text)) == len(text) else text
 
 
-def incoming(update: dict, bot: BotInfo, channel: str = CHANNEL) -> Incoming | None:
+def unwrapped(update: dict) -> dict:
+    """The update itself, from a webhook body or poll result wrapped in {"ok", "result"}."""
+    inner = update.get("result")
+    return inner if "message" not in update and isinstance(inner, dict) else update
+
+
+def incoming(update: dict, bot: BotInfo, channel: str = CHANNEL, link: str = "") -> Incoming | None:
+    """`link`: where a person opens a private chat with the bot (ZALO_BOT_LINK), shown to groups."""
+    update = unwrapped(update)
     message = update.get("message") if isinstance(update.get("message"), dict) else None
     if message is None:
         _once(f"shape:{sorted(update)}", "Zalo update without a message ignored (keys %s)", sorted(update))
@@ -88,13 +102,18 @@ def incoming(update: dict, bot: BotInfo, channel: str = CHANNEL) -> Incoming | N
         display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
         update_id=str(message.get("message_id") or "") or None,
         is_group=is_group,
+        private_link=link,
     )
     if event == "message.text.received" and text.startswith("/"):
         head, _, args = text.partition(" ")
         return Incoming(**base, text=text, command=head[1:].lower(), args=args.strip())
     if event == "message.text.received":
         return Incoming(**base, text=text)
-    if event == "message.image.received" and message.get("photo"):
-        photo = Media("photo", str(message["photo"]), channel, message.get("caption") or None, "image/jpeg")
-        return Incoming(**base, media=photo)
-    return Incoming(**base, unsupported=True)
+    photo = message.get("photo_url") or message.get("photo")  # the documentation says photo; deliveries, photo_url
+    if event == "message.image.received" and isinstance(photo, str) and photo:
+        return Incoming(**base, media=Media("photo", photo, channel, message.get("caption") or None, "image/jpeg"))
+    voice = message.get("voice_url")
+    if event == "message.voice.received" and isinstance(voice, str) and voice:
+        return Incoming(**base, media=Media("voice", voice, channel, None, "audio/aac"))
+    # "unsupported" carries no content at all: Zalo hides what some protected accounts send.
+    return Incoming(**base, unsupported=True, hidden=event == "message.unsupported.received")

@@ -201,7 +201,7 @@ class _Failure:
     remaining: int
 
 
-SENDING = frozenset({"sendmessage", "sendphoto", "senddocument"})  # the calls that count as messages
+SENDING = frozenset({"sendmessage", "sendphoto", "senddocument", "sendvoice", "sendaudio", "sendvideo"})  # the calls that count as messages
 
 
 @dataclass
@@ -331,6 +331,9 @@ class FakeBotAPI:
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
+            "sendVoice": self._sending_file("voice"),
+            "sendAudio": self._sending_file("audio"),
+            "sendVideo": self._sending_file("video"),
             "sendChatAction": self._true,
             "answerCallbackQuery": self._true,
             "setWebhook": self._set_webhook,
@@ -677,6 +680,20 @@ class FakeBotAPI:
             "file_name": name or "file",
         }
         return message
+
+    def _sending_file(self, kind: str) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
+        """sendVoice, sendAudio, sendVideo: a file id this bot received, an HTTP link or an upload."""
+
+        async def send(params: dict[str, Any]) -> dict[str, Any]:
+            file = params.get(kind)
+            if file is None or file == "":
+                raise _ApiError(400, f"Bad Request: there is no {kind} in the request")
+            message = self._new_message(params.get("chat_id"))
+            file_id = file if isinstance(file, str) else f"sent-{kind}-{message['message_id']}"
+            message[kind] = {"file_id": file_id, "file_unique_id": f"U-{file_id}", "duration": 1}
+            return message
+
+        return send
 
     async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])

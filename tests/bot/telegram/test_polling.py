@@ -13,7 +13,7 @@ from tests.bot.telegram.fake_api import (
 )
 
 CHAT = 4242
-REGISTER = ["/start", "Tiếng Việt", "Đúng, tôi là Nguyễn Hoa", "kim hy", "Khác"]
+REGISTER = ["/start", "1. Đúng, tôi là Nguyễn Hoa", "kim hy", "5. Khác"]  # the buttons' texts
 SUBMIT = [
     "Sáng kiến mới",
     "Gá kẹp <b>phôi</b> & khuôn",
@@ -80,13 +80,16 @@ async def test_user_text_is_escaped_for_html(polling):
     assert "<b>phôi</b>" not in reply
 
 
-async def test_keyboards_big_buttons_then_removed_for_free_text(polling):
+async def test_keyboards_are_big_numbered_buttons_at_every_question(polling):
     await say(polling, "/start")
     markup = last_markup(polling.api)
-    assert markup["keyboard"] == [[{"text": "Tiếng Việt"}], [{"text": "English"}]]
+    assert markup["keyboard"] == [[{"text": "1. Đúng, tôi là Nguyễn Hoa"}]]
     assert markup["resize_keyboard"] is True and markup["one_time_keyboard"] is True
-    await say(polling, "Tiếng Việt", "Đúng, tôi là Nguyễn Hoa", "kim hy", "Khác", "Sáng kiến mới")
-    assert last_markup(polling.api) == {"remove_keyboard": True}  # the title is free text
+    await say(polling, "1", "kim hy", "Khác")
+    assert last_markup(polling.api)["keyboard"] == [[{"text": "1. Cần hỗ trợ"}]]  # the title: help at hand
+    await say(polling, "Gá kẹp phôi", "1", "Phôi lệch", "Gá mới", "Hàng hỏng ít hơn", "bỏ qua", "bỏ qua", "bỏ qua")
+    await say(polling, "bỏ qua", "Gửi sáng kiến")
+    assert last_markup(polling.api)["keyboard"][0] == [{"text": "1. Sáng kiến mới"}]  # sent: the menu again
 
 
 async def test_the_same_update_twice_gives_one_set_of_replies(polling):

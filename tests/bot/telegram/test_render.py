@@ -6,8 +6,8 @@ from bot.channels.telegram.render import LIMIT, markup, pieces, split
 from handlers.messages import OutChoice, Outgoing
 
 
-def message(text="Chọn:", choices=(), pick=False, actions=False) -> Outgoing:
-    return Outgoing("telegram", "1", text, "vi", tuple(OutChoice(v, label) for v, label in choices), pick, actions)
+def message(text="Chọn:", choices=(), actions=False) -> Outgoing:
+    return Outgoing("telegram", "1", text, "vi", tuple(OutChoice(v, label) for v, label in choices), actions)
 
 
 def test_user_text_is_escaped():
@@ -31,13 +31,13 @@ def test_lines_are_kept_whole_where_they_fit():
     assert all(line in parts[0] or any(line in p for p in parts) for line in lines)
 
 
-def test_free_text_questions_remove_the_keyboard():
+def test_a_message_without_options_removes_the_keyboard():
     assert markup(message()).model_dump(exclude_none=True) == {"remove_keyboard": True}
 
 
-def test_choices_are_big_buttons_one_per_row():
-    reply = markup(message(choices=[("vi", "Tiếng Việt"), ("en", "English")], pick=True))
-    assert [[b.text for b in row] for row in reply.keyboard] == [["Tiếng Việt"], ["English"]]
+def test_choices_are_big_numbered_buttons_one_per_row():
+    reply = markup(message(choices=[("vi", "Tiếng Việt"), ("en", "English")]))
+    assert [[b.text for b in row] for row in reply.keyboard] == [["1. Tiếng Việt"], ["2. English"]]
     assert reply.resize_keyboard and reply.one_time_keyboard
 
 
@@ -48,9 +48,9 @@ def test_actions_on_a_message_are_inline_buttons_with_short_callback_data():
 
 def test_callback_data_over_64_bytes_falls_back_to_reply_buttons():
     reply = markup(message(choices=[("x" * 65, "Dài")], actions=True))
-    assert reply.keyboard[0][0].text == "Dài"
+    assert reply.keyboard[0][0].text == "1. Dài"
 
 
 def test_the_keyboard_rides_on_the_last_piece():
-    parts = pieces(message(text="a" * 5000, choices=[("/yes", "Đúng")], pick=True))
+    parts = pieces(message(text="a" * 5000, choices=[("/yes", "Đúng")]))
     assert [p.markup is None for p in parts] == [True, False]

@@ -48,4 +48,4 @@ def test_the_suggested_name_puts_the_family_name_first_for_vietnamese_users(firs
 async def test_registration_offers_the_name_in_vietnamese_order(polling):
     for text in ("/start", "Tiếng Việt"):
         await polling.push(text_update(CHAT, text, first_name="Hoa", last_name="Nguyễn Thị", language_code="en"))
-    assert last_markup(polling.api)["keyboard"][0][0]["text"] == "Đúng, tôi là Nguyễn Thị Hoa"
+    assert last_markup(polling.api)["keyboard"][0][0]["text"] == "1. Đúng, tôi là Nguyễn Thị Hoa"

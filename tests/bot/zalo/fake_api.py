@@ -22,7 +22,8 @@ query string is accepted as well; parameters are recorded exactly as sent). Answ
   "Request timeout" and counts one :attr:`FakeZaloAPI.idle_polls`;
 * ``sendMessage {"chat_id", "text"}`` gives 400 "text is too long" for an empty text or
   one over 2000 characters, else ``{"message_id", "date"}`` (date in milliseconds);
-* ``sendPhoto {"chat_id", "photo", "caption"?}``, ``sendChatAction`` (``true``), and
+* ``sendPhoto {"chat_id", "photo", "caption"?}``, ``sendVoice {"chat_id", "voice_url"}`` (400 unless the link
+  ends in ".aac"), ``sendChatAction`` (``true``), and
   ``setWebhook {"url", "secret_token"}`` (400 unless the secret has 8..256 characters),
   ``getWebhookInfo``, ``deleteWebhook``.
 
@@ -31,8 +32,9 @@ query string is accepted as well; parameters are recorded exactly as sent). Answ
 ``api.flood = FloodControl(...)`` (the Telegram fake's) keeps flood limits on sendMessage and
 sendPhoto; a chat counts as a group once an update from it said so, or when in ``api.groups``.
 
-Module-level builders (:func:`text_update`, :func:`image_update`, :func:`sticker_update`,
-:func:`unsupported_update`) make realistic update dicts; :func:`load_payload` reads the
+Module-level builders (:func:`text_update`, :func:`image_update`, :func:`voice_update`,
+:func:`sticker_update`, :func:`unsupported_update`, and :func:`wrapped` for the documented webhook body)
+make realistic update dicts; :func:`load_payload` reads the
 recorded-style samples in ``tests/bot/zalo/payloads/``. Ids are strings and dates are in
 milliseconds, as on the real platform.
 """
@@ -72,6 +74,8 @@ __all__ = [
     "sticker_update",
     "text_update",
     "unsupported_update",
+    "voice_update",
+    "wrapped",
 ]
 
 DEFAULT_TOKEN = "8421:zalo-TEST_token"
@@ -87,7 +91,7 @@ DEFAULT_POLL_TIMEOUT = 30.0  # getUpdates without a timeout parameter
 WAIT_FOR_INTERVAL = 0.02
 MAX_TEXT_LENGTH = 2000
 SECRET_LENGTHS = range(8, 257)
-SENDING = frozenset({"sendMessage", "sendPhoto"})  # the calls that count as messages
+SENDING = frozenset({"sendMessage", "sendPhoto", "sendVoice"})  # the calls that count as messages
 
 _DEFAULT_DESCRIPTIONS = {
     400: "Bad Request",
@@ -191,6 +195,7 @@ class FakeZaloAPI:
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendVoice": self._send_voice,
             "sendChatAction": self._send_chat_action,
             "setWebhook": self._set_webhook,
             "getWebhookInfo": self._get_webhook_info,
@@ -306,6 +311,10 @@ class FakeZaloAPI:
     def sent_texts(self, chat_id: str | None = None) -> list[str]:
         """Texts of successful sendMessage calls, in order (to chat_id only, when given)."""
         return [call.params.get("text", "") for call in self._successful("sendMessage", chat_id)]
+
+    def sent_voices(self, chat_id: str | None = None) -> list[str]:
+        """voice_url of successful sendVoice calls, in order (to chat_id only, when given)."""
+        return [call.params.get("voice_url", "") for call in self._successful("sendVoice", chat_id)]
 
     def sent_photos(self, chat_id: str | None = None) -> list[dict[str, Any]]:
         """Params of successful sendPhoto calls, in order (to chat_id only, when given)."""
@@ -463,6 +472,14 @@ class FakeZaloAPI:
             raise _ApiError(400, "caption must be a string")
         return self._sent()
 
+    async def _send_voice(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A voice message by the link of an .aac file, into a private chat (a group's is not delivered)."""
+        self._chat_id(params)
+        url = params.get("voice_url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")) or not url.endswith(".aac"):
+            raise _ApiError(400, "voice_url must be a link to an .aac file")
+        return self._sent()
+
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         self._chat_id(params)
         return True
@@ -544,12 +561,29 @@ def text_update(chat_id: str, text: str, **sender: Any) -> dict[str, Any]:
     return _message_update("message.text.received", chat_id, {"text": text}, **sender)
 
 
-def image_update(chat_id: str, photo_url: str, caption: str | None = None, **sender: Any) -> dict[str, Any]:
-    """A "message.image.received" update: photo is the image's URL; caption only when given."""
-    content: dict[str, Any] = {"photo": photo_url}
+def image_update(
+    chat_id: str, photo_url: str, caption: str | None = None, *, field: str = "photo", **sender: Any
+) -> dict[str, Any]:
+    """A "message.image.received" update: the image's URL under `field` ("photo" as the documentation
+    names it, "photo_url" as deliveries carry it); caption only when given."""
+    content: dict[str, Any] = {field: photo_url, "message_type": "CHAT_PHOTO"}
     if caption is not None:
         content["caption"] = caption
     return _message_update("message.image.received", chat_id, content, **sender)
+
+
+def voice_update(
+    chat_id: str, voice_url: str = "https://f2-voice-aac-dl.zdn.vn/8a41c2e9/voice.aac", **sender: Any
+) -> dict[str, Any]:
+    """A "message.voice.received" update: the recording's link (an .aac file), no text."""
+    return _message_update(
+        "message.voice.received", chat_id, {"voice_url": voice_url, "message_type": "CHAT_VOICE"}, **sender
+    )
+
+
+def wrapped(update: dict[str, Any]) -> dict[str, Any]:
+    """A webhook body as the platform's documentation shows it: the update inside {"ok": true, "result"}."""
+    return {"ok": True, "result": update}
 
 
 def sticker_update(
@@ -563,7 +597,8 @@ def sticker_update(
 
 
 def unsupported_update(chat_id: str, **sender: Any) -> dict[str, Any]:
-    """A "message.unsupported.received" update (voice, file, location...): common fields only."""
+    """A "message.unsupported.received" update: common fields only (Zalo hides the content of what some
+    protected accounts send, and of kinds it does not deliver: files, locations...)."""
     return _message_update("message.unsupported.received", chat_id, {}, **sender)
 
 

@@ -10,9 +10,8 @@ from tests.bot.zalo.fake_api import image_update, sticker_update, text_update
 
 CHAT = "6ede9afa6a4e8c10d55f"
 # Only numbers and typed text: Zalo has no buttons.
-REGISTER = ["Xin chào", "1", "1", "mam non kim hy", "5"]
-SUBMIT = [
-    "1",  # Sáng kiến mới
+REGISTER = ["Xin chào", "1", "mam non kim hy", "5"]  # "1": "Đúng, tôi là Nguyễn Thị Hoa"; 5: "Khác"
+SUBMIT = [  # registered, the first initiative's questions come at once
     "Cải tiến giá kẹp phôi máy tiện",
     "1",  # Sản xuất kinh doanh
     "Phôi hay bị lệch khi kẹp, mỗi ca hỏng 20 sản phẩm",
@@ -40,7 +39,7 @@ async def test_a_full_submission_with_numbers_and_text_only(polling):
     await polling.push(image_update(CHAT, "https://photo.zdn.vn/sang-kien/anh-1.jpg", caption="Ảnh sau cải tiến"))
     await say(polling, "xong")
     review = polling.api.sent_texts(CHAT)[-1]
-    assert "1. Gửi sáng kiến" in review and "Trả lời số 1, 2, 3 hoặc 4." in review
+    assert "1. Gửi sáng kiến" in review and "Gõ số 1, 2, 3 hoặc 4 để chọn." in review
     await say(polling, "1")
     async with polling.db.session() as session:
         initiative = (await session.execute(select(Initiative))).scalars().one()
@@ -58,19 +57,19 @@ async def test_a_full_submission_with_numbers_and_text_only(polling):
 
 async def test_choices_are_a_numbered_list_with_a_hint(polling):
     reply = await say(polling, "Xin chào")
-    assert "1. Tiếng Việt\n2. English\nTrả lời số 1 hoặc 2." in reply
+    assert "1. Đúng, tôi là Nguyễn Thị Hoa\nGõ số 1 để chọn." in reply
     assert all("<" not in text for text in polling.api.sent_texts(CHAT))  # plain text, no markup
 
 
 async def test_a_choice_can_be_typed_without_accents(polling):
-    await say(polling, "Xin chào", "tieng viet", "Đúng", "kim hy", "khac")
+    await say(polling, "Xin chào", "Đúng", "kim hy", "khac")
     async with polling.db.session() as session:
         member = (await session.execute(select(Member))).scalars().one()
     assert member.target_group == "Khác" and member.locale == "vi"
 
 
 async def test_a_repeated_message_id_changes_nothing(polling):
-    await say(polling, *REGISTER, "1")
+    await say(polling, *REGISTER)
     update = text_update(CHAT, "Cải tiến giá kẹp phôi máy tiện")
     await polling.push(update)
     replies = len(polling.api.sent_texts(CHAT))
@@ -91,7 +90,7 @@ async def test_an_idle_poll_is_not_an_error(polling, caplog):
 
 
 async def test_a_reply_over_2000_characters_arrives_in_two_messages(polling):
-    await say(polling, *REGISTER, "1", "Cải tiến giá kẹp phôi máy tiện", "1")
+    await say(polling, *REGISTER, "Cải tiến giá kẹp phôi máy tiện", "1")
     await say(polling, "Vấn đề " + "rất dài " * 170, "Giải pháp " + "cũng dài " * 170, "Hiệu quả rõ rệt")
     await say(polling, "bo qua", "bo qua", "bo qua", "bo qua")
     texts = polling.api.sent_texts(CHAT)
@@ -100,7 +99,7 @@ async def test_a_reply_over_2000_characters_arrives_in_two_messages(polling):
 
 
 async def test_stickers_get_a_friendly_answer(polling):
-    await say(polling, *REGISTER, "1")
+    await say(polling, *REGISTER)
     await polling.push(sticker_update(CHAT))
     assert "chưa đọc được" in "\n".join(polling.api.sent_texts(CHAT)[-2:])
 
@@ -150,7 +149,7 @@ async def test_a_message_zalo_refuses_for_good_does_not_block_the_next(polling):
     polling.api.fail_next("sendMessage", status=400)
     await polling.push(text_update(CHAT, "Xin chào"), answered=False)
     await polling.api.wait_for(lambda api: len(api.sent_texts(CHAT)) == 1)
-    assert "ngôn ngữ" in polling.api.sent_texts(CHAT)[0]
+    assert "Họ và tên" in polling.api.sent_texts(CHAT)[0]
 
 
 async def test_a_stop_finishes_the_messages_already_taken(polling, monkeypatch):

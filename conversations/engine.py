@@ -6,14 +6,12 @@ handler puts it in the Context; whatever must be stored it returns as effects.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime
 
-from conversations import form, menu
-from conversations.flows import REGISTRATION, SUBMISSION
+from conversations import form, menu, reading
+from conversations.flows import FLOWS, REGISTRATION, SUBMISSION
 from conversations.model import (
-    Choice,
     Context,
     Event,
     MemberRef,
@@ -32,8 +30,6 @@ from conversations.text import fold
 
 LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language"}
 GLOBAL = LEAVING | {"/help", "/support"}
-FORMS = {"register": REGISTRATION, "submit": SUBMISSION}
-NUMBER = re.compile(r"(?:so\s*)?(\d{1,9})[.)]?")  # "2", "2.", "số 2": the option numbered 2
 _LANGUAGE_WORDS = {"english": "en", "tieng anh": "en", "tieng viet": "vi", "vietnamese": "vi"}
 
 
@@ -78,7 +74,7 @@ def _step(state: State, event: Event, ctx: Context) -> Result:
         return _unregistered(state, event, ctx)
     if event.kind == "other":
         return _unreadable(state, event, ctx)
-    intent = intent_of(state, event, ctx)
+    intent = reading.intent_of(state, event, ctx)
     if state.flow == "submit":
         return _in_submission(state, event, ctx, intent)
     if state.flow == "register":  # registered elsewhere meanwhile (another chat): nothing left to ask
@@ -86,57 +82,6 @@ def _step(state: State, event: Event, ctx: Context) -> Result:
     if intent in GLOBAL:  # the menu's own words work from every screen
         return _global(intent, ctx) or menu.menu(ctx)
     return menu.screen(state, intent, ctx) or _global(intent, ctx) or menu.menu(ctx)
-
-
-def intent_of(state: State, event: Event, ctx: Context) -> str | None:
-    """What the event means: a pressed or numbered choice, a command, an answer word; None for content."""
-    if event.kind == "command":
-        return "/" + event.command
-    if event.kind == "choice":
-        return event.text
-    if event.kind != "text":
-        return None
-    shown = offered(state, ctx)
-    picked = numbered_pick(event.text, shown, reads_numbers=_reads_numbers(state))
-    if picked is not None:
-        return picked
-    folded = fold(event.text)
-    literal = next((c.value for c in shown if c.label and fold(c.label) == folded), None)
-    word = literal or lexicon.intent(event.text)
-    plain = event.text.lower().split()
-    if _step_kind(state) == "names" and plain[-1:] in (["huy"], ["dung"]) and not literal:
-        return None  # a co-author's name typed without accents ("Huy", "anh Dung"), not "hủy" or "đúng"
-    return word
-
-
-def numbered_pick(text: str, shown: tuple[Choice, ...], *, reads_numbers: bool) -> str | None:
-    """The option a bare number picks: 1 to N on any screen with options; other numbers are answers
-    where the question reads numbers (an amount, a year), and "out of range" elsewhere."""
-    match = NUMBER.fullmatch(fold(text))
-    if match is None:
-        return None
-    number = int(match.group(1))
-    if 1 <= number <= len(shown):
-        return shown[number - 1].value
-    return None if reads_numbers else "/out_of_range"
-
-
-def offered(state: State, ctx: Context) -> tuple[Choice, ...]:
-    """The choices on screen in this state: a pressed button's label maps back to one of these."""
-    flow = FORMS.get(state.flow or "")
-    if flow is not None:
-        return form.choices(flow, state, ctx) if state.step else ()
-    return menu.shown(state, ctx)
-
-
-def _reads_numbers(state: State) -> bool:
-    flow = FORMS.get(state.flow or "")
-    return flow is not None and state.step is not None and form.reads_numbers(flow, state)
-
-
-def _step_kind(state: State) -> str | None:
-    flow = FORMS.get(state.flow or "")
-    return form.current(flow, state).kind if flow is not None and state.step else None
 
 
 def synced(state: State, ctx: Context, follow: bool = False) -> State:
@@ -233,7 +178,7 @@ def _sent_or_gone(state: State, ctx: Context) -> Reply | None:
 
 
 def _a_number(event: Event) -> bool:
-    return event.kind == "text" and NUMBER.fullmatch(fold(event.text)) is not None
+    return event.kind == "text" and reading.NUMBER.fullmatch(fold(event.text)) is not None
 
 
 def _contact(state: State, event: Event, ctx: Context) -> Result:
@@ -252,7 +197,7 @@ def _away_long(state: State, ctx: Context) -> bool:
 
 
 def _again(state: State, ctx: Context, lead: Reply) -> Result:
-    flow = FORMS.get(state.flow or "")
+    flow = FLOWS.get(state.flow or "")
     if flow is not None and state.step is not None:
         return form.ask(flow, state, ctx, lead=(lead,))
     return menu.menu(ctx, lead=(lead,))
@@ -286,7 +231,7 @@ def _unregistered(state: State, event: Event, ctx: Context) -> Result:
     if language is not None:  # "English", at any question of the registration
         moved = state.with_answer("language", language)
         return form.ask(REGISTRATION, moved, ctx, lead=(Reply("language.changed", {"locale": language}),))
-    intent = intent_of(state, event, ctx)
+    intent = reading.intent_of(state, event, ctx)
     if intent == "/support":
         return form.ask(REGISTRATION, state, ctx, effects=(RequestHelp(state.step, None),))
     if intent in LEAVING:

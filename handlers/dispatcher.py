@@ -10,8 +10,8 @@ from datetime import datetime, time, timedelta
 from typing import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from conversations import engine
-from conversations.engine import FORMS
+from conversations import engine, reading
+from conversations.flows import FLOWS
 from conversations.model import Context, Event, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
 from handlers import effects, group_chats, help_chat, invites, officer, render, staff, staff_desk
@@ -133,12 +133,12 @@ class Dispatcher:
             if intent not in staff.LEAVING:
                 return await self._staff(tx, incoming, member, scope, state, event, intent, ctx, locale, now, row)
             state, event = State(), Event("command", text=intent, command=intent[1:])  # back to the worker's screens
-        if state.flow not in FORMS:
+        if state.flow not in FLOWS:
             ctx = await self._fill(tx, ctx, {"items"}, event, member, incoming.channel)
         if event.kind == "text":
-            value = render.pressed(event.text, engine.offered(state, ctx), locale)
+            value = render.pressed(event.text, reading.offered(state, ctx), locale)
             event = Event("choice", text=value) if value is not None else event
-        entry = staff.entry(event, engine.intent_of(state, event, ctx), state) if member else None
+        entry = staff.entry(event, reading.intent_of(state, event, ctx), state) if member else None
         if entry is not None:
             return await self._staff(tx, incoming, member, scope, state, event, entry, ctx, locale, now, row)
         ctx = await self._fill(tx, ctx, engine.needs(state, event), event, member, incoming.channel)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from conversations import engine, form, menu
-from conversations.flows import REGISTRATION
+from conversations import engine, form, menu, reading
+from conversations.flows import FLOWS, REGISTRATION
 from conversations.model import Choice, Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
 from handlers import notices, render
 from storage.models import HelpRequest, Member
@@ -65,7 +65,7 @@ def _picked(event: Event, locale: str) -> bool:
         return event.text == END.value
     if event.kind != "text":
         return False
-    by_number = engine.numbered_pick(event.text, (END,), reads_numbers=True)
+    by_number = reading.numbered_pick(event.text, (END,), reads_numbers=True)
     return END.value in (by_number, render.pressed(event.text, (END,), locale))
 
 
@@ -89,7 +89,7 @@ async def resume(tx: Transaction, request: HelpRequest, base: Context, lead: Rep
     state = State(row.flow, row.step, row.answers or {}, row.meta or {}) if row else State()
     ctx = await _context_of(tx, worker, base)
     state = engine.synced(state, ctx, follow=True)
-    flow = engine.FORMS.get(state.flow or "")
+    flow = FLOWS.get(state.flow or "")
     if flow is not None and state.step is not None and (flow is not REGISTRATION or worker is None):
         asked = form.ask(flow, state, ctx, lead=(lead,))
     else:

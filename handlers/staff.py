@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from conversations.model import Choice, Context, Event, Reply, State
 from conversations import lexicon
-from conversations.engine import numbered_pick
+from conversations.reading import numbered_pick
 from handlers import render
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import Scope

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.settings import DEFAULT_FIELDS, DEFAULT_TARGET_GROUPS
-from conversations import engine
+from conversations import engine, reading
 from conversations.model import (
     Context,
     DeleteDraft,
@@ -86,10 +86,10 @@ class Sim:
 
     def event(self, event: Event) -> Result:
         if event.kind == "text":  # a pressed button arrives as its label, as in the handler
-            value = pressed(event.text, engine.offered(self.state, self.context(event)), "vi")
+            value = pressed(event.text, reading.offered(self.state, self.context(event)), "vi")
             event = Event("choice", text=value) if value is not None else event
         ctx = self.context(event)
-        self.intent = engine.intent_of(self.state, event, ctx) if self.member else None
+        self.intent = reading.intent_of(self.state, event, ctx) if self.member else None
         result = engine.step(self.state, event, ctx)
         self.last = result
         self.state = result.state

@@ -1,0 +1,68 @@
+"""How one event is read: a pressed or numbered option, a command, an answer word from the lexicon, or content.
+
+A number means the same on every screen: 1 to N picks the option shown with that number; any
+other number is an answer where the question reads numbers, and "out of range" elsewhere
+(docs/answers.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from conversations import form, lexicon, menu
+from conversations.flows import FLOWS
+from conversations.model import Choice, Context, Event, State
+from conversations.text import fold
+
+NUMBER = re.compile(r"(?:so\s*)?(\d{1,9})[.)]?")  # "2", "2.", "số 2": the option numbered 2
+
+
+def intent_of(state: State, event: Event, ctx: Context) -> str | None:
+    """What the event means: a pressed or numbered choice, a command, an answer word; None for content."""
+    if event.kind == "command":
+        return "/" + event.command
+    if event.kind == "choice":
+        return event.text
+    if event.kind != "text":
+        return None
+    shown = offered(state, ctx)
+    picked = numbered_pick(event.text, shown, reads_numbers=_reads_numbers(state))
+    if picked is not None:
+        return picked
+    folded = fold(event.text)
+    literal = next((c.value for c in shown if c.label and fold(c.label) == folded), None)
+    word = literal or lexicon.intent(event.text)
+    plain = event.text.lower().split()
+    if _step_kind(state) == "names" and plain[-1:] in (["huy"], ["dung"]) and not literal:
+        return None  # a co-author's name typed without accents ("Huy", "anh Dung"), not "hủy" or "đúng"
+    return word
+
+
+def numbered_pick(text: str, shown: tuple[Choice, ...], *, reads_numbers: bool) -> str | None:
+    """The option a bare number picks: 1 to N on any screen with options; other numbers are answers
+    where the question reads numbers (an amount, a year), and "out of range" elsewhere."""
+    match = NUMBER.fullmatch(fold(text))
+    if match is None:
+        return None
+    number = int(match.group(1))
+    if 1 <= number <= len(shown):
+        return shown[number - 1].value
+    return None if reads_numbers else "/out_of_range"
+
+
+def offered(state: State, ctx: Context) -> tuple[Choice, ...]:
+    """The choices on screen in this state: a pressed button's label maps back to one of these."""
+    flow = FLOWS.get(state.flow or "")
+    if flow is not None:
+        return form.choices(flow, state, ctx) if state.step else ()
+    return menu.shown(state, ctx)
+
+
+def _reads_numbers(state: State) -> bool:
+    flow = FLOWS.get(state.flow or "")
+    return flow is not None and state.step is not None and form.reads_numbers(flow, state)
+
+
+def _step_kind(state: State) -> str | None:
+    flow = FLOWS.get(state.flow or "")
+    return form.current(flow, state).kind if flow is not None and state.step else None

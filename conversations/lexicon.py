@@ -40,7 +40,7 @@ _TOKENS = {
 # Words that only carry politeness or address, taken off the ends before matching.
 _TRAILING = {
     "a", "nhe", "nhi", "oi", "ha", "ah", "ak", "ad", "admin", "ban", "bot", "chi", "anh", "em", "ca", "het",
-    "luon", "nua", "roi", "thoi", "day", "vay", "ne", "hen", "di", "voi", "nhe", "nhau", "ca nha", "that", "lam", "nhiu",
+    "luon", "nua", "roi", "thoi", "day", "vay", "ne", "hen", "di", "voi", "nhau", "ca nha", "that", "lam", "nhiu",
 }
 _LEADING = {
     "toi", "em", "minh", "chau", "con", "tao", "to", "anh", "chi", "ban", "ad", "admin", "bot", "oi", "da", "thua",
@@ -149,8 +149,8 @@ _FILLER = {
     "toi", "em", "minh", "chau", "con", "anh", "chi", "ban", "a", "nhe", "nhi", "oi", "da", "thi", "la", "gi", "voi",
     "het", "ca", "nua", "luon", "roi", "vay", "sao", "the", "nao", "lam", "duoc", "cho", "nguoi", "cai", "nay",
     "ad", "admin", "bot", "di", "that", "su", "qua", "hien", "tai", "cung", "chac", "ne", "day", "ma", "va",
-    "vang", "thua", "oi", "ai", "ho", "tro", "to", "giup", "do", "nho", "can", "khong", "biet", "viet", "ghi",
-    "chua", "co", "go", "chu", "noi", "cach", "tra", "loi", "dien", "ro", "xin", "dum", "dum", "gium", "hay",
+    "vang", "thua", "ai", "ho", "tro", "to", "giup", "do", "nho", "can", "khong", "biet", "viet", "ghi",
+    "chua", "co", "go", "chu", "noi", "cach", "tra", "loi", "dien", "ro", "xin", "dum", "gium", "hay",
 }
 _CORES = (  # the first match wins: asking for a person beats asking for help beats not knowing
     ("/support", ("ho tro", "viet ho", "ghi ho", "nho nguoi", "can nguoi", "viet dum", "viet gium", "ghi dum")),
@@ -250,10 +250,5 @@ def _build() -> dict[str, str]:
     return lookup
 
 
-def is_non_answer(text: str) -> bool:
-    """True for words that answer nothing a question asked ("ko biet", "ok", "giup voi", "cam on")."""
-    return intent(text) in NON_ANSWERS
-
-
-NON_ANSWERS = frozenset(ANSWERS)
+NON_ANSWERS = frozenset(ANSWERS)  # intents that answer nothing a question asked ("ko biet", "ok", "cam on")
 _LOOKUP = _build()

@@ -95,13 +95,9 @@ async def resume(tx: Transaction, request: HelpRequest, base: Context, lead: Rep
     else:
         asked = menu.menu(ctx, lead=(lead,))
     await _save(tx, request, row, asked.state)
-    locale = worker.locale if worker else base_locale(state)
+    locale = worker.locale if worker else state.answers.get("language") or "vi"  # still registering
     for n, reply in enumerate(asked.replies):
         await notices.to_chat(tx, request.channel, request.chat_id, locale, reply, f"help-resume:{request.id}:{n}")
-
-
-def base_locale(state: State) -> str:
-    return state.answers.get("language") or "vi"
 
 
 async def _context_of(tx: Transaction, worker: Member | None, base: Context) -> Context:

@@ -22,6 +22,7 @@ def options_from(settings: Settings) -> Options:
         staff=StaffOptions(
             duplicate_threshold=settings.duplicate_threshold,
             invite_lifetime=timedelta(days=settings.invite_lifetime_days),
+            public_base_url=settings.public_base_url,
         ),
         timetable=Timetable.from_settings(settings),
         served=tuple(settings.channel_units.items()),

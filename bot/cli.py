@@ -14,6 +14,7 @@ from bot.cli_export import export
 from bot.cli_qr import qr
 from bot.cli_roles import members_app, roles_app
 from bot.cli_units import phases_app, report, units_app
+from bot.keeping import Keeper
 from bot.settings import get_settings
 from storage.db import Database
 from storage.demo import load_demo_units
@@ -112,7 +113,8 @@ def chat(
     async def run() -> None:
         db, dispatcher = build(settings)
         try:
-            await ConsoleChat(dispatcher, user_id=user, name=name, session=session).run()
+            keeper = Keeper.from_settings(settings)
+            await ConsoleChat(dispatcher, user_id=user, name=name, session=session, keeper=keeper).run()
         finally:
             await db.close()
 

@@ -55,7 +55,8 @@ def export(
                     phase = await tx.phases.by_code(phase_code.upper())
                     if phase is None:
                         raise _Refused(f"no phase with code {phase_code!r}")
-                files = await build_export(tx, unit, phase, now, fmt=fmt, locale=locale, progress=report_progress)
+                files = await build_export(tx, unit, phase, now, fmt=fmt, locale=locale, progress=report_progress,
+                                           base_url=settings.public_base_url)
                 return unit, phase, files
         finally:
             await db.close()

@@ -9,6 +9,7 @@ import signal
 from datetime import datetime, timedelta, timezone
 
 from bot.app import build
+from bot.keeping import file_store
 from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
 from bot.webhook import WebhookServer
@@ -27,7 +28,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
     stop = stop or _stop_on_signals()
     server = None
     if settings.needs_webhook_server:
-        server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker)
+        server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker, file_store(settings.data_dir))
     channels = [_channel(name, each, db, dispatcher) for name, each in settings.each_bot()]
     leading = None
     try:

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
     zalo_bot_link: str | None = None  # where a worker opens the Zalo bot: campaign news and the Zalo QR poster name it
     bots: list[ExtraBot] = Field(default_factory=list)  # BOTS: a JSON list, see README "Several bots"
+    # Files people send (voice notes, photos, documents): the bot keeps its own copy under DATA_DIR/files.
+    data_dir: str = "./data"
+    max_file_mb: int = Field(default=20, ge=1, le=2000)
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
     public_base_url: str | None = None
@@ -228,6 +231,7 @@ class Settings(BaseSettings):
     def needs_webhook_server(self) -> bool:
         zalo_needs_it = bool(self.zalo_bot_token and (self.zalo_webhook_url or self.public_base_url))
         main = bool(self.telegram_bot_token and self.telegram_webhook_url) or zalo_needs_it
+        main = main or bool(self.has_platform_token and self.public_base_url)  # the links to kept files and exports
         return main or any(bot.needs_webhook_server for bot in map(self._for, self.bots))
 
 

@@ -107,6 +107,8 @@ def _media_answer(step: Step, state: State, media) -> Outcome:
     """A voice note answers a content step; photos and files are collected until "Xong" (an album comes in pieces)."""
     if not step.accepts_media:
         return Reject("text_only")
+    if media.over_limit_mb:
+        return Reject("file_too_big", {"limit": media.over_limit_mb})
     attachments = _attach(state, media, step.key)
     if len(attachments) > MAX_ATTACHMENTS:
         return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
@@ -253,6 +255,8 @@ def read_media(step: Step, state: State, event: Event, ctx: Context, intent: str
         return Explain()
     if event.kind != "media" or event.media is None:
         return Reject("media_only")
+    if event.media.over_limit_mb:
+        return Reject("file_too_big", {"limit": event.media.over_limit_mb})
     attachments = _attach(state, event.media, step.key)
     if len(attachments) > MAX_ATTACHMENTS:
         return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})

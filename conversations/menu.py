@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from conversations import form
 from conversations.flows import LANGUAGES, SUBMISSION
+from conversations.attachments import sent_along
 from conversations.model import (
     Choice,
     Context,
@@ -58,7 +59,8 @@ def my_items(ctx: Context, lead: tuple[Reply, ...] = ()) -> Result:
     return Result(State(flow="mine"), (*lead, reply))
 
 
-def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = ()) -> Result:
+def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = (), files: bool = False) -> Result:
+    """One of the person's initiatives; `files`: its voice notes and photos sent along (when it is opened)."""
     if item.status == "draft":
         actions = [Choice("/continue", key="choice.continue"), Choice("/delete", key="choice.delete_draft")]
     elif item.status == "needs_changes":
@@ -68,7 +70,8 @@ def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = ()) -> Resu
     actions.append(Choice("/form", key="choice.assess.form"))
     params = {"answers": dict(item.answers), "status": item.status, "code": item.code, "note": item.note}
     reply = Reply("item.detail", params, (*actions, Choice("/back", key="choice.back")), actions=True)
-    return Result(State(flow="item", meta={"item": item.id}), (*lead, reply))
+    along = sent_along(item.answers) if files else ()
+    return Result(State(flow="item", meta={"item": item.id}), (*lead, *along, reply))
 
 
 def open_draft(item_id: object, ctx: Context) -> Result:
@@ -113,7 +116,7 @@ def screen(state: State, intent: str | None, ctx: Context) -> Result | None:
     """Read a choice on one of these screens; None when it is not theirs to answer."""
     if state.flow == "mine" and intent and intent.startswith("item:"):
         item = find_item(ctx, _number(intent))
-        return item_view(ctx, item) if item else my_items(ctx, lead=(Reply("error.gone"),))
+        return item_view(ctx, item, files=True) if item else my_items(ctx, lead=(Reply("error.gone"),))
     if state.flow == "mine" and intent == "/back":
         return menu(ctx)
     if state.flow == "item":

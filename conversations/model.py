@@ -9,14 +9,18 @@ from typing import Any, Mapping
 
 @dataclass(frozen=True)
 class Media:
-    """A photo, voice note, audio or document, kept by the channel's own file reference."""
+    """A photo, voice note, audio or document: the channel's own file reference, and the bot's copy of it."""
 
-    kind: str  # photo | voice | audio | document
+    kind: str  # photo | voice | audio | document | video
     ref: str
     channel: str = ""
     caption: str | None = None
     mime_type: str | None = None
     size: int | None = None
+    stored: str | None = None  # the key of the bot's own copy in the file store (None: not downloaded)
+    playable: str | None = None  # a voice note's copy every phone plays (AAC), where the original is not
+    filename: str | None = None  # a document's own name
+    over_limit_mb: int | None = None  # larger than the bot takes (this many MB): refused, not kept
 
     def as_answer(self, field_key: str) -> dict:
         return {
@@ -27,6 +31,9 @@ class Media:
             "caption": self.caption,
             "mime_type": self.mime_type,
             "size": self.size,
+            "stored": self.stored,
+            "playable": self.playable,
+            "filename": self.filename,
         }
 
 
@@ -72,6 +79,7 @@ class Reply:
     params: Mapping[str, Any] = field(default_factory=dict)
     choices: tuple[Choice, ...] = ()
     actions: bool = False  # the choices act on this very message (confirm, edit): inline buttons where there are some
+    media: Mapping[str, Any] | None = None  # a file a person sent (Media.as_answer), shown with the text
 
 
 @dataclass(frozen=True)

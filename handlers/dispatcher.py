@@ -157,6 +157,7 @@ class Dispatcher:
             scope=scope,
             duplicate_threshold=self.options.staff.duplicate_threshold,
             locale=locale,
+            base_url=self.options.staff.public_base_url,
         )
         final = outcome.state
         pending_invite = state.meta.get("invite") or invite

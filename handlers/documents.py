@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from conversations.model import Reply
-from handlers import render
+from handlers import file_links, render
 from handlers.messages import Outgoing
 from locales import format as fmt
 from storage.models import Initiative, Member, Unit
@@ -19,11 +19,14 @@ if TYPE_CHECKING:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: datetime) -> ApplicationForm:
-    """The form filled from the stored answers; what was never asked stays blank to fill by hand."""
+def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: datetime,
+            base_url: str | None = None) -> ApplicationForm:
+    """The form filled from the stored answers; what was never asked stays blank to fill by hand. An answer
+    given by voice says "(ghi âm)", and every attachment is listed with its link (`base_url`)."""
     from locales.application_form import ApplicationForm, Author  # python-docx is loaded on first use only
 
     answers = answers_of(initiative)
+    files = answers.get("attachments", [])
     authors = (Author(author.name, workplace=unit.name if unit else None), *(Author(n) for n in initiative.coauthors or ()))
     return ApplicationForm(
         authors=authors,
@@ -32,20 +35,22 @@ def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: date
         code=initiative.code,
         field=initiative.field,
         first_applied=fmt.applied(answers["first_applied"], "vi") if "first_applied" in answers else None,
-        problem=initiative.problem,
-        solution=initiative.solution,
-        benefit_author=initiative.benefit,
+        problem=file_links.with_voice_mark(initiative.problem, files, "problem", "vi"),
+        solution=file_links.with_voice_mark(initiative.solution, files, "solution", "vi"),
+        benefit_author=file_links.with_voice_mark(initiative.benefit, files, "benefit", "vi"),
         estimated_value=fmt.vnd(initiative.estimated_value, "vi") if initiative.estimated_value is not None else None,
         signed_on=now.date(),
+        attachments=tuple(file_links.listed(files, base_url, "vi")),
     )
 
 
 async def form_message(
-    tx: Transaction, initiative: Initiative, author: Member, unit: Unit | None, now: datetime, *, channel: str, chat_id: str, locale: str
+    tx: Transaction, initiative: Initiative, author: Member, unit: Unit | None, now: datetime, *, channel: str,
+    chat_id: str, locale: str, base_url: str | None = None,
 ) -> Outgoing:
     from locales.application_form import application_form, filename
 
-    form = form_of(initiative, author, unit, now)
+    form = form_of(initiative, author, unit, now, base_url)
     token = await tx.images.add(application_form(form), DOCX, filename(form))
     reply = Reply("form.ready", {"code": initiative.code, "title": initiative.title})
     message = render.outgoing(reply, channel=channel, chat_id=chat_id, locale=locale)

@@ -48,6 +48,7 @@ async def apply(
     scope: Scope = Scope(()),
     duplicate_threshold: float = 80,
     locale: str = "vi",
+    base_url: str | None = None,
 ) -> Outcome:
     for effect in effects:
         member = outcome.member
@@ -107,7 +108,8 @@ async def apply(
             found = await tx.initiatives.with_author(effect.initiative_id)
             if found is not None and found[0].author_id == member.id:
                 outcome.replies.append(
-                    await documents.form_message(tx, *found, now, channel=channel, chat_id=chat_id, locale=locale)
+                    await documents.form_message(tx, *found, now, channel=channel, chat_id=chat_id, locale=locale,
+                                                 base_url=base_url)
                 )
         elif isinstance(effect, DeleteDraft):
             initiative = await tx.initiatives.owned(effect.initiative_id, member.id)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Callable
 
 import locales
+from handlers import file_links
 from locales.spreadsheets import Column, CsvTable, XlsxBook, XlsxSheet
 from storage.exports import ExportedInitiative, count_initiatives, initiatives
 from storage.models import Phase, Unit
@@ -31,7 +32,7 @@ INITIATIVE_COLUMNS = (
     Column("author", width=24), Column("phone", width=14), Column("entered_by", width=24),
     Column("unit_code", width=20), Column("unit", width=40), Column("unit_path", width=60),
     Column("created_at", "datetime", 17), Column("submitted_at", "datetime", 17), Column("decided_at", "datetime", 17),
-    Column("reason", width=40), Column("attachments", "int", 10),
+    Column("reason", width=40), Column("attachments", "int", 10), Column("files", width=60),
 )
 FIGURE_COLUMNS = (
     Column("unit_code", width=20), Column("unit", width=50), Column("level", "int", 6),
@@ -57,10 +58,12 @@ async def build_export(
     fmt: str = "xlsx",
     locale: str = "vi",
     progress: Callable[[int, int], None] | None = None,
+    base_url: str | None = None,
 ) -> list[ExportFile]:
     """The initiatives sent in from `unit`'s subtree (in `phase` when given) and every unit's figures.
 
-    `now` is aware, in the time zone times are shown in; `progress(done, total)` hears of each batch.
+    `now` is aware, in the time zone times are shown in; `progress(done, total)` hears of each batch;
+    `base_url` (PUBLIC_BASE_URL) makes the links to the files people sent.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -75,7 +78,7 @@ async def build_export(
         listing = CsvTable(INITIATIVE_COLUMNS, locale)
     labels = {status: locales.render(f"export.status.{status}", {}, locale) for status in COUNTED}
     async for batch in initiatives(tx.session, unit, phase, tz):
-        rows = [initiative_cells(item, now, locale, labels) for item in batch]
+        rows = [initiative_cells(item, now, locale, labels, base_url) for item in batch]
         await asyncio.to_thread(_append, listing, rows)  # openpyxl is slow: keep the chats answering meanwhile
         if progress is not None:
             progress(listing.rows, max(total, listing.rows))
@@ -97,8 +100,9 @@ def _append(table: XlsxSheet | CsvTable, rows: list[list]) -> None:
 
 
 def initiative_cells(item: ExportedInitiative, now: datetime, locale: str,
-                     labels: dict[str, str] | None = None) -> list:
-    """One row of the initiatives sheet, in the order of INITIATIVE_COLUMNS; `labels` caches the status labels."""
+                     labels: dict[str, str] | None = None, base_url: str | None = None) -> list:
+    """One row of the initiatives sheet, in the order of INITIATIVE_COLUMNS; `labels` caches the status labels.
+    An answer given by voice says "(ghi âm)"; the last cell lists every attachment with its link."""
 
     def local(moment: datetime | None) -> datetime | None:
         return moment.astimezone(now.tzinfo) if moment is not None else None
@@ -107,11 +111,11 @@ def initiative_cells(item: ExportedInitiative, now: datetime, locale: str,
     return [
         item.code,
         (labels or {}).get(item.status) or locales.render(f"export.status.{item.status}", {}, locale),
-        item.title,
+        file_links.with_voice_mark(item.title, item.files, "title", locale),
         locales.translate_label(item.field, locale) if item.field else None,
-        item.problem,
-        item.solution,
-        item.benefit,
+        file_links.with_voice_mark(item.problem, item.files, "problem", locale),
+        file_links.with_voice_mark(item.solution, item.files, "solution", locale),
+        file_links.with_voice_mark(item.benefit, item.files, "benefit", locale),
         item.estimated_value,
         applied,
         ", ".join(item.coauthors) or None,
@@ -126,6 +130,7 @@ def initiative_cells(item: ExportedInitiative, now: datetime, locale: str,
         local(item.decided_at),
         item.decision_reason,
         item.attachment_count,
+        "\n".join(file_links.listed(item.files, base_url, locale)) or None,
     ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.flows import SUBMISSION
+from conversations.attachments import sent_along
 from conversations.model import Choice, Reply, State
 from handlers import help_chat, notices
 from handlers.staff import Call, Step, intent_on_screen, refuse, screen, staff_menu
@@ -81,7 +82,8 @@ async def take(call: Call, request_id: int | None) -> Step:
     for other in (team[1] if team else []):
         if other.id != call.member.id:
             await notices.to_member(call.tx, other, Reply("helpdesk.taken_by_other", helper), f"help-taken:{request.id}")
-    return _relaying(request)
+    draft = await call.tx.initiatives.get(request.initiative_id) if request.initiative_id else None
+    return _relaying(request, lead=sent_along(answers_of(draft)) if draft else ())
 
 
 def _relaying(request: HelpRequest, lead: tuple = ()) -> Step:

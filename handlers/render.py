@@ -24,6 +24,7 @@ def outgoing(reply: Reply, *, channel: str, chat_id: str, locale: str) -> Outgoi
         locale=locale,
         choices=tuple(OutChoice(c.value, label(c, locale)) for c in reply.choices),
         actions=reply.actions,
+        media=dict(reply.media) if reply.media else None,
     )
 
 

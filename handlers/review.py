@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from conversations.attachments import sent_along
 from conversations.model import Choice, Reply
 from handlers import documents, duplicates, notices
 from handlers.staff import Call, Step, refuse, screen, staff_menu, with_lead
@@ -39,7 +40,8 @@ async def queue(call: Call, lead: tuple = ()) -> Step:
     return screen("queue", [*lead, reply])
 
 
-async def show(call: Call, initiative_id: int, lead: tuple = ()) -> Step:
+async def show(call: Call, initiative_id: int, lead: tuple = (), files: bool = False) -> Step:
+    """One initiative; `files`: its voice notes, photos and documents sent along (on opening it, not on every redraw)."""
     found = await call.tx.initiatives.with_author(initiative_id)
     if found is None or found[2] is None or found[0].status in ("draft", "deleted"):
         return with_lead(await queue(call), Reply("error.gone"))
@@ -68,7 +70,8 @@ async def show(call: Call, initiative_id: int, lead: tuple = ()) -> Step:
         actions = [Choice("/valid", key="choice.assess.valid"), Choice("/needs_changes", key="choice.assess.needs_changes"), Choice("/reject", key="choice.assess.reject")]
     actions += [Choice("/form", key="choice.assess.form"), Choice("/duyet", key="choice.back")]
     reply = Reply("assess.item", params, tuple(actions), actions=True)
-    return screen("reviewing", [*lead, reply], item=initiative.id)
+    along = sent_along(params["answers"]) if files else ()
+    return screen("reviewing", [*lead, *along, reply], item=initiative.id)
 
 
 async def on_item(call: Call) -> Step:
@@ -137,7 +140,9 @@ async def form(call: Call, initiative_id: int) -> Step:
     found = await call.tx.initiatives.with_author(initiative_id)
     if found is None or found[2] is None or not call.scope.can("view", found[2].path):
         return refuse("assess.outside_scope", {"code": found[0].code if found else ""})
-    message = await documents.form_message(call.tx, *found, call.now, channel=call.incoming.channel, chat_id=call.incoming.chat_id, locale=call.locale)
+    message = await documents.form_message(call.tx, *found, call.now, channel=call.incoming.channel,
+                                           chat_id=call.incoming.chat_id, locale=call.locale,
+                                           base_url=call.options.public_base_url)
     step = await show(call, initiative_id)
     return with_lead(step, message)
 

@@ -48,6 +48,7 @@ LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language", "/help"}
 class StaffOptions:
     duplicate_threshold: int = 80
     invite_lifetime: timedelta = timedelta(days=7)
+    public_base_url: str | None = None  # links to the files people sent, in exports and forms
 
 
 @dataclass

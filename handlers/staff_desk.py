@@ -53,7 +53,8 @@ async def _export(call: Call) -> Step:
     phase = await call.tx.phases.current(call.now.date())
     messages = []
     for unit in units:
-        for file in await build_export(call.tx, unit, phase, call.now, fmt=fmt, locale=call.locale):
+        for file in await build_export(call.tx, unit, phase, call.now, fmt=fmt, locale=call.locale,
+                                       base_url=call.options.public_base_url):
             token = await call.tx.images.add(file.data, file.content_type, file.filename)
             params = {"unit": unit.name, "name": file.filename, "format": fmt}
             messages.append(outgoing_text(call, "exported.ready", params, document=token))
@@ -67,7 +68,7 @@ async def _on_menu(call: Call) -> Step:
 async def _on_queue(call: Call) -> Step:
     intent = call.intent or ""
     if intent.startswith("rv:") and intent[3:].isdecimal():
-        return await review.show(call, int(intent[3:]))
+        return await review.show(call, int(intent[3:]), files=True)
     return await review.queue(call, lead=(Reply("error.choose_one", {"count": 0}),))
 
 

@@ -65,6 +65,7 @@ class ApplicationForm:
     first_appliers: tuple[str, ...] = ()  # names of the people who applied it first or on trial
     place: str | None = None
     signed_on: date | None = None
+    attachments: tuple[str, ...] = ()  # one line per file the author sent: what it is and its link
 
 
 def application_form(form: ApplicationForm) -> bytes:
@@ -75,6 +76,7 @@ def application_form(form: ApplicationForm) -> bytes:
     add_authors(document, form)
     add_description(document, form)
     add_first_appliers(document, form)
+    add_attachments(document, form)
     add_signature(document, form)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -207,6 +209,16 @@ def add_first_appliers(document, form: ApplicationForm) -> None:
     paragraph(document)
     paragraph(document, "Tôi (chúng tôi) xin cam đoan mọi thông tin nêu trong đơn là trung thực, đúng sự thật và "
                         "hoàn toàn chịu trách nhiệm trước pháp luật.")
+
+
+def add_attachments(document, form: ApplicationForm) -> None:
+    """The files sent with the initiative (tài liệu kèm theo): voice notes and photos the council opens by link."""
+    if not form.attachments:
+        return
+    paragraph(document)
+    paragraph(document, "Tài liệu kèm theo (ảnh, ghi âm, tệp tác giả gửi qua bot):", bold=True)
+    for line in form.attachments:
+        paragraph(document, f"- {clean(line)}")
 
 
 def signing_date(day: date | None) -> str:

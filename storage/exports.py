@@ -49,6 +49,7 @@ class ExportedInitiative:
     decided_at: datetime | None
     decision_reason: str | None
     attachment_count: int
+    files: tuple[dict, ...] = ()  # each attachment: field, kind, filename, caption, and the keys of its link
 
 
 async def count_initiatives(session: AsyncSession, unit: Unit, phase: Phase | None = None,
@@ -82,25 +83,31 @@ async def initiatives(session: AsyncSession, unit: Unit, phase: Phase | None = N
     try:
         async for rows in result.partitions():
             attachments, decisions = await _details(session, [row.id for row in rows])
-            yield [_exported(row, places, attachments.get(row.id, 0), decisions.get(row.id, (None, None)))
+            yield [_exported(row, places, attachments.get(row.id, ()), decisions.get(row.id, (None, None)))
                    for row in rows]
     finally:
         await result.close()
 
 
-async def _details(session: AsyncSession, ids: list[int]) -> tuple[dict[int, int], dict[int, tuple]]:
-    """For a batch: how many attachments each has, and its latest decision (time, reason). Two queries."""
-    attachments = await session.execute(
-        select(Attachment.initiative_id, func.count()).where(Attachment.initiative_id.in_(ids))
-        .group_by(Attachment.initiative_id)
+async def _details(session: AsyncSession, ids: list[int]) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """For a batch: the attachments of each, and its latest decision (time, reason). Two queries."""
+    rows = await session.execute(
+        select(Attachment.initiative_id, Attachment.field, Attachment.kind, Attachment.filename, Attachment.caption,
+               Attachment.token, Attachment.stored_key, Attachment.playable_key)
+        .where(Attachment.initiative_id.in_(ids)).order_by(Attachment.id)
     )
+    attachments: dict[int, tuple] = {}
+    for initiative_id, field, kind, filename, caption, token, stored, playable in rows.all():
+        item = {"field": field, "kind": kind, "filename": filename, "caption": caption, "token": token,
+                "stored": stored, "playable": playable}
+        attachments[initiative_id] = (*attachments.get(initiative_id, ()), item)
     changes = await session.execute(
         select(StatusChange.initiative_id, StatusChange.created_at, StatusChange.reason)
         .where(StatusChange.initiative_id.in_(ids), StatusChange.to_status.in_(DECISIONS))
         .order_by(StatusChange.id)
     )
     decisions = {initiative_id: (at, reason) for initiative_id, at, reason in changes.all()}  # by id: the latest wins
-    return dict(attachments.all()), decisions
+    return attachments, decisions
 
 
 _COLUMNS = (
@@ -133,7 +140,7 @@ async def _places(session: AsyncSession, root: Unit) -> dict[int, _Place]:
     return {row.id: _Place(row.code, row.name, line(row.path)) for row in units if row.path.startswith(root.path)}
 
 
-def _exported(row, places: dict[int, _Place], attachment_count: int, decision: tuple) -> ExportedInitiative:
+def _exported(row, places: dict[int, _Place], files: tuple[dict, ...], decision: tuple) -> ExportedInitiative:
     place = places.get(row.unit_id)
     return ExportedInitiative(
         code=row.code,
@@ -157,5 +164,6 @@ def _exported(row, places: dict[int, _Place], attachment_count: int, decision: t
         submitted_at=row.submitted_at,
         decided_at=decision[0],
         decision_reason=decision[1],
-        attachment_count=attachment_count,
+        attachment_count=len(files),
+        files=files,
     )

@@ -203,10 +203,11 @@ class Initiative(Base):
 
 
 class Attachment(Base):
-    """A photo, voice note, audio or document given at one step, kept by the channel's file reference."""
+    """A photo, voice note, audio or document given at one step: the platform's reference and the bot's own copy."""
 
     __tablename__ = "attachments"
-    __table_args__ = (UniqueConstraint("initiative_id", "field", "file_ref"),)
+    __table_args__ = (UniqueConstraint("initiative_id", "field", "file_ref"),
+                      UniqueConstraint("token", name="uq_attachments_token"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
@@ -216,7 +217,11 @@ class Attachment(Base):
     file_ref: Mapped[str] = mapped_column(String(500))
     caption: Mapped[str | None] = mapped_column(Text)
     mime_type: Mapped[str | None] = mapped_column(String(100))
-    size: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    stored_key: Mapped[str | None] = mapped_column(String(80))  # the bot's copy in the file store
+    playable_key: Mapped[str | None] = mapped_column(String(80))  # a voice note as AAC, which every phone plays
+    filename: Mapped[str | None] = mapped_column(String(255))
+    token: Mapped[str | None] = mapped_column(String(64))  # the unguessable part of its link
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

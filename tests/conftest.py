@@ -29,6 +29,12 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _postgres_checked: dict[str, str | None] = {}
 
 
+@pytest.fixture(autouse=True)
+def _files_in_tmp(tmp_path, monkeypatch):
+    """The files people send are kept under DATA_DIR: each test's own, never the working directory."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+
+
 async def _postgres_problem() -> str | None:
     """None when the server answers; otherwise why not (checked once per run)."""
     if "problem" not in _postgres_checked:

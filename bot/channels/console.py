@@ -16,13 +16,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+import locales
 from bot.channels.text import plain_text
+from bot.keeping import Keeper
 from conversations.model import Media
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
+from storage.files import FileTooLarge
 
 log = logging.getLogger(__name__)
 CHANNEL = "console"
@@ -55,6 +59,7 @@ class ConsoleChat:
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
         files_dir: Path = Path("sangkien-files"),
+        keeper: Keeper | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.user_id = user_id
@@ -63,6 +68,7 @@ class ConsoleChat:
         self.stdin = stdin
         self.stdout = stdout
         self.files_dir = files_dir
+        self.keeper = keeper  # keeps a copy of a file named after '@voice', '@photo'... when it exists
 
     async def run(self, interactive: bool | None = None) -> None:
         interactive = self.stdin.isatty() if interactive is None else interactive
@@ -91,6 +97,8 @@ class ConsoleChat:
 
     async def say(self, line: str, *, update_id: str | None) -> list[Outgoing]:
         incoming = incoming_from_line(line, user_id=self.user_id, name=self.name, update_id=update_id)
+        if incoming.media is not None and self.keeper is not None:
+            incoming = replace(incoming, media=await self.keeper.keep(incoming.media, _reading(incoming.media.ref)))
         await self.notices()  # what arrived since the last line comes before the answer to this one
         messages = await self.dispatcher.handle(incoming)
         await self._print(messages)
@@ -102,7 +110,7 @@ class ConsoleChat:
         for message in messages:
             self.stdout.write(plain_text(message) + "\n\n")
             if message.media:
-                self.stdout.write(f"📎 [{message.media.get('kind')}] {message.media.get('ref')}\n\n")
+                self.stdout.write(f"{await self._media_line(message)}\n\n")
             if message.document:
                 self.stdout.write(f"📎 {await self._save(message.document)}\n\n")
         self.stdout.flush()
@@ -133,6 +141,17 @@ class ConsoleChat:
         path.write_bytes(stored.data)
         return path
 
+    async def _media_line(self, message: Outgoing) -> str:
+        """A voice note or photo someone sent: the bot's copy saved where the terminal's user can open it."""
+        media = message.media
+        data = await self.keeper.store.get(media["stored"]) if self.keeper and media.get("stored") else None
+        if data is None:
+            return f"📎 [{media.get('kind')}] {media.get('ref')}"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / Path(media.get("filename") or media["stored"]).name
+        path.write_bytes(data)
+        return locales.render("file.saved", {"path": str(path)}, message.locale)
+
     def _read(self, interactive: bool) -> str | None:
         if interactive:
             try:
@@ -141,3 +160,17 @@ class ConsoleChat:
                 return None
         line = self.stdin.readline()
         return line if line else None
+
+
+def _reading(ref: str):
+    """The bytes of a file on this computer named in '@voice note.ogg' (none there: kept by its name only)."""
+
+    async def fetch(limit: int) -> bytes:
+        path = Path(ref).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(ref)
+        if path.stat().st_size > limit:
+            raise FileTooLarge(limit)
+        return await asyncio.to_thread(path.read_bytes)
+
+    return fetch

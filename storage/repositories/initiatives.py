@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, or_, select, true, update
@@ -30,19 +31,25 @@ def answers_of(initiative: Initiative) -> dict:
     if initiative.coauthors:
         answers["coauthors"] = list(initiative.coauthors)
     if initiative.attachments:
-        answers["attachments"] = [
-            {
-                "field": a.field,
-                "kind": a.kind,
-                "channel": a.channel,
-                "ref": a.file_ref,
-                "caption": a.caption,
-                "mime_type": a.mime_type,
-                "size": a.size,
-            }
-            for a in initiative.attachments
-        ]
+        answers["attachments"] = [attachment_answer(a) for a in initiative.attachments]
     return answers
+
+
+def attachment_answer(a: Attachment) -> dict:
+    """An attachment as the conversation (and the channels passing it on) see it: Media.as_answer, and its link."""
+    return {
+        "field": a.field,
+        "kind": a.kind,
+        "channel": a.channel,
+        "ref": a.file_ref,
+        "caption": a.caption,
+        "mime_type": a.mime_type,
+        "size": a.size,
+        "stored": a.stored_key,
+        "playable": a.playable_key,
+        "filename": a.filename,
+        "token": a.token,
+    }
 
 
 def _apply(initiative: Initiative, answers: dict) -> None:
@@ -66,6 +73,10 @@ def _apply(initiative: Initiative, answers: dict) -> None:
         row.caption = item.get("caption")
         row.mime_type = item.get("mime_type")
         row.size = item.get("size")
+        row.stored_key = item.get("stored") or row.stored_key
+        row.playable_key = item.get("playable") or row.playable_key
+        row.filename = item.get("filename") or row.filename
+        row.token = row.token or secrets.token_urlsafe(24)
 
 
 class InitiativeRepository:
@@ -94,6 +105,12 @@ class InitiativeRepository:
         initiative.updated_at = utcnow()
         await self.session.flush()
         return initiative
+
+    async def attachment(self, token: str) -> Attachment | None:
+        """The attachment a link names (its token), whatever its initiative's status: the link is the key."""
+        if not token:
+            return None
+        return (await self.session.execute(select(Attachment).where(Attachment.token == token))).scalar_one_or_none()
 
     async def for_author(self, author_id: int) -> list[Initiative]:
         """Drafts first (most recently touched first), then submissions, newest first."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.app import options_from
 from bot.channels.common import RetryPolicy
+from bot.keeping import file_store
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from handlers.dispatcher import Dispatcher
@@ -28,7 +29,7 @@ def settings_for(**platform) -> Settings:
 async def start(channel_class, settings: Settings, db: Database, *, webhook: bool):
     """The channel with quick retries (a policy of its own: tests change it), started as `sangkien run` does."""
     channel = channel_class(settings, db, Dispatcher(db, options_from(settings)), RetryPolicy(attempts=4, base=0.01))
-    server = WebhookServer(db, "127.0.0.1", 0) if webhook else None
+    server = WebhookServer(db, "127.0.0.1", 0, files=file_store(settings.data_dir)) if webhook else None
     if server is not None:
         channel.attach(server)
         await server.start()

@@ -43,7 +43,8 @@ async def test_xlsx_carries_every_field_and_the_figures_of_every_unit(demo_db):
     full = listing[1]
     assert full == {
         "Mã sáng kiến": codes["full"], "Trạng thái": "Hợp lệ", "Tên sáng kiến": FULL["title"], "Lĩnh vực": FULL["field"],
-        "Thực trạng/vấn đề": FULL["problem"], "Giải pháp": FULL["solution"], "Hiệu quả": FULL["benefit"],
+        "Thực trạng/vấn đề": f"{FULL['problem']} (ghi âm)",  # a voice note answered it too
+        "Giải pháp": FULL["solution"], "Hiệu quả": FULL["benefit"],
         "Giá trị làm lợi (đồng)": 2_500_000_000, "Ngày áp dụng lần đầu": datetime(2025, 3, 1),
         "Đồng tác giả": "Lê Thị Hoa, Phạm Văn Đức", "Tác giả": "Nguyễn Thị Hoa", "Điện thoại": "0912345678",
         "Người nhập hộ": "Tổ hỗ trợ Giáo dục", "Mã đơn vị": "CDCS-MN-KIMHY",
@@ -51,6 +52,10 @@ async def test_xlsx_carries_every_field_and_the_figures_of_every_unit(demo_db):
         "Đường dẫn đơn vị": f"{GD_PATH} / Công đoàn cơ sở Trường Mầm non Kim Hỷ",
         "Ngày tạo": full["Ngày tạo"], "Ngày gửi": datetime(2026, 11, 19, 9, 0),  # 02:00 UTC is 09:00 in Hà Nội
         "Ngày quyết định": datetime(2026, 11, 20, 9, 0), "Lý do/ý kiến": "Đạt yêu cầu", "Số tệp đính kèm": 3,
+        "Tệp đính kèm (đường dẫn)": (  # kept by the platform's reference only (never downloaded): no link
+            "Nội dung, bản chất giải pháp · ảnh: chưa có đường dẫn (máy chủ chưa đặt PUBLIC_BASE_URL)\n"
+            "Thực trạng, vấn đề cần giải quyết · ghi âm: chưa có đường dẫn (máy chủ chưa đặt PUBLIC_BASE_URL)\n"
+            "Hiệu quả, lợi ích mang lại · tài liệu: chưa có đường dẫn (máy chủ chưa đặt PUBLIC_BASE_URL)"),
     }
     assert isinstance(full["Ngày tạo"], datetime)
     assert [r["Trạng thái"] for r in listing] == ["Không hợp lệ", "Hợp lệ", "Đang xem xét"]

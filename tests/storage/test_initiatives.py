@@ -13,14 +13,17 @@ from storage.repositories.initiatives import answers_of
 PHOTO = {
     "field": "solution", "kind": "photo", "channel": "telegram", "ref": "AgACAgUAAxk-photo-1",
     "caption": "Ảnh máy may sau cải tiến", "mime_type": "image/jpeg", "size": 183_422,
+    "stored": "a" * 64 + ".jpg", "playable": None, "filename": None,
 }
 VOICE = {
     "field": "problem", "kind": "voice", "channel": "telegram", "ref": "AwACAgUAAxk-voice-1",
     "caption": None, "mime_type": "audio/ogg", "size": 25_610,
+    "stored": "b" * 64 + ".ogg", "playable": "c" * 64 + ".aac", "filename": None,
 }
 DOCUMENT = {
     "field": "benefit", "kind": "document", "channel": "zalo", "ref": "zalo-file-77",
-    "caption": "Bảng tính tiết kiệm", "mime_type": "application/pdf", "size": 1_048_576,
+    "caption": "Bảng tính tiết kiệm", "mime_type": "application/pdf", "size": 5_000_000_000,  # past 32 bits
+    "stored": None, "playable": None, "filename": "Bảng tính tiết kiệm.pdf",
 }
 FULL = {
     "title": "Cải tiến gá may cổ áo",
@@ -44,8 +47,12 @@ async def save(db, author: int, answers: dict, draft_id: int | None = None) -> i
 
 
 async def stored_answers(db, initiative_id: int) -> dict:
+    """The answers as saved, without each attachment's link token (made by the store, not given)."""
     async with db.transaction() as tx:
-        return answers_of(await tx.initiatives.get(initiative_id))
+        answers = answers_of(await tx.initiatives.get(initiative_id))
+    for item in answers.get("attachments", []):
+        del item["token"]
+    return answers
 
 
 async def submit(db, initiative_id: int, author: int, unit: int, now: datetime) -> str:
@@ -66,7 +73,9 @@ async def test_saved_draft_gives_back_exactly_the_answers(people):
         draft = await tx.initiatives.get(draft_id)
         assert (draft.status, draft.author_id) == ("draft", people.alice)
         answers = answers_of(draft)
+    tokens = [item.pop("token") for item in answers["attachments"]]
     assert answers == FULL
+    assert len(set(tokens)) == 3 and all(len(token) >= 32 for token in tokens)  # each file its own unguessable link
     assert type(answers["estimated_value"]) is int
 
 
@@ -87,7 +96,7 @@ async def test_removing_an_attachment_deletes_only_its_row(people):
     async with people.db.transaction() as tx:
         draft = await tx.initiatives.get(draft_id)
         assert [a.id for a in draft.attachments] == kept_ids
-        assert answers_of(draft)["attachments"] == [PHOTO, DOCUMENT]
+    assert (await stored_answers(people.db, draft_id))["attachments"] == [PHOTO, DOCUMENT]
     assert await attachment_count(people.db, draft_id) == 2
 
 

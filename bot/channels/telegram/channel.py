@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand, Update
+from aiogram.types import BotCommand, BufferedInputFile, Update
 
 import locales
 from bot.channels.telegram import updates
 from bot.channels.common import Lanes, RetryPolicy
+from bot.keeping import Keeper, as_voice_note
 from bot.channels.telegram.delivery import PASSED_ON, send, typing_while, with_retries
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.webhook import TelegramWebhook
@@ -29,6 +31,7 @@ from reminders.limits import Limits
 from reminders.outbox import OutboxSender, SentMarks, flush_chat
 from reminders.quiet import QuietHours
 from storage.db import Database
+from storage.files import FileTooLarge
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "new", "mine", "help", "language")
@@ -65,6 +68,7 @@ class TelegramChannel:
             db, self.name, self.flush, quiet_hours=QuietHours.parse(settings.quiet_hours), tz=settings.tz
         )
         self.webhook = TelegramWebhook(self) if settings.telegram_webhook_url else None
+        self.keeper = Keeper.from_settings(settings)
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -122,7 +126,21 @@ class TelegramChannel:
             return []
         if incoming.is_group and incoming.command in group_chats.FOR_GROUP_ADMINS:
             incoming = replace(incoming, chat_admin=await self._is_chat_admin(incoming))
-        return await typing_while(self.bot, incoming.chat_id, self.dispatcher.handle(incoming, claim))
+        return await typing_while(self.bot, incoming.chat_id, self._kept_then_handled(incoming, claim))
+
+    async def _kept_then_handled(self, incoming, claim: Claim | None) -> list[Outgoing]:
+        if incoming.media is not None and not incoming.is_group:  # initiatives are told in private chats
+            media = incoming.media
+            incoming = replace(incoming, media=await self.keeper.keep(media, lambda limit: self._download(media.ref, limit)))
+        return await self.dispatcher.handle(incoming, claim)
+
+    async def _download(self, file_id: str, limit: int) -> bytes:
+        """getFile, then the file itself (Telegram lets a bot download up to 20 MB)."""
+        file = await with_retries(lambda: self.bot.get_file(file_id), self.policy)
+        if (file.file_size or 0) > limit:
+            raise FileTooLarge(limit)
+        buffer = await with_retries(lambda: self.bot.download_file(file.file_path, timeout=120), self.policy)
+        return buffer.getvalue()
 
     async def _is_chat_admin(self, incoming) -> bool | None:
         """Whether the sender administers the group; None when Telegram cannot say now (our roles decide)."""
@@ -171,17 +189,30 @@ class TelegramChannel:
                 file = await tx.images.get(message.document) if message.document else None
             image = stored.data if stored else None
             document = (file.data, file.filename or "file") if file else None
-        await send(self.bot, message, self.policy, image, document, self.limits, self._passed_on(message))
+        await send(self.bot, message, self.policy, image, document, self.limits, await self._passed_on(message))
 
-    def _passed_on(self, message: Outgoing) -> tuple[str, str] | None:
-        """A file a person sent, relayed: by file id from this bot; a photo from elsewhere by its link."""
+    async def _passed_on(self, message: Outgoing) -> tuple[str, str | BufferedInputFile] | None:
+        """A file a person sent, passed on: by file id when this bot received it, else the bot's own copy
+        uploaded (a voice note as OGG/Opus, the one format Telegram plays as voice); a photo kept by link only
+        (Zalo's) by that link."""
         media = message.media or {}
         kind, ref = media.get("kind"), str(media.get("ref") or "")
-        if media.get("channel") == self.name and kind in PASSED_ON:
+        if kind not in PASSED_ON:
+            return None
+        if media.get("channel") == self.name:
             return kind, ref
-        if kind == "photo" and ref.startswith("https://"):  # Zalo keeps photos at a link Telegram can fetch
-            return kind, ref
-        return None
+        data = await self.keeper.store.get(media["stored"]) if media.get("stored") else None
+        if data is None:
+            return (kind, ref) if kind == "photo" and ref.startswith("https://") else None
+        name = media.get("filename") or Path(media["stored"]).name
+        if kind == "voice":
+            try:
+                data = await asyncio.to_thread(as_voice_note, data) or data
+                name = f"{Path(name).stem}.ogg"
+            except Exception as error:  # not audio PyAV reads: it goes as a file the officer can still open
+                log.warning("a voice note could not be made OGG/Opus (%s): sent as audio", type(error).__name__)
+                kind = "audio"
+        return kind, BufferedInputFile(data, filename=name)
 
     def spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)

@@ -88,10 +88,10 @@ async def send(
     image: bytes | None = None,
     document: tuple[bytes, str] | None = None,
     limits: Limits | None = None,
-    passed_on: tuple[str, str] | None = None,
+    passed_on: tuple[str, str | BufferedInputFile] | None = None,
 ) -> None:
     """The image and the document (uploaded), a person's file passed on (`passed_on`: its kind and Telegram
-    file id, or a photo's link), then every piece of the text; a retry resumes after what arrived."""
+    file id, a photo's link or an upload), then every piece of the text; a retry resumes after what arrived."""
     chat_id = int(message.chat_id)
 
     def step(call: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:

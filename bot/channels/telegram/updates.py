@@ -49,7 +49,8 @@ def _media(message: Message, channel: str) -> Media | None:
         item = getattr(message, kind)
         if item is not None:
             mime = getattr(item, "mime_type", None) or ("video/mp4" if kind == "video_note" else None)
-            return Media("video" if kind == "video_note" else kind, item.file_id, channel, caption, mime, item.file_size)
+            return Media("video" if kind == "video_note" else kind, item.file_id, channel, caption, mime, item.file_size,
+                         filename=getattr(item, "file_name", None))
     return None
 
 

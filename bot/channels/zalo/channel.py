@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 import locales
 from bot.channels.common import Lanes, RetryPolicy
+from bot.keeping import Keeper
 from bot.channels.text import plain_text, split_lines
 from bot.channels.zalo import updates
 from bot.channels.zalo.client import ZaloClient, ZaloError, with_retries
 from bot.settings import Settings
 from bot.webhook import WebhookServer, image_url
+from handlers.file_links import kept_file_url
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
 from reminders.leases import ChatLeases
@@ -56,6 +59,7 @@ class ZaloChannel:
         self._tasks: set[asyncio.Task] = set()
         self._poller: asyncio.Task | None = None
         self._slots = asyncio.Semaphore(IN_FLIGHT)
+        self.keeper = Keeper.from_settings(settings)
 
     @property
     def webhook_mode(self) -> bool:
@@ -158,6 +162,10 @@ class ZaloChannel:
         self._remember(incoming.chat_id, incoming.is_group)
         typing = asyncio.create_task(self._typing(incoming.chat_id))
         try:
+            if incoming.media is not None and not incoming.is_group:  # initiatives are told in private chats
+                media = incoming.media
+                incoming = replace(incoming, media=await self.keeper.keep(
+                    media, lambda limit: self.client.download(media.ref, limit)))
             return await self.dispatcher.handle(incoming)
         finally:
             typing.cancel()
@@ -202,10 +210,14 @@ class ZaloChannel:
         base = self.settings.public_base_url
         if message.image and base:
             steps.append(lambda: self._photo(message.chat_id, image_url(base, message.image)))
-        steps += self._passed_on(message)
+        passed_on = self._passed_on(message)
+        steps += passed_on
         text = plain_text(message)
         if message.document:
             text = f"{text}\n\n{await self._document_line(message, base)}"
+        elif message.media and not passed_on and base and message.media.get("token") and message.media.get("stored"):
+            url = kept_file_url(base, message.media["token"])  # a file Zalo cannot show here: its link
+            text = f"{text}\n{locales.render('file.kept', {'url': url}, message.locale)}"
         for piece in split_lines(text, LIMIT):
             steps.append(lambda piece=piece: with_retries(
                 lambda: self._paced(message.chat_id, lambda: self.client.send_message(message.chat_id, piece)),
@@ -214,15 +226,23 @@ class ZaloChannel:
         await send_in_steps(message, steps, classify)
 
     def _passed_on(self, message: Outgoing) -> list:
-        """A Zalo photo or voice note (by its link) relayed to a Zalo chat; voice only into private chats."""
+        """A photo, or a voice note into a private chat (Zalo takes voice there only, as an .aac link): by the
+        bot's own link to its copy where the server is public (Zalo's links do not last), else by Zalo's own."""
         media = message.media or {}
-        url, kind = str(media.get("ref") or ""), media.get("kind")
-        if media.get("channel") != self.name or not url.startswith("http"):
-            return []  # another platform's file: the text says what was sent
-        if kind == "photo":
-            return [lambda: self._photo(message.chat_id, url)]
-        if kind == "voice" and not self._groups.get(message.chat_id, False):
-            return [lambda: self._voice(message.chat_id, url)]
+        kind, base, token = media.get("kind"), self.settings.public_base_url, media.get("token")
+        ours = bool(base and token and media.get("stored"))
+        url = str(media.get("ref") or "") if media.get("channel") == self.name else ""
+        if kind == "photo" and (ours or url.startswith("http")):
+            link = kept_file_url(base, token) if ours else url
+            return [lambda: self._photo(message.chat_id, link)]
+        if kind in ("voice", "audio") and not self._groups.get(message.chat_id, False):
+            if ours and media.get("playable"):
+                link = kept_file_url(base, token, playable=True)
+            elif kind == "voice" and url.startswith("http"):
+                link = url
+            else:
+                return []
+            return [lambda: self._voice(message.chat_id, link)]
         return []
 
     async def _document_line(self, message: Outgoing, base: str) -> str:

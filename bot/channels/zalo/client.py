@@ -9,6 +9,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 import httpx
 
 from bot.channels.common import RetryPolicy
+from storage.files import FileTooLarge
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,8 +41,29 @@ class ZaloClient:
             timeout=httpx.Timeout(15.0, read=poll_timeout + 15.0),
         )
 
+        self._files = httpx.AsyncClient(timeout=httpx.Timeout(15.0, read=60.0), follow_redirects=True)
+
     async def close(self) -> None:
         await self._http.aclose()
+        await self._files.aclose()
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """A file a person sent, from Zalo's link to it (not the API: no token), refused beyond `limit` bytes."""
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("not a link")
+        try:
+            async with self._files.stream("GET", url) as response:
+                response.raise_for_status()
+                if int(response.headers.get("content-length") or 0) > limit:
+                    raise FileTooLarge(limit)
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data += chunk
+                    if len(data) > limit:
+                        raise FileTooLarge(limit)
+                return bytes(data)
+        except httpx.HTTPError as error:
+            raise ConnectionError(f"download: {type(error).__name__}") from None
 
     async def call(self, method: str, **params: Any) -> Any:
         try:

@@ -321,6 +321,8 @@ class FakeBotAPI:
         self._blocked: dict[Any, tuple[int, str, None, int | None]] = {}
         self.flood: FloodControl | None = None
         self.admins: set[tuple[int, int]] = set()  # (chat id, user id) pairs getChatMember calls administrators
+        self.files: dict[str, bytes] = {}  # file id -> bytes: what getFile and GET /file/bot<token>/<path> serve
+        self.downloads: list[str] = []  # file paths downloaded
         self._update_pushed = asyncio.Event()
         self._stopping = False
         self._runner: web.AppRunner | None = None
@@ -343,6 +345,7 @@ class FakeBotAPI:
             "deleteMyCommands": self._true,
             "editMessageReplyMarkup": self._true,
             "getChatMember": self._get_chat_member,
+            "getFile": self._get_file,
         }
         # Bot API method names are case-insensitive; calls are recorded under these spellings.
         self._canonical = {name.lower(): name for name in methods}
@@ -502,6 +505,9 @@ class FakeBotAPI:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.path
+        download = re.fullmatch(r"/file/bot([^/]+)/(.+)", path)
+        if download is not None:
+            return self._download(*download.groups())
         match = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)/?", path)
         if match is None:
             self.calls.append(Call(method=path, params={}, ok=False))
@@ -694,6 +700,28 @@ class FakeBotAPI:
             return message
 
         return send
+
+    async def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        """getFile: a file_path valid for an hour; files over 20 MB cannot be downloaded by bots."""
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        data = self.files[file_id]
+        if len(data) > 20 * 1024 * 1024:
+            raise _ApiError(400, "Bad Request: file is too big")
+        index = list(self.files).index(file_id)
+        return {"file_id": file_id, "file_unique_id": f"U-{file_id}", "file_size": len(data),
+                "file_path": f"files/file_{index}"}
+
+    def _download(self, token: str, file_path: str) -> web.Response:
+        if token != self.token:
+            return web.json_response(_error_body(401, "Unauthorized"), status=401)
+        found = re.fullmatch(r"files/file_(\d+)", file_path)
+        ids = list(self.files)
+        if found is None or int(found.group(1)) >= len(ids):
+            return web.json_response(_error_body(404, "Not Found"), status=404)
+        self.downloads.append(file_path)
+        return web.Response(body=self.files[ids[int(found.group(1))]], content_type="application/octet-stream")
 
     async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])

@@ -185,6 +185,8 @@ class FakeZaloAPI:
         self._failures: dict[str, deque[_Failure]] = {}
         self._blocked: set[str] = set()
         self.groups: set[str] = set()
+        self.cdn_files: dict[str, bytes] = {}  # what cdn() serves at /cdn/<name>, as Zalo's file links do
+        self.cdn_fetches: list[str] = []
         self.flood: FloodControl | None = None
         self._update_pushed = asyncio.Event()
         self._stopping = False
@@ -356,7 +358,16 @@ class FakeZaloAPI:
 
     # -- HTTP --------------------------------------------------------------------------------
 
+    def cdn(self, name: str, data: bytes) -> str:
+        """A file as Zalo's CDN keeps one (a photo_url, a voice_url): its link, fetched without the token."""
+        self.cdn_files[name] = data
+        return f"{self.base_url}/cdn/{name}"
+
     async def _handle(self, request: web.Request) -> web.Response:
+        if request.path.startswith("/cdn/"):
+            data = self.cdn_files.get(request.path.removeprefix("/cdn/"))
+            self.cdn_fetches.append(request.path)
+            return web.Response(body=data) if data is not None else web.Response(status=404)
         match = re.fullmatch(r"/bot([^/]+)/([^/]+)/?", request.path)
         if match is None:
             call = Call(method=request.path, params={})
@@ -573,7 +584,7 @@ def image_update(
 
 
 def voice_update(
-    chat_id: str, voice_url: str = "https://f2-voice-aac-dl.zdn.vn/8a41c2e9/voice.aac", **sender: Any
+    chat_id: str, voice_url: str = "http://127.0.0.1:9/zdn-voice/8a41c2e9/voice.aac", **sender: Any
 ) -> dict[str, Any]:
     """A "message.voice.received" update: the recording's link (an .aac file), no text."""
     return _message_update(

@@ -7,7 +7,7 @@ from storage.models import Initiative
 from tests.bot.zalo.fake_api import text_update, voice_update
 
 WORKER, SUPPORTER = "6ede9afa6a4e8c10d55f", "a41c97e2f05b6d38c7e9"
-VOICE = "https://f2-voice-aac-dl.zdn.vn/77aa/hoi.aac"
+VOICE = "http://127.0.0.1:9/zdn-voice/77aa/hoi.aac"
 
 
 async def says(harness, chat: str, *messages, name: str = "Nguyễn Thị Hoa") -> None:

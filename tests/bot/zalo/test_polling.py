@@ -36,7 +36,7 @@ async def say(harness, *texts: str, chat: str = CHAT) -> str:
 async def test_a_full_submission_with_numbers_and_text_only(polling):
     await say(polling, *REGISTER)
     await say(polling, *SUBMIT)
-    await polling.push(image_update(CHAT, "https://photo.zdn.vn/sang-kien/anh-1.jpg", caption="Ảnh sau cải tiến"))
+    await polling.push(image_update(CHAT, "http://127.0.0.1:9/zdn-photo/sang-kien/anh-1.jpg", caption="Ảnh sau cải tiến"))
     await say(polling, "xong")
     review = polling.api.sent_texts(CHAT)[-1]
     assert "1. Gửi sáng kiến" in review and "Gõ số 1, 2, 3 hoặc 4 để chọn." in review
@@ -51,7 +51,7 @@ async def test_a_full_submission_with_numbers_and_text_only(polling):
     )
     assert initiative.coauthors == ["Lê Văn Nam", "Phạm Thị Thu"]
     assert [(a.kind, a.file_ref) for a in initiative.attachments] == [
-        ("photo", "https://photo.zdn.vn/sang-kien/anh-1.jpg")
+        ("photo", "http://127.0.0.1:9/zdn-photo/sang-kien/anh-1.jpg")
     ]
 
 

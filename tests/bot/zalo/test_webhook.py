@@ -44,13 +44,13 @@ async def test_a_full_submission_by_webhook(webhook):
         assert await post(webhook, text_update(CHAT, text)) == 200
     for text in ("bo qua", "bo qua", "bo qua"):
         await post(webhook, text_update(CHAT, text))
-    await post(webhook, image_update(CHAT, "https://photo.zdn.vn/anh-2.jpg"))
+    await post(webhook, image_update(CHAT, "http://127.0.0.1:9/zdn-photo/anh-2.jpg"))
     for text in ("xong", "1"):
         await post(webhook, text_update(CHAT, text))
     async with webhook.db.session() as session:
         initiative = (await session.execute(select(Initiative))).scalars().one()
     assert initiative.status == "submitted" and initiative.field == "An toàn vệ sinh lao động, môi trường"
-    assert [a.file_ref for a in initiative.attachments] == ["https://photo.zdn.vn/anh-2.jpg"]
+    assert [a.file_ref for a in initiative.attachments] == ["http://127.0.0.1:9/zdn-photo/anh-2.jpg"]
 
 
 async def test_the_same_message_twice_is_answered_once(webhook):

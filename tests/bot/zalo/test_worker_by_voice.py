@@ -11,9 +11,9 @@ from storage.models import HelpRequest, Initiative, Member
 from tests.bot.zalo.fake_api import image_update, text_update, unsupported_update, voice_update
 
 CHAT = "6ede9afa6a4e8c10d55f"
-VOICE_PROBLEM = "https://f2-voice-aac-dl.zdn.vn/5c0e/van-de.aac"
-VOICE_SOLUTION = "https://f2-voice-aac-dl.zdn.vn/9d4f/giai-phap.aac"
-VOICE_TITLE = "https://f2-voice-aac-dl.zdn.vn/1a2b/ten.aac"
+VOICE_PROBLEM = "http://127.0.0.1:9/zdn-voice/5c0e/van-de.aac"
+VOICE_SOLUTION = "http://127.0.0.1:9/zdn-voice/9d4f/giai-phap.aac"
+VOICE_TITLE = "http://127.0.0.1:9/zdn-voice/1a2b/ten.aac"
 NON_ANSWERS = {"ok", "ko biet", "ko co", "ko nho", "giup voi", "k", "dc", "1", "2", "khac"}
 
 
@@ -76,10 +76,10 @@ async def test_colloquial_answers_and_voice_notes_make_a_whole_initiative(pollin
 async def test_a_photo_delivered_with_photo_url_is_kept(polling):
     hoa = Worker(polling)
     await hoa.says("alo", "1", "mam non kim hy", "5", "Gá kẹp phôi mới", "1")
-    await hoa.says(image_update(CHAT, "https://photo-stal-1.zdn.vn/anh.jpg", field="photo_url"))
+    await hoa.says(image_update(CHAT, "http://127.0.0.1:9/zdn-photo/anh.jpg", field="photo_url"))
     async with polling.db.session() as session:
         initiative = (await session.execute(select(Initiative))).scalars().one()
-    assert [(a.field, a.file_ref) for a in initiative.attachments] == [("problem", "https://photo-stal-1.zdn.vn/anh.jpg")]
+    assert [(a.field, a.file_ref) for a in initiative.attachments] == [("problem", "http://127.0.0.1:9/zdn-photo/anh.jpg")]
 
 
 async def test_messages_zalo_hides_lead_to_the_support_team_not_a_loop(polling):

@@ -23,6 +23,9 @@ def as_params(report: Report) -> dict:
             "submitted": f.submitted,
             "valid": f.valid,
             "under_review": f.under_review,
+            "needs_changes": f.needs_changes,
+            "rejected": f.rejected,
+            "statuses": f.by_status,  # what was sent in, split by status: the parts add up to `submitted`
             "participants": f.participants,
             "target": f.target,
             "percent": f.percent,
@@ -38,8 +41,14 @@ def as_params(report: Report) -> dict:
     }
 
 
+def chart_rows(report: Report) -> list[dict]:
+    """What the chart draws of each child unit: its % of target, split by status."""
+    return [{"name": c.name, "code": c.code, "percent": c.percent, "target": c.target, "statuses": c.by_status}
+            for c in report.children]
+
+
 def chart_of(report: Report, locale: str) -> bytes | None:
-    rows = [{"name": c.name, "percent": c.percent} for c in report.children]
+    rows = chart_rows(report)
     return progress_chart(report.unit.name, rows, locale) if rows else None
 
 

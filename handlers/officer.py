@@ -16,6 +16,7 @@ from storage.repositories import Transaction
 REPORT_COMMANDS = {"baocao", "report", "tiendo"}
 CANDIDATES = 6  # units a name may fit and still be listed to pick from; more asks for more of the name
 ROOTS_SEARCHED = 5  # scope roots a typed name is looked for under (a person has one or two)
+MAX_ASKED = 120  # characters of a typed name looked for: longer than any unit's name, and every word is a query
 
 
 def as_params(report: Report) -> dict:
@@ -65,7 +66,7 @@ async def units_asked(tx: Transaction, scope: Scope, action: str, asked: str,
     roots = scope.units(action)
     if not roots:
         return [], Reply("report.not_allowed" if action == "report" else "staff.not_allowed")
-    asked = " ".join(asked.split())
+    asked = " ".join(asked.split())[:MAX_ASKED]
     if not asked:
         units = [await tx.units.by_path(path) for path in roots[:3]]  # three is plenty in a chat; more by name
         return [u for u in units if u is not None], None

@@ -94,6 +94,8 @@ async def test_too_many_or_no_units_are_answered_in_a_line(officer, dispatcher, 
     assert 'Có nhiều đơn vị khớp "cong doan"' in city.text and "Báo cáo tiến độ:" not in city.text
     await officer.say("/baocao truong dai hoc bach khoa")
     assert 'Không tìm thấy đơn vị nào có mã hoặc tên "truong dai hoc bach khoa"' in officer.text
+    await officer.say("/baocao " + "rất dài " * 500)
+    assert "Không tìm thấy đơn vị nào" in officer.text and len(officer.text) < 1000
 
 
 @pytest.mark.parametrize("asked", ["CDCS-MAY-SONGNHUE", "may song nhue"])

@@ -117,25 +117,33 @@ def phases_list() -> None:
 
 
 def report(
-    unit_code: str = typer.Argument(..., help="The unit whose figures to show, with its child units."),
+    unit: str = typer.Argument(..., help="The unit whose figures to show, with its child units: its code, or its "
+                                         "name (accents optional, a few words are enough)."),
     chart: Path = typer.Option(None, "--chart", dir_okay=False, help="Also write the chart as PNG here."),
     locale: str = typer.Option("vi", "--locale", help="vi or en"),
 ) -> None:
     """The progress report of a unit for the current phase."""
     import locales
-    from handlers.officer import as_params, chart_of
+    from handlers.officer import CANDIDATES, as_params, chart_of
     from storage.reports import progress
 
     async def work(tx):
-        unit = await tx.units.by_code(unit_code)
-        if unit is None:
-            return None
+        units = await tx.units.find(unit, CANDIDATES + 1)
+        if len(units) != 1:
+            return units
         now = datetime.now(get_settings().tz)
-        return await progress(tx.session, unit, await tx.phases.current(now.date()), now)
+        return await progress(tx.session, units[0], await tx.phases.current(now.date()), now)
 
     found = with_db(work)
-    if found is None:
-        typer.echo(f"no unit with code {unit_code!r}", err=True)
+    if not found:
+        typer.echo(f"no unit with the code or name {unit!r}", err=True)
+        raise typer.Exit(1)
+    if isinstance(found, list):
+        shown = found[:CANDIDATES]
+        typer.echo(f"{'more than ' if len(found) > CANDIDATES else ''}{len(shown)} units match {unit!r}:", err=True)
+        for candidate in shown:
+            typer.echo(f"  {candidate.code}\t{candidate.name}", err=True)
+        typer.echo("give its code, or more of its name", err=True)
         raise typer.Exit(1)
     typer.echo(locales.render("report.progress", as_params(found), locale))
     if chart is not None:

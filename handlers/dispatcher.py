@@ -106,7 +106,10 @@ class Dispatcher:
         member = await tx.members.by_identity(incoming.channel, incoming.user_id)
         event = incoming.event()
         command = event.command if event.kind == "command" else ""
-        if incoming.is_group or command in officer.REPORT_COMMANDS or command in group_chats.PRIVATE:
+        # A report of a unit named in a private chat goes to the officer's screens, where a name that fits
+        # several units is answered with a list to pick from; other reports keep no state.
+        named = command in officer.REPORT_COMMANDS and event.args.strip() and member is not None
+        if incoming.is_group or (command in officer.REPORT_COMMANDS and not named) or command in group_chats.PRIVATE:
             return await self._outside_flows(tx, incoming, member, event, now)
         invite = invites.token_of(event.args) if command == "start" else None
         if invite and member is not None:

@@ -37,7 +37,8 @@ INITIATIVE_COLUMNS = (
 FIGURE_COLUMNS = (
     Column("unit_code", width=20), Column("unit", width=50), Column("level", "int", 6),
     Column("member_count", "int", 12), Column("target", "int", 10), Column("submitted", "int", 10),
-    Column("valid", "int", 10), Column("under_review", "int", 12), Column("participants", "int", 12),
+    Column("valid", "int", 10), Column("under_review", "int", 12), Column("needs_changes", "int", 12),
+    Column("rejected", "int", 12), Column("participants", "int", 12),
     Column("percent", "percent", 10), Column("value", "money", 18),
 )
 
@@ -135,10 +136,11 @@ def initiative_cells(item: ExportedInitiative, now: datetime, locale: str,
 
 
 def figure_cells(figures: Figures) -> list:
-    """One row of the per-unit sheet, in the order of FIGURE_COLUMNS."""
+    """One row of the per-unit sheet, in the order of FIGURE_COLUMNS: the four statuses add up to submitted."""
     return [
         figures.code, figures.name, figures.level, figures.member_count, figures.target, figures.submitted,
-        figures.valid, figures.under_review, figures.participants, figures.percent, figures.value,
+        figures.valid, figures.under_review, figures.needs_changes, figures.rejected, figures.participants,
+        figures.percent, figures.value,
     ]
 
 

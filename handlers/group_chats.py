@@ -118,7 +118,7 @@ async def answer_private(
         return [Reply("daily.off")]
     units, refusal = await officer.units_asked(tx, scope, "report", args)
     if refusal:
-        return [Reply(refusal, {"code": args.strip()})]
+        return [refusal]
     await tx.bound_chats.bind(incoming.channel, incoming.chat_id, kind="private", unit_id=units[0].id,
                               member_id=member.id, locale=locale)
     return [Reply("daily.on", {"unit": units[0].name, "time": timetable.daily_time})]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conversations.model import Reply
+from conversations.model import Choice, Reply
 from conversations.text import fold
 from handlers import campaign_wizard, campaigns, help_desk, invites, officer, on_behalf, review
-from handlers.staff import ENTRIES, Call, Step, is_staff_state, outgoing_text, refuse, staff_menu
+from handlers.staff import ENTRIES, Call, Step, is_staff_state, outgoing_text, refuse, screen, staff_menu, with_lead
 
 # Typed words are content on these screens, even when they look like a command word.
 FREE_TEXT = {"reason", "relay", "behalf", "behalf_unit", "invite_unit", *campaign_wizard.FREE_TEXT}
@@ -23,8 +23,7 @@ async def _open(call: Call, entry: str | None) -> Step:
     if entry == "/duyet":
         return await review.queue(call)
     if entry == "/baocao":
-        messages = await officer.report_for(call.tx, call.member, call.incoming, call.locale, call.now, call.event.args)
-        return staff_menu(call, lead=tuple(messages)) if call.scope.units("report") else Step(call.state, messages)
+        return await _report(call, call.event.args)
     if entry == "/xuat":
         return await _export(call)
     if entry == "/nhapho":
@@ -41,15 +40,27 @@ async def _open(call: Call, entry: str | None) -> Step:
     return staff_menu(call)
 
 
-async def _export(call: Call) -> Step:
+async def _report(call: Call, asked: str) -> Step:
+    units, refusal = await officer.units_asked(call.tx, call.scope, "report", asked, pick=True)
+    if refusal is not None and refusal.choices:
+        return _which(refusal, "/baocao")
+    messages = [refusal] if refusal is not None else []
+    for unit in units:
+        messages += await officer.unit_report(call.tx, unit, call.incoming, call.locale, call.now)
+    return staff_menu(call, lead=tuple(messages)) if call.scope.units("report") else Step(call.state, messages)
+
+
+async def _export(call: Call, asked: str | None = None, fmt: str = "xlsx") -> Step:
     from handlers.exports import build_export
 
-    words = fold(call.event.args).split()
-    fmt = "csv" if "csv" in words else "xlsx"
-    code = " ".join(w for w in call.event.args.split() if fold(w) not in ("csv", "xlsx"))
-    units, refusal = await officer.units_asked(call.tx, call.scope, "export", code)
-    if refusal:
-        return refuse(refusal, {"code": code})
+    if asked is None:
+        fmt = "csv" if "csv" in fold(call.event.args).split() else "xlsx"
+        asked = " ".join(w for w in call.event.args.split() if fold(w) not in ("csv", "xlsx"))
+    units, refusal = await officer.units_asked(call.tx, call.scope, "export", asked, pick=True)
+    if refusal is not None and refusal.choices:
+        return _which(refusal, "/xuat", fmt=fmt)
+    if refusal is not None:
+        return refuse(refusal.key, refusal.params)
     phase = await call.tx.phases.current(call.now.date())
     messages = []
     for unit in units:
@@ -59,6 +70,30 @@ async def _export(call: Call) -> Step:
             params = {"unit": unit.name, "name": file.filename, "format": fmt}
             messages.append(outgoing_text(call, "exported.ready", params, document=token))
     return staff_menu(call, lead=tuple(messages))
+
+
+def _which(asked: Reply, entry: str, **meta) -> Step:
+    """The units a typed name fits, to pick from; the pick (or a better name) goes back to `entry`."""
+    reply = Reply(asked.key, asked.params, (*asked.choices, Choice("/canbo", key="choice.back")))
+    return screen("pick_unit", [reply], entry=entry, query=asked.params["query"], **meta)
+
+
+async def _on_pick(call: Call) -> Step:
+    """A unit picked among those a name fitted, or another name typed: the report or the export goes on."""
+    intent, meta = call.intent or "", call.state.meta
+    typed = call.event.text.strip() if call.event.kind == "text" and not intent else ""
+    if intent.startswith("unit:") and intent[5:].isdecimal():
+        unit = await call.tx.units.get(int(intent[5:]))
+        typed = unit.code if unit is not None else ""
+    if not typed or typed.isdecimal():  # neither a unit shown nor a name: the same list again
+        again = await _on_pick_name(call, meta["query"])
+        return with_lead(again, Reply("error.choose_one", {"count": len(meta.get("shown", ()))}))
+    return await _on_pick_name(call, typed)
+
+
+async def _on_pick_name(call: Call, asked: str) -> Step:
+    meta = call.state.meta
+    return await (_export(call, asked, meta.get("fmt", "xlsx")) if meta["entry"] == "/xuat" else _report(call, asked))
 
 
 async def _on_menu(call: Call) -> Step:
@@ -81,6 +116,7 @@ async def _on_requests(call: Call) -> Step:
 
 ON_SCREEN = {
     "staff": _on_menu,
+    "pick_unit": _on_pick,
     "queue": _on_queue,
     "reviewing": review.on_item,
     "confirm_valid": review.on_confirm,

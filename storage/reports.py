@@ -16,7 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Initiative, Phase, PhaseTarget, Unit
 from storage.repositories.units import bytewise, instr, under
 
-COUNTED = ("submitted", "valid", "needs_changes", "rejected")  # sent in, whatever the review said
+# Every status an initiative sent in can be in, with the Figures attribute counting it, in the order reports
+# show them: they partition what was sent in (submitted = valid + under review + needs changes + rejected).
+STATUSES = {"valid": "valid", "submitted": "under_review", "needs_changes": "needs_changes", "rejected": "rejected"}
+COUNTED = tuple(STATUSES)  # sent in, whatever the review said; drafts and withdrawn ones are not
 
 
 @dataclass
@@ -26,8 +29,10 @@ class Figures:
     name: str
     target: int
     submitted: int = 0
-    valid: int = 0
-    under_review: int = 0
+    valid: int = 0  # hợp lệ
+    under_review: int = 0  # đang xem xét (status "submitted")
+    needs_changes: int = 0  # cần bổ sung
+    rejected: int = 0  # không hợp lệ
     new_today: int = 0
     value: int = 0
     participants: int = 0  # distinct authors
@@ -43,11 +48,18 @@ class Figures:
     def since_yesterday(self) -> int:
         return self.new_today
 
-    def add(self, submitted, valid, review, today, value, participants) -> None:
+    @property
+    def by_status(self) -> dict[str, int]:
+        """Initiative status -> how many are in it, in the order of STATUSES; the values add up to `submitted`."""
+        return {status: getattr(self, name) for status, name in STATUSES.items()}
+
+    def add(self, submitted, valid, review, needs_changes, rejected, today, value, participants) -> None:
         """Add one row of `_counts` (sums are NULL, and PostgreSQL's sum of a bigint a Decimal)."""
         self.submitted += submitted
         self.valid += int(valid or 0)
         self.under_review += int(review or 0)
+        self.needs_changes += int(needs_changes or 0)
+        self.rejected += int(rejected or 0)
         self.new_today += int(today or 0)
         self.value += int(value or 0)
         self.participants += participants
@@ -91,8 +103,7 @@ def _counts(now: datetime) -> tuple:
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return (
         func.count(),
-        func.sum(case((Initiative.status == "valid", 1), else_=0)),
-        func.sum(case((Initiative.status == "submitted", 1), else_=0)),
+        *(func.sum(case((Initiative.status == status, 1), else_=0)) for status in STATUSES),
         func.sum(case((Initiative.submitted_at >= day_start, 1), else_=0)),
         func.coalesce(func.sum(Initiative.estimated_value), 0),
         func.count(Initiative.author_id.distinct()),

@@ -12,6 +12,7 @@ from conversations.text import fold
 from storage.models import Unit
 
 FUZZY_POOL = 300  # candidates scored when no unit contains every typed word
+FIND_POOL = 50  # units a typed name is narrowed from (`find`)
 
 
 class bytewise(FunctionElement):
@@ -159,6 +160,27 @@ class UnitRepository:
         )
         by_id = {u.id: u for u in pool}
         return [by_id[key] for _name, _score, key in scored]
+
+    async def find(self, text: str, limit: int = 8, within: str | None = None) -> list[Unit]:
+        """The units someone means by a code or a name typed after a command; more than one means "which?".
+
+        A code finds its unit. A name finds what `search` finds, narrowed to the one unit named exactly so,
+        or else the one holding every typed word whole ("cong ty may 10" is "Công ty May 10", not "May 105").
+        """
+        text = " ".join(text.split())
+        if not text:
+            return []
+        unit = await self.by_code(text)
+        if unit is not None and (within is None or unit.path.startswith(within)):
+            return [unit]
+        found = await self.search(text, max(limit, FIND_POOL), within)
+        folded = fold(text)
+        exact = [u for u in found if fold(u.name) == folded]
+        whole = [u for u in found if set(folded.split()) <= set(u.name_folded.split())]
+        for narrowed in (exact, whole):
+            if len(narrowed) == 1:
+                return narrowed
+        return (whole or found)[:limit]
 
     async def _matching(self, condition, limit: int, within: str | None = None) -> list[Unit]:
         """`within`: only the subtree at that path (a bot serving one federation offers only its units)."""

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from handlers.exports import CSV_TYPE, XLSX_TYPE, build_export, slug
 from tests.storage.test_exports import FORMULA_TITLE, FULL, GD_PATH, T1, seed
+from tests.storage.test_reports_partition import KIM_HY, NGHIA_TAN, SECTOR, every_status
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 22, 6, 30, tzinfo=HANOI)
@@ -61,7 +62,8 @@ async def test_xlsx_carries_every_field_and_the_figures_of_every_unit(demo_db):
     assert [r["Trạng thái"] for r in listing] == ["Không hợp lệ", "Hợp lệ", "Đang xem xét"]
     figures = records(book["Theo đơn vị"])
     assert list(figures[0]) == ["Mã đơn vị", "Đơn vị", "Cấp", "Số đoàn viên", "Chỉ tiêu", "Đã gửi", "Hợp lệ",
-                                "Đang xem xét", "Người tham gia", "% chỉ tiêu", "Giá trị làm lợi (đồng)"]
+                                "Đang xem xét", "Cần bổ sung", "Không hợp lệ", "Người tham gia", "% chỉ tiêu",
+                                "Giá trị làm lợi (đồng)"]
     by_code = {r["Mã đơn vị"]: r for r in figures}
     assert list(by_code) == ["CDN-GD-HN", "CDCS-MN-KIMHY", "CDCS-TH-DICHVONG", "CDCS-TH-NGHIATAN"]
     assert (by_code["CDN-GD-HN"]["Cấp"], by_code["CDN-GD-HN"]["Đã gửi"], by_code["CDN-GD-HN"]["Người tham gia"]) == (1, 3, 3)
@@ -69,6 +71,32 @@ async def test_xlsx_carries_every_field_and_the_figures_of_every_unit(demo_db):
     kim_hy = by_code["CDCS-MN-KIMHY"]
     assert (kim_hy["Cấp"], kim_hy["Số đoàn viên"], kim_hy["Chỉ tiêu"], kim_hy["Đã gửi"], kim_hy["Hợp lệ"],
             kim_hy["Đang xem xét"], kim_hy["% chỉ tiêu"]) == (2, 38, 4, 2, 1, 1, 50.0)
+
+
+STATUS_COLUMNS = {"valid": "Hợp lệ", "submitted": "Đang xem xét", "needs_changes": "Cần bổ sung",
+                  "rejected": "Không hợp lệ"}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+async def test_both_sheets_split_what_was_sent_in_into_the_four_statuses(demo_db, fmt):
+    await every_status(demo_db)
+    files, _ = await export(demo_db, fmt=fmt)
+    if fmt == "xlsx":
+        book = load_workbook(io.BytesIO(files[0].data))
+        listing, figures = records(book["Sáng kiến"]), records(book["Theo đơn vị"])
+    else:
+        listing, figures = (list(csv.DictReader(io.StringIO(f.data.decode("utf-8-sig")))) for f in files)
+        figures = [{k: int(v) if k in (*STATUS_COLUMNS.values(), "Đã gửi") else v for k, v in r.items()} for r in figures]
+    statuses = [r["Trạng thái"] for r in listing]  # one row an initiative sent in: no draft, nothing withdrawn
+    assert {label: statuses.count(label) for label in STATUS_COLUMNS.values()} == {
+        STATUS_COLUMNS[status]: count for status, count in SECTOR.items()}
+    assert len(statuses) == sum(SECTOR.values()) == 10
+    by_code = {r["Mã đơn vị"]: r for r in figures}
+    for code, want in (("CDN-GD-HN", SECTOR), ("CDCS-MN-KIMHY", KIM_HY), ("CDCS-TH-NGHIATAN", NGHIA_TAN)):
+        assert {status: by_code[code][label] for status, label in STATUS_COLUMNS.items()} == want, code
+    for row in figures:
+        assert sum(row[label] for label in STATUS_COLUMNS.values()) == row["Đã gửi"], row["Mã đơn vị"]
+    assert by_code["CDN-GD-HN"]["Đã gửi"] == len(listing)  # both sheets count the same initiatives
 
 
 async def test_xlsx_text_that_looks_like_a_formula_stays_text(demo_db):

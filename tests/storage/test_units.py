@@ -128,3 +128,38 @@ async def test_a_subtree_is_its_path_and_below_never_a_unit_whose_id_only_starts
         found = {path: set((await tx.session.execute(select(Unit.id).where(under(path)))).scalars())
                  for path in ("/1/", "/1/2/", "/1/20/", "/1/2/21/")}
     assert found == {"/1/": {1, 2, 20, 21, 3}, "/1/2/": {2, 21}, "/1/20/": {20}, "/1/2/21/": {21}}
+
+
+async def find_codes(db, text: str, within: str | None = None) -> list[str]:
+    async with db.transaction() as tx:
+        path = (await tx.units.by_code(within)).path if within else None
+        return sorted(unit.code for unit in await tx.units.find(text, within=path))
+
+
+@pytest.mark.parametrize("text", ["cdcs-mn-kimhy", "Công đoàn cơ sở Trường Mầm non Kim Hỷ", "mam non kim hy",
+                                  "truong mam non kim hi", "  MẦM   NON  KIM HỶ "])
+async def test_find_takes_a_code_or_a_name_with_or_without_accents(demo_db, text):
+    assert await find_codes(demo_db, text) == [KIM_HY]
+
+
+async def test_find_gives_every_unit_a_name_fits_and_nothing_for_nonsense_or_blank(demo_db):
+    assert await find_codes(demo_db, "truong tieu hoc") == sorted(PRIMARY_SCHOOLS)
+    assert await find_codes(demo_db, "xyzzy quux") == [] and await find_codes(demo_db, "   ") == []
+
+
+async def test_find_prefers_the_one_unit_holding_every_word_whole_or_named_exactly(demo_db):
+    async with demo_db.transaction() as tx:
+        trade = await tx.units.by_code("CDN-CT-HN")
+        for code, name in (("CDCS-MAY10", "Công đoàn Công ty May 10"), ("CDCS-MAY105", "Công đoàn Công ty May 105"),
+                           ("CDCS-MAY10-XN", "Công đoàn Xí nghiệp 1 Công ty May 10")):
+            await tx.units.add(code=code, name=name, kind="grassroots", parent=trade, member_count=100)
+    assert await find_codes(demo_db, "cong ty may 105") == ["CDCS-MAY105"]
+    assert await find_codes(demo_db, "Công đoàn Công ty May 10") == ["CDCS-MAY10"]  # its whole name
+    assert await find_codes(demo_db, "cong ty may 10") == ["CDCS-MAY10", "CDCS-MAY10-XN"]  # both hold "10" whole
+    assert await find_codes(demo_db, "xi nghiep 1 may 10") == ["CDCS-MAY10-XN"]
+
+
+async def test_find_within_a_subtree_sees_nothing_outside_it(demo_db):
+    assert await find_codes(demo_db, "cong ty co phan may", within="CDN-CT-HN") == ["CDCS-MAY-NGOCHA", "CDCS-MAY-SONGNHUE"]
+    assert await find_codes(demo_db, "cong ty co phan may", within="CDN-GD-HN") == []
+    assert await find_codes(demo_db, "CDCS-MAY-NGOCHA", within="CDN-GD-HN") == []

@@ -190,7 +190,8 @@ class Dispatcher:
 
     async def _staff(self, tx, incoming, member, scope, state, event, intent, ctx, locale, now, row) -> list[Outgoing]:
         """An officer's or support member's screen: checked against their scope, state kept like any other."""
-        call = staff.Call(tx, member, scope, state, event, intent, ctx, incoming, locale, now, self.options.staff)
+        call = staff.Call(tx, member, scope, state, event, intent, ctx, incoming, locale, now, self.options.staff,
+                          self.options.timetable)
         done = await staff_desk.step(call)
         final = done.state
         await self._save_state(tx, row, incoming, final)

@@ -115,9 +115,10 @@ def ask(flow: Flow, state: State, ctx: Context, lead: tuple[Reply, ...] = (), ef
     """Reply with the current question (after `lead`), and save the draft where the flow keeps one."""
     state = state.with_meta(offer=None)
     step = current(flow, state)
+    behalf = bool(state.meta.get("author"))  # the support team answering for a worker: "the worker's", not "your"
     if step.kind == "review":
         key = "review.pick_field" if state.meta.get("picking_edit") else "review.summary"
-        params = {"answers": dict(state.answers), "questions": [s.key for s in flow.questions]}
+        params = {"answers": dict(state.answers), "questions": [s.key for s in flow.questions], "behalf": behalf}
         prompt = Reply(key, params, choices(flow, state, ctx), actions=True)
     else:
         questions = [s for s in flow.questions if s.key not in _preset(state)]
@@ -126,6 +127,7 @@ def ask(flow: Flow, state: State, ctx: Context, lead: tuple[Reply, ...] = (), ef
             "total": len(questions),
             "current": _shown(state.answers.get(step.key)),
             "name": usable_name(ctx.display_name) or "",
+            "behalf": behalf,
         }
         prompt = Reply(f"{flow.name}.{step.key}.prompt", params, choices(flow, state, ctx))
     return Result(state, (*lead, prompt), effects)

@@ -19,6 +19,7 @@ _TOKENS = {
     **dict.fromkeys(("ko", "k", "kh", "khg", "kg", "hok", "hong", "hông", "hổng", "hem", "hk", "khum", "khôg", "khog", "kô", "hg", "hum"), "khong"),
     **dict.fromkeys(("bit", "bik", "bjk", "bjet", "bie", "bt"), "biet"),
     **dict.fromkeys(("kb", "kbt", "kbiet"), "khong biet"),
+    **dict.fromkeys(("kcan", "kocan", "khongcan"), "khong can"),
     **dict.fromkeys(("dc", "đc", "dk", "đk", "dx", "đx", "duoc"), "duoc"),
     **dict.fromkeys(("oke", "okie", "oki", "okay", "okey", "okela", "okla", "oce", "okk", "ukie", "oka", "ôk", "ôkê"), "ok"),
     **dict.fromkeys(("uh", "uhm", "um", "umm", "uk", "uki", "o", "uhuh", "uu", "ừ", "ừm", "ờ", "ờm", "ưm", "ùm"), "u"),
@@ -56,6 +57,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
         "khong can", "khoi", "thoi khoi", "khong phai", "khong dung", "sai", "sai roi", "nhap lai", "chua",
         "none", "no", "nope", "n", "no one", "nobody", "nothing", "-", "khong co a", "khong gui", "chua tinh",
         "khong tinh duoc", "khong uoc tinh duoc", "khong uoc duoc", "chua ap dung", "chua ap dung duoc",
+        "khong can dau", "khong co dau", "khong can gi",
     ),
     "/skip": (
         "bo qua", "bo", "skip", "qua", "bo qua buoc nay", "de trong", "bo trong", "cau sau", "cau khac",

@@ -14,8 +14,10 @@ from conversations import lexicon
 from conversations.model import Choice, Reply
 from conversations.text import collapse_spaces, fold
 from handlers import campaigns
+from handlers.campaign_days import next_weekday, parse_day
 from handlers.campaigns import child_units, day
 from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
+from reminders.campaigns import announce_if_due
 from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 from storage.repositories.campaigns import split_target
 
@@ -86,7 +88,8 @@ async def ask(call: Call, step: str, draft: dict, lead: tuple = (), units: list 
                    Choice("/skip", key="choice.campaign.no_slogan"), BACK)  # fmt: skip
         reply = Reply("campaign.ask_slogan", {"current": (draft.get("slogan") or "") if editing else ""}, offered)
     else:
-        reply = Reply("campaign.summary", {"c": await _facts(call, draft)}, (Choice("ccreate", key="choice.campaign.create"), BACK))
+        params = {"c": await _facts(call, draft), "above": await _above_share(call, draft)}
+        reply = Reply("campaign.summary", params, (Choice("ccreate", key="choice.campaign.create"), BACK))
     return screen(f"campaign_{step}", [*lead, reply], draft=draft)
 
 
@@ -98,6 +101,13 @@ async def _facts(call: Call, draft: dict) -> dict:
         ends=date.fromisoformat(draft["ends"]), target=draft["target"], slogan=draft.get("slogan"),
         shares=split_target(draft["target"], children), children=children,
     )
+
+
+async def _above_share(call: Call, draft: dict) -> list[dict]:
+    """The parent campaigns running at the same time whose share for this unit the target goes above:
+    the officer sees both numbers before saving (and may still save)."""
+    given = await call.tx.campaigns.shares_given(draft["unit"], date.fromisoformat(draft["starts"]), date.fromisoformat(draft["ends"]))
+    return [{"name": c.name, "unit": u.name, "share": share} for c, u, share in given if draft["target"] > share]
 
 
 async def on_answer(call: Call) -> Step:
@@ -124,6 +134,8 @@ async def _read_unit(call: Call, draft: dict, intent: str, text: str) -> Step:
 
 
 async def _read_name(call: Call, draft: dict, intent: str, text: str) -> Step:
+    if text and not any(ch.isalpha() for ch in text):  # "🔥🔥", "!!!", "2026": nothing a group could call it by
+        return await ask(call, "name", draft, (Reply("campaign.name_needs_letters"),))
     if intent in lexicon.NON_ANSWERS or not 2 <= len(text) <= NAME_MAX:  # "ko", "ok", "giúp với" name nothing
         return await ask(call, "name", draft, (Reply("campaign.name_needed", {"max": NAME_MAX}),))
     return await _next(call, "name", {**draft, "name": text})
@@ -168,13 +180,19 @@ async def _read_target(call: Call, draft: dict, intent: str, text: str) -> Step:
 
 
 async def _read_slogan(call: Call, draft: dict, intent: str, text: str) -> Step:
-    if intent in ("slogan:default", "/skip", "/no", "/dont_know"):  # "không cần", "ko co": no slogan
+    if intent in ("slogan:default", "/skip", "/no", "/dont_know") or _no_slogan(text):  # "không cần", "ko can": none
         return await _next(call, "slogan", {**draft, "slogan": SLOGAN if intent == "slogan:default" else None})
     if not text or intent in lexicon.NON_ANSWERS:
         return await ask(call, "slogan", draft)
     if len(text) > SLOGAN_MAX:
         return await ask(call, "slogan", draft, (Reply("campaign.slogan_needed", {"max": SLOGAN_MAX}),))
     return await _next(call, "slogan", {**draft, "slogan": text})
+
+
+def _no_slogan(text: str) -> bool:
+    """ "ko can khau hieu", "khỏi slogan": a refusal once the word for slogan is taken off (never stored as one)."""
+    rest = _SLOGAN_WORDS.sub(" ", fold(text)).strip()
+    return bool(rest) and lexicon.intent(rest) in ("/no", "/skip")
 
 
 async def _read_confirm(call: Call, draft: dict, intent: str, text: str) -> Step:
@@ -191,8 +209,10 @@ async def _read_confirm(call: Call, draft: dict, intent: str, text: str) -> Step
         ends_on=date.fromisoformat(draft["ends"]), target=draft["target"], slogan=draft.get("slogan"),
         created_by_id=call.member.id,
     )
-    params = await campaigns.facts_of(call.tx, campaign, unit, today)
-    return await campaigns.listing(call, lead=(Reply("campaign.created", {"c": params}),))
+    announced = await announce_if_due(call.tx, campaign, unit, call.timetable, call.now) if call.timetable else None
+    params = {"c": await campaigns.facts_of(call.tx, campaign, unit, today), "announced": announced,
+              "time": call.timetable.daily_time if call.timetable else ""}  # fmt: skip
+    return await campaigns.listing(call, lead=(Reply("campaign.created", params),))
 
 
 async def _next(call: Call, step: str, draft: dict) -> Step:
@@ -231,7 +251,10 @@ async def _save(call: Call, draft: dict) -> Step:
         await call.tx.campaigns.edit(campaign, per_unit=kept or None, **changes)
     except ValueError:  # the tree changed under the kept shares: split by member share again
         await call.tx.campaigns.edit(campaign)
-    return await campaigns.show(call, campaign.id, lead=(Reply("campaign.saved", {"name": campaign.name}),))
+    announced = None
+    if field == "dates" and call.timetable:  # moved to start today, after the push time
+        announced = await announce_if_due(call.tx, campaign, await call.tx.units.get(campaign.unit_id), call.timetable, call.now)
+    return await campaigns.show(call, campaign.id, lead=(Reply("campaign.saved", {"name": campaign.name, "announced": announced}),))
 
 
 READ = {
@@ -239,42 +262,4 @@ READ = {
     "target": _read_target, "slogan": _read_slogan, "confirm": _read_confirm,
 }  # fmt: skip
 
-_WEEKDAYS = {
-    **{f"thu {name}": n for n, name in enumerate(("hai", "ba", "tu", "nam", "sau", "bay"))},
-    **{f"thu {n + 2}": n for n in range(6)}, "chu nhat": 6, "cn": 6,
-    **{name: n for n, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
-}  # fmt: skip
-_NEXT_WEEK = re.compile(r"\s+(?:tuan toi|tuan sau|toi|sau|next week)$")
-_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def next_weekday(today: date, weekday: int) -> date:
-    """The first such weekday after today (Monday is 0)."""
-    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-
-
-def parse_day(text: str, today: date) -> date | None:
-    """A day on or after `today` as people type it: 23/11/2026, 23/11, 2026-11-23, hôm nay, ngày mai, thứ hai tới."""
-    s = fold(text).rstrip(" .!")
-    if s in ("hom nay", "today"):
-        return today
-    if s in ("ngay mai", "mai", "tomorrow"):
-        return today + timedelta(days=1)
-    s = re.sub(r"^(?:ngay|next)\s+", "", s)
-    for candidate in (s, _NEXT_WEEK.sub("", s)):
-        if candidate in _WEEKDAYS:
-            return next_weekday(today, _WEEKDAYS[candidate])
-    s = re.sub(r"\s*\b(?:thang|nam)\b\s*", "/", s)  # "23 tháng 11 năm 2026"
-    iso, numeric = _ISO.fullmatch(s), _NUMERIC.fullmatch(s)
-    try:
-        if iso:
-            return date(*(int(g) for g in iso.groups()))
-        if not numeric:
-            return None
-        dd, month, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
-        found = date(int(year) + (2000 if len(year) == 2 else 0) if year else today.year, month, dd)
-        # Without a year, a day already past this year is next year's ("5/1" typed in December).
-        return found.replace(year=found.year + 1) if not year and found < today else found
-    except ValueError:
-        return None
+_SLOGAN_WORDS = re.compile(r"\b(?:khau hieu|slogan)\b")

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from conversations import engine, reading
+from conversations import engine, menu, reading
 from conversations.flows import FLOWS
 from conversations.model import Context, Event, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
@@ -113,7 +113,10 @@ class Dispatcher:
             return await self._outside_flows(tx, incoming, member, event, now)
         invite = invites.token_of(event.args) if command == "start" else None
         if invite and member is not None:
-            return await self._queue(tx, incoming, [self._render(await invites.accept(tx, member, invite, now), incoming, member.locale)])
+            row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
+            shown = await self._invited(tx, incoming, member, invite, now)
+            await self._save_state(tx, row, incoming, shown.state)
+            return await self._queue(tx, incoming, [self._render(r, incoming, member.locale) for r in shown.replies])
         if invite:  # registration first; the invite is used as soon as the person is registered
             event = Event("command", text="/start", command="start")
         row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
@@ -164,14 +167,25 @@ class Dispatcher:
         )
         final = outcome.state
         pending_invite = state.meta.get("invite") or invite
-        if pending_invite and member is None and outcome.member is not None:
-            outcome.replies.append(await invites.accept(tx, outcome.member, pending_invite, now))
+        if pending_invite and member is None and outcome.member is not None:  # registered: the menu it opens
+            shown = await self._invited(tx, incoming, outcome.member, pending_invite, now)
+            kept = [r for r in result.replies if r.key != "menu.main"]  # drawn before the role was given
+            result = replace(result, state=shown.state, replies=(*kept, *shown.replies))
+            final = shown.state
         elif pending_invite and final.flow == "register":
             final = final.with_meta(invite=pending_invite)
         await self._save_state(tx, row, incoming, final)
         locale = self._locale(outcome.member, final)
         replies = [*lead, *outcome.replies, *result.replies]
         return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in replies])
+
+    async def _invited(self, tx: Transaction, incoming: Incoming, member: Member, token: str, now: datetime):
+        """Use an invite, then the main menu with the work it opens ("Công việc cán bộ")."""
+        accepted = await invites.accept(tx, member, token, now)
+        scope = Scope(tuple(await tx.roles.scopes(member.id)))
+        ctx = await self._context(tx, member, incoming, now, scope)
+        ctx = await self._fill(tx, ctx, {"items"}, incoming.event(), member, incoming.channel)
+        return menu.menu(ctx, lead=(accepted,))
 
     async def _served(self, tx: Transaction, channel: str):
         """The unit whose subtree this bot serves (one of several bots, see BOTS), or None: the whole tree."""
@@ -180,7 +194,8 @@ class Dispatcher:
 
     async def _staff(self, tx, incoming, member, scope, state, event, intent, ctx, locale, now, row) -> list[Outgoing]:
         """An officer's or support member's screen: checked against their scope, state kept like any other."""
-        call = staff.Call(tx, member, scope, state, event, intent, ctx, incoming, locale, now, self.options.staff)
+        call = staff.Call(tx, member, scope, state, event, intent, ctx, incoming, locale, now, self.options.staff,
+                          self.options.timetable)
         done = await staff_desk.step(call)
         final = done.state
         await self._save_state(tx, row, incoming, final)

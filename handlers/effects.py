@@ -19,7 +19,7 @@ from conversations.model import (
     Submit,
     Withdraw,
 )
-from handlers import documents, duplicates, help_desk, notices
+from handlers import documents, duplicates, help_desk, notices, own_initiatives
 from handlers.messages import Outgoing
 from handlers.scope import Scope
 from storage.models import Member
@@ -103,6 +103,9 @@ async def apply(
             if author is None:
                 outcome.replies.append(Reply("staff.not_allowed"))
                 continue
+            if author.id != member.id and own_initiatives.entering_own(member, author, effect.answers):
+                outcome.replies.append(Reply("behalf.own_coauthor", {"name": author.name}))
+                continue  # the draft stays in the worker's name, for them or another supporter to send
             await _submit(tx, effect, author, member, outcome, now, duplicate_threshold)
         elif isinstance(effect, SendForm):
             found = await tx.initiatives.with_author(effect.initiative_id)
@@ -152,3 +155,5 @@ async def _submit(
     unit = await tx.units.get(draft.unit_id) if draft.unit_id else None
     if unit is not None and await duplicates.similar_to(tx, draft, unit, threshold):
         outcome.replies.append(Reply("submitted.extra.similar"))
+    if unit is not None:
+        await own_initiatives.leave_for_others(tx, draft, unit)

@@ -72,6 +72,8 @@ async def _chosen(call: Call, member_id: int) -> Step:
     unit = await call.tx.units.get(worker.unit_id) if worker and worker.unit_id else None
     if worker is None or unit is None or not call.scope.can("submit_on_behalf", unit.path):
         return refuse()
+    if worker.id == call.member.id:  # their own goes in by "Sáng kiến mới", and another reviewer decides it
+        return await start(call, lead=(Reply("behalf.own"),))
     return open_form(call, worker, State(flow="submit", step="title"))
 
 

@@ -14,6 +14,7 @@ from conversations.attachments import sent_along
 from conversations.model import Choice, Reply
 from handlers import documents, duplicates, notices
 from handlers.staff import Call, Step, refuse, screen, staff_menu, with_lead
+from storage.authorship import wrote
 from storage.repositories.initiatives import answers_of
 
 QUEUE_SIZE = 8
@@ -25,7 +26,9 @@ async def queue(call: Call, lead: tuple = ()) -> Step:
     roots = call.scope.units("review")
     if not roots:
         return refuse()
-    total, rows = await call.tx.initiatives.queue(roots, QUEUE_SIZE)
+    own = await call.tx.initiatives.own_waiting(call.member, roots)  # left for another reviewer
+    total, rows = await call.tx.initiatives.queue(roots, QUEUE_SIZE, exclude=own)
+    lead = (*lead, Reply("assess.own_left", {"count": len(own)})) if own else lead
     if not total:
         return staff_menu(call, lead=(*lead, Reply("assess.queue_empty")))
     offered = [
@@ -65,8 +68,9 @@ async def show(call: Call, initiative_id: int, lead: tuple = (), files: bool = F
         "note": decision.reason if decision else None,
         "similar": similar,
     }
-    actions = []
-    if initiative.status == "submitted" and call.scope.can("review", unit.path):
+    actions, own = [], initiative.status == "submitted" and wrote(initiative, call.member)
+    lead = (*lead, Reply("assess.own", {"code": initiative.code})) if own else lead
+    if initiative.status == "submitted" and call.scope.can("review", unit.path) and not own:
         actions = [Choice("/valid", key="choice.assess.valid"), Choice("/needs_changes", key="choice.assess.needs_changes"), Choice("/reject", key="choice.assess.reject")]
     actions += [Choice("/form", key="choice.assess.form"), Choice("/duyet", key="choice.back")]
     reply = Reply("assess.item", params, tuple(actions), actions=True)
@@ -77,6 +81,8 @@ async def show(call: Call, initiative_id: int, lead: tuple = (), files: bool = F
 async def on_item(call: Call) -> Step:
     """A choice on the screen of one initiative."""
     item = call.state.meta["item"]
+    if call.intent in ("/valid", *ASKS_REASON) and await _own(call, item):
+        return await show(call, item)  # typed "hợp lệ" where no button was offered: it says why
     if call.intent == "/valid":
         found = await call.tx.initiatives.with_author(item)
         params = {"code": found[0].code, "title": found[0].title} if found else {}
@@ -121,6 +127,8 @@ async def decide(call: Call, initiative_id: int, decision: str, reason: str | No
     initiative, author, unit = found
     if not call.scope.can("review", unit.path):
         return refuse("assess.outside_scope", {"code": initiative.code})
+    if wrote(initiative, call.member):  # an old button, or a screen opened before they were named co-author
+        return await queue(call, lead=(Reply("assess.own", {"code": initiative.code}),))
     if initiative.status != "submitted":
         already = Reply("assess.already_decided", {"code": initiative.code, "status": initiative.status})
         return await queue(call, lead=(already,))
@@ -145,6 +153,11 @@ async def form(call: Call, initiative_id: int) -> Step:
                                            base_url=call.options.public_base_url)
     step = await show(call, initiative_id)
     return with_lead(step, message)
+
+
+async def _own(call: Call, initiative_id: int) -> bool:
+    found = await call.tx.initiatives.with_author(initiative_id)
+    return found is not None and wrote(found[0], call.member)
 
 
 def _local(moment: datetime, call: Call) -> datetime:

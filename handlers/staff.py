@@ -16,6 +16,7 @@ from conversations.reading import numbered_pick
 from handlers import render
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import Scope
+from reminders.timetable import Timetable
 from storage.models import Member, Unit
 from storage.repositories import Transaction
 
@@ -66,6 +67,7 @@ class Call:
     locale: str
     now: datetime
     options: StaffOptions
+    timetable: Timetable | None = None  # when pushes go out (a campaign saved after today's is announced at once)
 
 
 @dataclass

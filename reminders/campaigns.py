@@ -32,6 +32,14 @@ async def push_campaigns(db: Database, timetable: Timetable, now: datetime) -> i
     return queued
 
 
+async def announce_if_due(tx: Transaction, campaign: Campaign, unit: Unit, timetable: Timetable, now: datetime) -> int | None:
+    """A campaign saved to start today after the push time is announced now rather than tomorrow: to how many
+    groups; None when the morning round will announce it."""
+    if not timetable.past_push_time(campaign.starts_on, now):
+        return None
+    return await _send(tx, campaign, unit, "start", timetable, now)
+
+
 async def announce_cancellation(tx: Transaction, campaign: Campaign, unit: Unit, now: datetime) -> int:
     """The cancellation notice, once, to every bound group of the campaign's subtree."""
     params = {**_dates(campaign), "name": campaign.name, "unit": unit.name}

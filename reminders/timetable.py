@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.model import Reply
+from reminders.pushes import push_key
 from reminders.quiet import QuietHours, parse_time
 from storage.models import BoundChat, Campaign, Unit
 from storage.repositories import Transaction
@@ -39,6 +40,10 @@ class Timetable:
     def at(self, day: date) -> datetime:
         return datetime.combine(day, self.daily, tzinfo=self.tz)
 
+    def past_push_time(self, day: date, now: datetime) -> bool:
+        """`day` is today and today's push time has passed: what starts today is announced at once, not tomorrow."""
+        return day == now.astimezone(self.tz).date() and now >= self.at(day)
+
     @staticmethod
     def campaign_due(campaign: Campaign, day: date) -> list[str]:
         """What a campaign sends on `day`: its announcement (again, harmlessly, if one was missed), a countdown, a summary."""
@@ -59,12 +64,24 @@ class Timetable:
         for campaign, owner in await tx.campaigns.listing(since=now.date()):
             if campaign.cancelled_at is None and unit.path.startswith(owner.path):
                 campaigns.append({
-                    "name": campaign.name, "unit": owner.name, "starts_on": campaign.starts_on.strftime("%d/%m/%Y"),
-                    "ends_on": campaign.ends_on.strftime("%d/%m/%Y"),
+                    "name": campaign.name, "unit": owner.name, "ends_on": campaign.ends_on.strftime("%d/%m/%Y"),
                     "summary_on": (campaign.ends_on + timedelta(days=1)).strftime("%d/%m/%Y"),
-                    "running": campaign.starts_on <= now.date(),
+                    **await self._announcement(tx, campaign, chat, now),
                 })
         return Reply("group.schedule", {
             "unit": unit.name, "time": self.daily_time, "quiet": str(self.quiet).replace("-", "–"),
             "paused": chat.paused_at is not None, "campaigns": campaigns, "private": chat.kind == "private",
         })
+
+    async def _announcement(self, tx: Transaction, campaign: Campaign, chat: BoundChat, now: datetime) -> dict:
+        """When this chat hears the campaign announced: `announce_on` (a day, at the push time), or
+        `announced` today already (at the push time, or at once when it was saved after it), or neither."""
+        today = now.astimezone(self.tz).date()
+        if campaign.starts_on > today or (campaign.starts_on == today and not self.past_push_time(today, now)):
+            return {"announced": False, "announce_on": campaign.starts_on.strftime("%d/%m/%Y")}
+        if campaign.starts_on < today or chat.kind != "group":
+            return {"announced": False, "announce_on": ""}  # under way: its countdown says the rest
+        if await tx.outbox.has(push_key(f"campaign:{campaign.id}:start", "", chat.channel, chat.chat_id)):
+            return {"announced": True, "announce_on": ""}
+        tomorrow = today + timedelta(days=1)  # bound since: the next morning's round catches up
+        return {"announced": False, "announce_on": tomorrow.strftime("%d/%m/%Y")}

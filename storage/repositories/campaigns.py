@@ -86,6 +86,18 @@ class CampaignRepository:
         )
         return [(c, u) for c, u in result.all()]
 
+    async def shares_given(self, unit_id: int, starts_on: date, ends_on: date) -> list[tuple[Campaign, Unit, int]]:
+        """The shares of `unit_id` in its parent units' campaigns (not cancelled) that overlap these dates:
+        (campaign, the campaign's unit, the share)."""
+        result = await self.session.execute(
+            select(Campaign, Unit, CampaignTarget.target)
+            .join(CampaignTarget, CampaignTarget.campaign_id == Campaign.id).join(Unit, Unit.id == Campaign.unit_id)
+            .where(CampaignTarget.unit_id == unit_id, Campaign.cancelled_at.is_(None),
+                   Campaign.starts_on <= ends_on, Campaign.ends_on >= starts_on)
+            .order_by(Campaign.starts_on, Campaign.id)
+        )
+        return [(c, u, share) for c, u, share in result.all()]
+
     async def targets(self, campaign_id: int) -> dict[int, int]:
         result = await self.session.execute(select(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id))
         return {t.unit_id: t.target for t in result.scalars()}

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.authorship import OwnInitiative, wrote
 from storage.models import Attachment, CodeCounter, Initiative, Member, StatusChange, Unit, utcnow
 from storage.repositories.units import under
 from storage.repositories.upsert import insert_for
@@ -155,9 +156,14 @@ class InitiativeRepository:
         return initiative.code
 
     async def decide(self, initiative: Initiative, decision: str, *, actor_id: int, reason: str | None) -> int:
-        """Record a review decision; returns the review round it answers (1 for the first submission)."""
+        """Record a review decision; returns the review round it answers (1 for the first submission).
+
+        An author or co-author deciding their own initiative is refused here, whatever screen asked."""
         if decision not in DECISIONS:
             raise ValueError(f"unknown decision {decision!r}")
+        actor = await self.session.get(Member, actor_id)
+        if actor is not None and wrote(initiative, actor):
+            raise OwnInitiative(f"member {actor_id} wrote initiative {initiative.id}")
         rounds = await self.session.execute(
             select(func.count(StatusChange.id)).where(
                 StatusChange.initiative_id == initiative.id, StatusChange.to_status == "submitted"
@@ -187,18 +193,35 @@ class InitiativeRepository:
         latest = dict(result.all())  # ordered by id: each initiative's last decision wins
         return {initiative_id: reason for initiative_id, reason in latest.items() if reason}
 
-    async def queue(self, roots: list[str], limit: int) -> tuple[int, list[tuple[Initiative, Member, Unit]]]:
-        """Submitted initiatives waiting for review in these subtrees, oldest first, and how many there are."""
-        inside = or_(*[under(root) for root in roots]) if "/" not in roots else true()
+    async def queue(
+        self, roots: list[str], limit: int, exclude: list[int] = ()
+    ) -> tuple[int, list[tuple[Initiative, Member, Unit]]]:
+        """Submitted initiatives waiting for review in these subtrees, oldest first, and how many there are
+        (those in `exclude` left out: the reviewer's own)."""
         waiting = (
             select(Initiative, Member, Unit)
             .join(Member, Member.id == Initiative.author_id)
             .join(Unit, Unit.id == Initiative.unit_id)
-            .where(Initiative.status == "submitted", inside)
+            .where(Initiative.status == "submitted", _inside(roots))
         )
+        if exclude:
+            waiting = waiting.where(Initiative.id.not_in(list(exclude)))
         total = await self.session.execute(select(func.count()).select_from(waiting.subquery()))
         rows = await self.session.execute(waiting.order_by(Initiative.submitted_at, Initiative.id).limit(limit))
         return total.scalar_one(), [tuple(row) for row in rows.all()]
+
+    async def own_waiting(self, member: Member, roots: list[str]) -> list[int]:
+        """Submitted initiatives of these subtrees that `member` wrote or co-wrote (see storage.authorship):
+        only those by them or sent in from their own unit can be, so only those are read."""
+        mine = Initiative.author_id == member.id
+        if member.unit_id is not None:
+            mine = or_(mine, Initiative.unit_id == member.unit_id)
+        result = await self.session.execute(
+            select(Initiative.id, Initiative.author_id, Initiative.coauthors, Initiative.unit_id)
+            .join(Unit, Unit.id == Initiative.unit_id)
+            .where(Initiative.status == "submitted", _inside(roots), mine).order_by(Initiative.id)
+        )
+        return [row.id for row in result.all() if wrote(row, member)]
 
     async def with_author(
         self, initiative_id: int, *, for_update: bool = False
@@ -264,3 +287,8 @@ class InitiativeRepository:
         stmt = stmt.on_conflict_do_update(index_elements=["year"], set_={"last": table.c.last + 1})
         number = (await self.session.execute(stmt.returning(table.c.last))).scalar_one()
         return f"SK-{year}-{number:06d}"
+
+
+def _inside(roots: list[str]):
+    """Units in any of these subtrees ('/' is every unit)."""
+    return or_(*[under(root) for root in roots]) if "/" not in roots else true()

@@ -37,6 +37,11 @@ class OutboxRepository:
             ["dedupe_key"],
         )
 
+    async def has(self, dedupe_key: str) -> bool:
+        """Was a message with this key queued (sent or not)?"""
+        found = await self.session.execute(select(Outbox.id).where(Outbox.dedupe_key == dedupe_key).limit(1))
+        return found.first() is not None
+
     def _due(self, channel: str, max_attempts: int | None, now: datetime):
         query = select(Outbox).where(
             Outbox.channel == channel,

@@ -48,6 +48,17 @@ class RoleRepository:
         )
         return [(member, role, unit) for member, role, unit in result.all()]
 
+    async def reviewers(self, unit_ids: list[int]) -> list[tuple[int, Member]]:
+        """(unit id, member) for each officer and support member of these units (those who review there)."""
+        if not unit_ids:
+            return []
+        result = await self.session.execute(
+            select(Role.unit_id, Member).join(Member, Member.id == Role.member_id)
+            .where(Role.role.in_(("officer", "support")), Role.unit_id.in_(unit_ids))
+            .distinct().order_by(Role.unit_id, Member.id)
+        )
+        return [(unit_id, member) for unit_id, member in result.all()]
+
     async def admins(self) -> list[Member]:
         """Members who hold the admin role (they hear about messages that could not be delivered)."""
         result = await self.session.execute(

@@ -12,7 +12,8 @@ NO = [
     "không", "khong", "ko", "k", "kh", "hok", "hong", "hông", "khg", "kg", "khum", "hk", "Không ạ", "ko a", "dạ không",
     "dạ không ạ", "ko co", "k co", "không có", "khong co", "hong co", "kg co", "ko co ai", "không có ai cả",
     "ko co ai het", "chua co", "chưa có", "minh toi", "mình tôi", "một mình", "mot minh", "làm một mình thôi",
-    "tôi làm một mình", "chỉ mình tôi", "chi co em", "ko can", "không cần", "khỏi", "sai", "sai rồi", "không phải",
+    "tôi làm một mình", "chỉ mình tôi", "chi co em", "ko can", "không cần", "k can", "khong can", "kcan", "ko cần đâu",
+    "không cần gì", "khỏi", "sai", "sai rồi", "không phải",
     "no", "none", "nope", "chưa", "chưa áp dụng", "ko tính được", "-",
 ]
 DONT_KNOW = [

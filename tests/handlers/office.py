@@ -41,11 +41,12 @@ async def member_id(db: Database, user_id: str) -> int:
         return (await tx.members.by_identity("console", user_id)).id
 
 
-async def filed(db: Database, user_id: str, title: str, problem: str = "Phôi hay bị lệch khi kẹp", solution: str = "Làm gá định vị bằng thép tấm") -> Filed:
-    """An initiative the member with this chat account has submitted."""
+async def filed(db: Database, user_id: str, title: str, problem: str = "Phôi hay bị lệch khi kẹp", solution: str = "Làm gá định vị bằng thép tấm", coauthors: tuple[str, ...] = ()) -> Filed:
+    """An initiative the member with this chat account has submitted (with these co-authors' names)."""
     async with db.transaction() as tx:
         author = await tx.members.by_identity("console", user_id)
-        answers = {"title": title, "field": "Sản xuất kinh doanh", "problem": problem, "solution": solution, "estimated_value": 5_000_000}
+        answers = {"title": title, "field": "Sản xuất kinh doanh", "problem": problem, "solution": solution, "estimated_value": 5_000_000,
+                   "coauthors": list(coauthors)}
         draft = await tx.initiatives.save_draft(draft_id=None, author_id=author.id, answers=answers, step="review")
         code = await tx.initiatives.submit(draft, actor_id=author.id, unit_id=author.unit_id, now=SENT)
         return Filed(draft.id, code, title)

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from handlers.campaign_wizard import parse_day
 from storage.models import Campaign, Outbox
 from tests.handlers.office import person
 
@@ -234,20 +233,6 @@ async def campaign(actor, db, _target, _worker, unit_code) -> bool:
     for text in ("Chiến dịch thử", "Tuần cao điểm (7 ngày)", "thứ hai tới", "10", "Không cần khẩu hiệu", "Tạo chiến dịch"):
         await actor.say(text)
     return any(c.unit_id == unit_id for c in await stored(db))
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("23/11/2026", date(2026, 11, 23)), ("23-11-26", date(2026, 11, 23)), ("2026-11-23", date(2026, 11, 23)),
-        ("23/11", date(2026, 11, 23)), ("5/1", date(2027, 1, 5)), ("ngày 1 tháng 12 năm 2026", date(2026, 12, 1)),
-        ("Thứ Hai tới", date(2026, 11, 23)), ("thu 2 tuan sau", date(2026, 11, 23)), ("next Monday", date(2026, 11, 23)),
-        ("thứ sáu", date(2026, 11, 27)), ("chủ nhật", date(2026, 11, 22)), ("hôm nay", date(2026, 11, 21)),
-        ("ngày mai", date(2026, 11, 22)), ("31/2/2027", None), ("mai kia", None), ("", None), ("23", None),
-    ],
-)  # fmt: skip
-def test_days_as_people_type_them(text, expected):
-    assert parse_day(text, date(2026, 11, 21)) == expected
 
 
 async def test_typing_the_words_opens_the_campaigns(dispatcher, demo_db):

@@ -52,8 +52,24 @@ async def test_someone_new_registers_first_and_the_invite_is_used_then(dispatche
         if "đã đăng ký" in newcomer.text:
             break
     assert "cán bộ phụ trách của Công đoàn ngành Giáo dục Hà Nội" in newcomer.text
-    assert "Công việc cán bộ" in newcomer.text  # an invited officer goes to the menu, not into a form
     assert (await scopes(demo_db, "new")).units("invite") != []
+    await opens_the_officers_work(newcomer)  # an invited officer goes to the menu, not into a form
+
+
+async def opens_the_officers_work(person) -> None:
+    """The menu shown with the acceptance offers "Công việc cán bộ" as an option, and its number opens it."""
+    [offered] = [line for line in person.text.splitlines() if line.endswith(". Công việc cán bộ")]
+    await person.say(offered.split(".")[0])
+    assert f"Công việc cán bộ của {person.name}: bạn muốn làm gì?" in person.text, person.text
+
+
+async def test_a_registered_member_finds_the_officers_work_in_the_menu_at_once(dispatcher, demo_db):
+    binh = await person(demo_db, dispatcher, "binh", "Trần Văn Bình", "CDN-GD-HN", "officer")
+    thu = await person(demo_db, dispatcher, "thu", "Phạm Thị Thu", "CDCS-MN-KIMHY")
+    await thu.say("Sáng kiến mới")  # in the middle of something else when the link is opened
+    await thu.say(await invite_command(binh))
+    assert "Bạn đã là thành viên Tổ hỗ trợ sáng kiến" in thu.text
+    await opens_the_officers_work(thu)
 
 
 async def test_a_made_up_link_is_refused_kindly(dispatcher, demo_db):

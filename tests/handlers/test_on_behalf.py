@@ -54,3 +54,31 @@ async def test_a_unit_outside_the_subtree_is_not_offered_for_a_new_worker(dispat
     for text in ("/nhapho", "Bùi Văn Tư", "Người mới: Bùi Văn Tư", "may song nhue"):
         await an.say(text)
     assert "Không thấy đơn vị nào" in an.text and "Sông Nhuệ" not in an.text
+
+
+async def test_the_questions_ask_about_the_workers_initiative_not_yours(dispatcher, demo_db):
+    hoa = await person(demo_db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    await hoa.say("Sáng kiến mới")
+    assert "Tên sáng kiến của bạn là gì?" in hoa.text  # the worker's own form speaks to them
+    an = await person(demo_db, dispatcher, "an", "Phạm Văn An", "CDN-GD-HN", "support")
+    for text in ("/nhapho", "nguyen thi hoa", "1"):
+        await an.say(text)
+    seen = [an.text]
+    for text in ANSWERS:
+        await an.say(text)
+        seen.append(an.text)
+    asked = "\n".join(seen)
+    for wording in ("Tên sáng kiến của người lao động là gì?", "Người lao động đã làm gì để giải quyết?",
+                    "Ai cùng làm sáng kiến này với người lao động?", "Sáng kiến của người lao động, mời kiểm tra lại"):
+        assert wording in asked
+    assert "của bạn" not in asked and "với bạn" not in asked and "Bạn đã làm gì" not in asked
+
+
+async def test_in_english_too(dispatcher, demo_db):
+    await person(demo_db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    an = await person(demo_db, dispatcher, "an", "Phạm Văn An", "CDN-GD-HN", "support")
+    async with demo_db.transaction() as tx:
+        await tx.members.set_locale(await tx.members.get(await member_id(demo_db, "an")), "en")
+    for text in ("/nhapho", "nguyen thi hoa", "1"):
+        await an.say(text)
+    assert "What is the name of the worker's initiative?" in an.text and "your" not in an.text

@@ -1,5 +1,7 @@
 """Review with reasons: the queue, decisions, the author told exactly once, and sending again after changes."""
 
+import re
+
 from sqlalchemy import select
 
 from conversations.model import Media
@@ -149,3 +151,57 @@ async def test_an_initiative_named_by_voice_opens_and_says_its_name_needs_typing
     await binh.say("1")
     assert "cần gõ lại thành chữ" in binh.text and "trả lời bằng ghi âm" in binh.text
     assert "Hợp lệ" in binh.text  # it can be decided
+
+
+# Nobody decides their own initiative (the scope matrix in test_staff_scope.py has each role and relation).
+
+
+async def test_an_officers_own_initiative_goes_to_the_other_reviewers_up_the_tree(dispatcher, demo_db):
+    binh = await person(demo_db, dispatcher, "binh", "Trần Văn Bình", "CDCS-MN-KIMHY", "officer", "CDN-GD-HN")
+    chung = await person(demo_db, dispatcher, "chung", "Lê Văn Chung", "LDLD-HN", "officer")
+    await binh.submit_full()  # his own, from the kindergarten where he works
+    code = re.search(r"Mã sáng kiến của bạn: (SK-\d{4}-\d{6})", binh.text).group(1)
+    [told] = await notices_to(demo_db, "chung")  # nobody else reviews for the sector: the level above is told
+    assert code in told and "Trần Văn Bình" in told and "để lại cho bạn duyệt" in told
+    await binh.say("/duyet")
+    assert code not in binh.text and "để lại cho người duyệt khác" in binh.text
+    await chung.say("/duyet")
+    assert code in chung.text
+    for text in ("1", "Hợp lệ", "Xác nhận hợp lệ"):
+        await chung.say(text)
+    async with demo_db.session() as session:
+        assert (await session.execute(select(Initiative.status).where(Initiative.code == code))).scalar_one() == "valid"
+
+
+async def test_the_notice_goes_to_the_other_reviewers_of_the_unit_first(dispatcher, demo_db):
+    binh = await person(demo_db, dispatcher, "binh", "Trần Văn Bình", "CDCS-MN-KIMHY", "officer", "CDN-GD-HN")
+    await person(demo_db, dispatcher, "an", "Phạm Văn An", "CDN-GD-HN", "support")
+    await person(demo_db, dispatcher, "chung", "Lê Văn Chung", "LDLD-HN", "officer")
+    await binh.submit_full()
+    assert len(await notices_to(demo_db, "an")) == 1
+    assert await notices_to(demo_db, "chung") == [] and await notices_to(demo_db, "binh") == []
+
+
+async def test_a_worker_not_reviewing_tells_nobody(dispatcher, demo_db):
+    hoa, _binh = await office(dispatcher, demo_db)
+    await hoa.submit_full()  # co-authors Lê Văn Nam and Phạm Thị Thu review nothing
+    assert await notices_to(demo_db, "binh") == []
+
+
+async def test_named_co_author_while_the_confirmation_waited_records_nothing(dispatcher, demo_db):
+    hoa = await person(demo_db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    binh = await person(demo_db, dispatcher, "binh", "Trần Văn Bình", "CDCS-MN-KIMHY", "officer", "CDN-GD-HN")
+    chung = await person(demo_db, dispatcher, "chung", "Lê Văn Chung", "LDLD-HN", "officer")
+    item = await filed(demo_db, "hoa", "Góc đọc sách cho bé")
+    for text in ("/duyet", "1", "Hợp lệ"):
+        await binh.say(text)
+    assert "Xác nhận sáng kiến" in binh.text  # and he leaves the screen open
+    for text in ("/duyet", "1", "Cần bổ sung", "Ghi tên người cùng làm"):
+        await chung.say(text)
+    for text in ("/start", "Bổ sung: Góc đọc sách cho bé", "Sửa một mục", "8", "Trần Văn Bình", "Xong", "Gửi sáng kiến",
+                 "Trẻ đọc nhiều hơn", "Gửi sáng kiến"):  # fmt: skip
+        await hoa.say(text)
+    assert await status_of(demo_db, item.id) == "submitted"
+    await binh.say("Xác nhận hợp lệ")  # the old button
+    assert "không duyệt sáng kiến này" in binh.text
+    assert await status_of(demo_db, item.id) == "submitted"

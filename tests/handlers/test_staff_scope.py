@@ -125,3 +125,59 @@ async def bind(actor, db, target, _worker, unit_code) -> bool:
 
 
 ACT = {"bind": bind, "campaign": campaign, "view": view, "review": review, "export": export, "report": report, "invite": invite, "submit_on_behalf": on_behalf}
+
+
+# Nobody decides their own initiative: the same roles, now the author or a co-author of the one in reach.
+# The actor works at the kindergarten and reviews for the education sector (an admin, for everything).
+RELATIONS = ("author", "coauthor")
+OWN = "để lại cho người duyệt khác"
+
+
+async def own_setting(dispatcher, db, role, relation):
+    await person(db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    actor = await person(db, dispatcher, "actor", "Trần Văn Bình", "CDCS-MN-KIMHY", role, "CDN-GD-HN")
+    await filed(db, "hoa", "Bảng phân công trực bằng hình")  # someone else's, in the same queue
+    if relation == "author":
+        return actor, await filed(db, "actor", "Góc đọc sách cho bé")
+    return actor, await filed(db, "hoa", "Góc đọc sách cho bé", coauthors=("Lê Thị Mai", "tran van  BINH"))  # as typed
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("role", ["officer", "support", "admin"])
+async def test_nobody_reviews_their_own_initiative(dispatcher, demo_db, role, relation):
+    actor, own = await own_setting(dispatcher, demo_db, role, relation)
+    before = await trace(demo_db)
+    await actor.say("/duyet")
+    assert "Bảng phân công trực bằng hình" in actor.text and own.code not in actor.text, actor.text
+    assert "1 sáng kiến bạn là tác giả hoặc đồng tác giả" in actor.text
+    assert not await review(actor, demo_db, own, "hoa", "CDCS-MN-KIMHY")  # the id forged on a button
+    await actor.say("/duyet")
+    await actor.say(choice=f"rv:{own.id}")
+    assert own.title in actor.text and OWN in actor.text and "Hợp lệ" not in actor.text  # may read it, not decide it
+    for typed in ("Hợp lệ", "Cần bổ sung", "Không hợp lệ"):  # the words, where no button offers them
+        await actor.say(typed)
+        assert OWN in actor.text and "bắt buộc" not in actor.text
+    assert await trace(demo_db) == before, "a decision on one's own initiative left something behind"
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("role", ["officer", "support", "admin"])
+async def test_nobody_enters_their_own_initiative_on_behalf(dispatcher, demo_db, role, relation):
+    actor, _ = await own_setting(dispatcher, demo_db, role, relation)
+    before = await trace(demo_db)
+    if relation == "author":  # themselves, as "the worker"
+        await actor.say("/nhapho")
+        await actor.say(choice=f"bm:{await member_id(demo_db, 'actor')}")
+        assert "Đó là bạn" in actor.text and "Bạn đang nhập hộ" not in actor.text
+        assert await trace(demo_db) == before
+        return
+    for text in ("/nhapho", "nguyen thi hoa", "1", "Bảng nhắc việc bằng hình cho ca đêm", "Sản xuất kinh doanh",
+                 "Ca đêm hay quên bước vệ sinh máy", "Dán bảng hình từng bước ở mỗi máy", "Không còn máy bị kẹt do bụi vải",
+                 "Bỏ qua", "Bỏ qua", "Trần Văn Bình", "Xong", "Xong", "Gửi sáng kiến"):  # fmt: skip
+        await actor.say(text)
+    assert "Bạn có tên trong danh sách đồng tác giả nên không gửi hộ được" in actor.text, actor.text
+    async with demo_db.session() as session:
+        from sqlalchemy import select
+
+        draft = (await session.execute(select(Initiative).where(Initiative.title == "Bảng nhắc việc bằng hình cho ca đêm"))).scalar_one()
+    assert (draft.status, draft.code, draft.author_id) == ("draft", None, await member_id(demo_db, "hoa"))  # kept for Hoa

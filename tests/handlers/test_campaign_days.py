@@ -1,0 +1,21 @@
+"""The days an officer types for a campaign, read on Saturday 21/11/2026."""
+
+from datetime import date
+
+import pytest
+
+from handlers.campaign_days import parse_day
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23/11/2026", date(2026, 11, 23)), ("23-11-26", date(2026, 11, 23)), ("2026-11-23", date(2026, 11, 23)),
+        ("23/11", date(2026, 11, 23)), ("5/1", date(2027, 1, 5)), ("ngày 1 tháng 12 năm 2026", date(2026, 12, 1)),
+        ("Thứ Hai tới", date(2026, 11, 23)), ("thu 2 tuan sau", date(2026, 11, 23)), ("next Monday", date(2026, 11, 23)),
+        ("thứ sáu", date(2026, 11, 27)), ("chủ nhật", date(2026, 11, 22)), ("hôm nay", date(2026, 11, 21)),
+        ("ngày mai", date(2026, 11, 22)), ("31/2/2027", None), ("mai kia", None), ("", None), ("23", None),
+    ],
+)  # fmt: skip
+def test_days_as_people_type_them(text, expected):
+    assert parse_day(text, date(2026, 11, 21)) == expected

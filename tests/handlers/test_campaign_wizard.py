@@ -1,0 +1,124 @@
+"""The campaign wizard's rough edges: a name in words, a target above the parent's share, "ko can" as no
+slogan, and a campaign that starts today after the push time announced at once.
+
+The clock stands on Saturday 21/11/2026 at 09:00, after the daily push time (08:00).
+"""
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import select
+
+from reminders.campaigns import push_campaigns
+from reminders.quiet import QuietHours
+from reminders.timetable import Timetable
+from storage.models import Outbox
+from tests.conftest import TZ
+from tests.handlers.office import person
+from tests.handlers.test_campaigns import bind_group, officer, planned, shares, stored
+
+TIMETABLE = Timetable(time(8), QuietHours.parse("21:00-07:00"), TZ)
+
+
+async def to_group(db, chat_id="nhom-gd") -> list[str]:
+    async with db.session() as session:
+        rows = (await session.execute(select(Outbox).where(Outbox.chat_id == chat_id).order_by(Outbox.id))).scalars()
+        return [row.payload["text"] for row in rows]
+
+
+async def announcements(db, chat_id="nhom-gd") -> list[str]:
+    return [text for text in await to_group(db, chat_id) if text.startswith("📣")]
+
+
+async def test_a_name_needs_letters(dispatcher, demo_db):
+    binh = await officer(dispatcher, demo_db)
+    for text in ("/chiendich", "Tạo chiến dịch mới", "1"):
+        await binh.say(text)
+    for bad in ("🔥🔥🔥", "!!! ...", "2026", "👍 👍"):
+        await binh.say(bad)
+        assert "cần có chữ" in binh.text and "Loại chiến dịch nào?" not in binh.text
+    await binh.say("🔥 Tuần cao điểm 2026")
+    assert "Loại chiến dịch nào?" in binh.text
+    campaign_id = await planned(demo_db)
+    for text in ("/chiendich", f"{1}", "Sửa chiến dịch", "Tên", "🎉🎉"):  # editing the name: the same rule
+        await binh.say(text)
+    assert "cần có chữ" in binh.text
+    assert [c.name for c in await stored(demo_db) if c.id == campaign_id] == ["Tuần cao điểm tháng 11"]
+
+
+async def test_a_target_above_the_share_the_parent_campaign_gave_is_shown_before_saving(dispatcher, demo_db):
+    parent = await planned(demo_db)  # the education sector's week, 23-29/11, target 20 split among its schools
+    share = (await shares(demo_db, parent))["CDCS-MN-KIMHY"]
+    await planned(demo_db, starts=date(2026, 12, 7), ends=date(2026, 12, 13), name="Tuần cao điểm tháng 12")
+    hoa = await officer(dispatcher, demo_db, unit="CDCS-MN-KIMHY", user_id="hoa")
+    for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần sáng kiến Kim Hỷ", "Tuần cao điểm (7 ngày)", "thứ hai tới", "10",
+                 "Không cần khẩu hiệu"):  # fmt: skip
+        await hoa.say(text)
+    warning = f"⚠️ Chỉ tiêu 10 cao hơn phần Công đoàn ngành Giáo dục Hà Nội giao cho đơn vị trong \"Tuần cao điểm tháng 11\": {share} sáng kiến"
+    assert warning in hoa.text and "Tuần cao điểm tháng 12" not in hoa.text  # that one is at another time
+    await hoa.say("Tạo chiến dịch")  # it may still be saved
+    assert "Đã tạo chiến dịch" in hoa.text
+    assert [c.target for c in await stored(demo_db)][-1] == 10
+    for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần nhỏ", "Tuần cao điểm (7 ngày)", "thứ hai tới", str(share),
+                 "Không cần khẩu hiệu"):  # fmt: skip
+        await hoa.say(text)
+    assert "Mời bạn kiểm tra lại" in hoa.text and "⚠️" not in hoa.text  # within the share: nothing to say
+
+
+@pytest.mark.parametrize("answer", ["không cần", "ko can", "khong can", "k can", "ko cần khẩu hiệu", "kcan"])
+async def test_no_slogan_said_in_words_stores_none(dispatcher, demo_db, answer):
+    binh = await officer(dispatcher, demo_db)
+    for text in ("/chiendich", "Tạo chiến dịch mới", "kim hy", "1", "Ngày hội sáng kiến", "Tuần cao điểm (7 ngày)",
+                 "thứ hai tới", "25", answer):  # fmt: skip
+        await binh.say(text)
+    assert "Khẩu hiệu: (không có)" in binh.text, binh.text
+    await binh.say("Tạo chiến dịch")
+    for text in ("1", "Sửa chiến dịch", "Khẩu hiệu", "Sáng tạo mỗi ngày"):  # one given, then taken back the same way
+        await binh.say(text)
+    assert [c.slogan for c in await stored(demo_db)] == ["Sáng tạo mỗi ngày"]
+    for text in ("Sửa chiến dịch", "Khẩu hiệu", answer):
+        await binh.say(text)
+    assert [c.slogan for c in await stored(demo_db)] == [None]
+
+
+async def test_a_campaign_starting_today_after_the_push_time_is_announced_at_once(dispatcher, demo_db):
+    await bind_group(demo_db)
+    binh = await officer(dispatcher, demo_db)
+    for text in ("/chiendich", "Tạo chiến dịch mới", "kim hy", "1", "Ngày hội sáng kiến", "Tuần cao điểm (7 ngày)",
+                 "hôm nay", "25", "Không cần khẩu hiệu", "Tạo chiến dịch"):  # fmt: skip
+        await binh.say(text)
+    assert "thông báo mở đầu được gửi ngay tới 1 nhóm" in binh.text
+    [announced] = await announcements(demo_db)
+    assert "Ngày hội sáng kiến" in announced
+    anyone = await person(demo_db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    await anyone.say_in_group("nhom-gd", "/lichnhac")
+    assert "Ngày hội sáng kiến (Công đoàn cơ sở Trường Mầm non Kim Hỷ): đã gửi thông báo mở đầu hôm nay" in anyone.text
+    await push_campaigns(demo_db, TIMETABLE, datetime(2026, 11, 22, 8, 0, tzinfo=TZ))  # the next morning
+    sent = await to_group(demo_db)
+    assert len(await announcements(demo_db)) == 1  # not a second time
+    assert [text for text in sent if text.startswith("⏳ Ngày hội sáng kiến: còn 6 ngày")] == sent[-1:]
+
+
+async def test_before_the_push_time_the_morning_round_announces_it(dispatcher, demo_db, clock):
+    clock.now = datetime(2026, 11, 21, 7, 30, tzinfo=TZ)
+    await bind_group(demo_db)
+    binh = await officer(dispatcher, demo_db)
+    for text in ("/chiendich", "Tạo chiến dịch mới", "kim hy", "1", "Ngày hội sáng kiến", "Tuần cao điểm (7 ngày)",
+                 "hôm nay", "25", "Không cần khẩu hiệu", "Tạo chiến dịch"):  # fmt: skip
+        await binh.say(text)
+    assert "nhận thông báo vào ngày bắt đầu, lúc 08:00" in binh.text
+    assert await announcements(demo_db) == []
+    anyone = await person(demo_db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    await anyone.say_in_group("nhom-gd", "/lichnhac")
+    assert "thông báo mở đầu 21/11/2026 lúc 08:00" in anyone.text
+
+
+async def test_moved_to_start_today_after_the_push_time_it_is_announced_at_once(dispatcher, demo_db):
+    await planned(demo_db)  # the sector's week from Monday 23/11
+    await bind_group(demo_db)
+    binh = await officer(dispatcher, demo_db)
+    for text in ("/chiendich", "1", "Sửa chiến dịch", "Ngày bắt đầu, kết thúc", "hôm nay"):
+        await binh.say(text)
+    assert "bắt đầu hôm nay nên thông báo mở đầu được gửi ngay tới 1 nhóm" in binh.text
+    [announced] = await announcements(demo_db)
+    assert "Tuần cao điểm tháng 11" in announced and "từ 21/11/2026 đến 27/11/2026" in announced

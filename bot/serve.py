@@ -110,6 +110,7 @@ def _jobs(settings: Settings, db, channels: list) -> Jobs:
         clock=lambda: datetime.now(timezone.utc),
         wake=wake,
         escalate_after=timedelta(minutes=settings.help_escalate_after_minutes),
+        keep_files=timedelta(days=settings.generated_files_retention_days),
     )
 
 

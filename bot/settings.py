@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     nudge_after_hours: int = Field(default=24, ge=1)
     nudge_again_after_days: int = Field(default=3, ge=1)
     scheduler_leader_retry_seconds: float = Field(default=15.0, gt=0, le=60)
+    # Charts, exports and forms the bot made are deleted this many days after (daily, at 03:30).
+    generated_files_retention_days: int = Field(default=30, ge=1)
 
     # The platforms' limits the sender keeps to (messages; a 429 still waits as told).
     telegram_messages_per_second: float = Field(default=30.0, gt=0)

@@ -14,7 +14,7 @@ from conversations import engine, menu, reading
 from conversations.flows import FLOWS
 from conversations.model import Context, Event, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
-from handlers import effects, group_chats, help_chat, invites, officer, render, staff, staff_desk
+from handlers import effects, group_chats, group_report, help_chat, invites, officer, render, staff, staff_desk
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import ACTIONS, Scope
 from handlers.staff import StaffOptions
@@ -57,19 +57,23 @@ class Dispatcher:
         `claim(tx, replies)` runs in the same transaction, after the replies are queued: a channel
         that answers in the webhook response marks its reply sent there (one transaction per update).
         """
-        for attempt in range(1, ATTEMPTS + 1):
+        charts: dict[str, bytes | None] = {}  # drawn for this update with no transaction open (group_report)
+        conflicts = 0
+        while True:
             try:
                 async with self.db.transaction() as tx:
-                    replies = await self._handle(tx, incoming)
+                    replies = await self._handle(tx, incoming, charts)
                     if claim is not None and replies:
                         await claim(tx, replies)
                 self._wake_others(tx, incoming)
                 return replies
+            except group_report.ChartNeeded as needed:  # at most once: with a chart drawn, the report uses it
+                charts[needed.key] = await needed.draw()
             except Conflict:
-                if attempt == ATTEMPTS:
+                conflicts += 1
+                if conflicts == ATTEMPTS:
                     raise
                 log.info("conflict on %s chat %s, retrying", incoming.channel, incoming.chat_id)
-        return []
 
     def on_queued(self, channel: str, wake: Callable[[str], None]) -> None:
         """`wake(chat_id)` when an update queues a message for another chat of `channel` (a decision, a
@@ -97,7 +101,7 @@ class Dispatcher:
             async with self.db.transaction() as tx:
                 await tx.outbox.mark_sent(ids)
 
-    async def _handle(self, tx: Transaction, incoming: Incoming) -> list[Outgoing]:
+    async def _handle(self, tx: Transaction, incoming: Incoming, charts: dict[str, bytes | None]) -> list[Outgoing]:
         if incoming.update_id is not None:
             if not await tx.updates.mark_processed(incoming.channel, incoming.update_id):
                 log.info("update %s on %s already processed", incoming.update_id, incoming.channel)
@@ -110,7 +114,7 @@ class Dispatcher:
         # several units is answered with a list to pick from; other reports keep no state.
         named = command in officer.REPORT_COMMANDS and event.args.strip() and member is not None
         if incoming.is_group or (command in officer.REPORT_COMMANDS and not named) or command in group_chats.PRIVATE:
-            return await self._outside_flows(tx, incoming, member, event, now)
+            return await self._outside_flows(tx, incoming, member, event, now, charts)
         invite = invites.token_of(event.args) if command == "start" else None
         if invite and member is not None:
             row = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
@@ -201,14 +205,16 @@ class Dispatcher:
         await self._save_state(tx, row, incoming, final)
         return await self._queue(tx, incoming, [self._render(r, incoming, locale) for r in done.replies])
 
-    async def _outside_flows(self, tx, incoming: Incoming, member, event: Event, now: datetime) -> list[Outgoing]:
+    async def _outside_flows(self, tx, incoming: Incoming, member, event: Event, now: datetime,
+                             charts: dict[str, bytes | None]) -> list[Outgoing]:
         """Groups (binding, schedule, figures; the forms run in private chats), reports and push settings."""
         locale = member.locale if member else self.options.default_locale
         command = event.command if event.kind == "command" else ""
         timetable = self.options.timetable
         if incoming.is_group and command in group_chats.COMMANDS:
             served = await self._served(tx, incoming.channel)
-            replies = await group_chats.answer(tx, incoming, member, command, event.args, now, timetable, locale, served)
+            replies = await group_chats.answer(tx, incoming, member, command, event.args, now, timetable, locale, served,
+                                               charts)
         elif incoming.is_group:
             replies = [Reply("group.use_private", {"link": incoming.private_link})]
         elif command in group_chats.PRIVATE:
@@ -243,6 +249,9 @@ class Dispatcher:
         digest = hashlib.sha256(f"{incoming.chat_id}\n{delivery}".encode()).hexdigest()[:40]
         queued = []
         for i, message in enumerate(messages):
+            if message.outbox_id is not None:  # queued already, under a key of its own (a group's report)
+                queued.append(message)
+                continue
             key = f"reply:{incoming.channel}:{digest}:{i}"
             outbox_id = await tx.outbox.add(incoming.channel, incoming.chat_id, message.payload(), key)
             queued.append(replace(message, outbox_id=outbox_id))

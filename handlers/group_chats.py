@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.model import Reply
-from handlers import officer
+from handlers import group_report, officer
 from handlers.messages import Incoming, Outgoing
 from handlers.scope import Scope
 from reminders.timetable import Timetable
@@ -28,19 +28,21 @@ FOR_GROUP_ADMINS = BIND | UNBIND | PAUSE | RESUME  # the channel asks the platfo
 
 async def answer(
     tx: Transaction, incoming: Incoming, member: Member | None, command: str, args: str, now: datetime,
-    timetable: Timetable, locale: str, served: Unit | None = None,
+    timetable: Timetable, locale: str, served: Unit | None = None, charts: dict[str, bytes | None] | None = None,
 ) -> list[Reply | Outgoing]:
     """The replies to one of our commands in a group (the caller renders and queues them).
 
     `served`: the unit whose subtree this bot serves (one of several bots), None for the whole tree.
+    `charts`: the charts drawn for this update, outside its transaction (see handlers.group_report).
     """
     scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
-    bound = await tx.bound_chats.get(incoming.channel, incoming.chat_id)
+    asks_report = command in officer.REPORT_COMMANDS and not args.strip()
+    bound = await tx.bound_chats.get(incoming.channel, incoming.chat_id, lock=asks_report)
     if bound is not None and incoming.private_link and bound[0].bot_link != incoming.private_link:
         await tx.bound_chats.remember_link(incoming.channel, incoming.chat_id, incoming.private_link)
     if command in officer.REPORT_COMMANDS:
-        if bound is not None and not args.strip():  # a bound group shows its unit's figures to everyone in it
-            return await officer.unit_report(tx, bound[1], incoming, bound[0].locale, now)
+        if bound is not None and asks_report:  # a bound group shows its unit's figures to everyone in it
+            return await group_report.answer(tx, incoming, bound[0], bound[1], now, charts or {})
         return await officer.report_for(tx, member, incoming, locale, now, args)
     if command in SCHEDULE:
         if bound is None:

@@ -115,8 +115,15 @@ async def unit_report(tx: Transaction, unit: Unit, incoming: Incoming, locale: s
 async def progress_message(tx: Transaction, unit: Unit, locale: str, now: datetime, key: str = "report.progress",
                            **params) -> tuple[str, str | None]:
     """The text and the stored chart (a token, or None) of a unit's progress report."""
-    phase = await tx.phases.current(now.date())
-    report = await progress(tx.session, unit, phase, now)
+    report, text = await progress_text(tx, unit, locale, now, key, **params)
     png = chart_of(report, locale)
     image = await tx.images.add(png) if png else None
-    return locales.render(key, {**as_params(report), **params}, locale), image
+    return text, image
+
+
+async def progress_text(tx: Transaction, unit: Unit, locale: str, now: datetime, key: str = "report.progress",
+                        **params) -> tuple[Report, str]:
+    """A unit's figures in the current phase, and the text of its report."""
+    phase = await tx.phases.current(now.date())
+    report = await progress(tx.session, unit, phase, now)
+    return report, locales.render(key, {**as_params(report), **params}, locale)

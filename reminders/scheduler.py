@@ -1,4 +1,5 @@
-"""The one scheduler (APScheduler 3, in local time): daily figures and campaigns, draft nudges, help escalation.
+"""The one scheduler (APScheduler 3, in local time): daily figures and campaigns, draft nudges, help escalation,
+and the retention of generated files.
 
 Only the process holding the leadership (`reminders.leader`) runs it. Jobs take their time from
 an injectable clock and only queue outbox rows keyed by (chat, purpose, period), so a second fire,
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,6 +22,7 @@ from reminders.campaigns import push_campaigns
 from reminders.daily import push_daily
 from reminders.help_requests import escalate_once
 from reminders.nudges import nudge_drafts
+from reminders.retention import forget_old_files
 from reminders.timetable import Timetable
 from storage.db import Database
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 MISFIRE_GRACE = 3 * 3600  # a fire the event loop was too busy for still runs within three hours
 NUDGE_EVERY = timedelta(minutes=15)
 ESCALATE_EVERY = timedelta(minutes=1)
+RETENTION_AT = time(3, 30)  # local: the quietest hour, and far from the morning pushes
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Jobs:
     clock: Callable[[], datetime]
     wake: Callable[[], None] = lambda: None  # the senders start on what was queued at once
     escalate_after: timedelta = timedelta(hours=4)
+    keep_files: timedelta = timedelta(days=30)  # GENERATED_FILES_RETENTION_DAYS
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.timetable.tz)
@@ -65,6 +69,10 @@ class Jobs:
             self.wake()
         return moved
 
+    async def retention(self) -> int:
+        """Generated files (charts, exports, forms) older than the retention are deleted."""
+        return await forget_old_files(self.db, self.clock(), self.keep_files)
+
     async def catch_up(self) -> int:
         """At start: today's morning pushes if their time has passed (a restart or a new leader missed it)."""
         now = self.now()
@@ -78,6 +86,7 @@ class Jobs:
             "nudges": (IntervalTrigger(seconds=NUDGE_EVERY.total_seconds(), start_date=start, timezone=tz), self.nudges),
             "escalate": (IntervalTrigger(seconds=ESCALATE_EVERY.total_seconds(), start_date=start,
                                      timezone=tz), self.escalate),
+            "retention": (CronTrigger(hour=RETENTION_AT.hour, minute=RETENTION_AT.minute, timezone=tz), self.retention),
         }
 
 

@@ -14,11 +14,12 @@ class BoundChatRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, channel: str, chat_id: str) -> tuple[BoundChat, Unit] | None:
-        result = await self.session.execute(
-            select(BoundChat, Unit).join(Unit, Unit.id == BoundChat.unit_id)
-            .where(BoundChat.channel == channel, BoundChat.chat_id == chat_id)
-        )
+    async def get(self, channel: str, chat_id: str, lock: bool = False) -> tuple[BoundChat, Unit] | None:
+        """The chat's binding and unit; `lock` holds the binding until the transaction ends (PostgreSQL: another
+        process asking about the same chat waits, then reads what this one wrote; SQLite has one writer anyway)."""
+        query = (select(BoundChat, Unit).join(Unit, Unit.id == BoundChat.unit_id)
+                 .where(BoundChat.channel == channel, BoundChat.chat_id == chat_id))
+        result = await self.session.execute(query.with_for_update(of=BoundChat) if lock else query)
         row = result.first()
         return (row[0], row[1]) if row else None
 

@@ -115,6 +115,20 @@ class OutboxRepository:
     async def get(self, outbox_id: int) -> Outbox | None:
         return await self.session.get(Outbox, outbox_id)
 
+    async def by_keys(self, keys: list[str]) -> list[Outbox]:
+        """The messages queued under these dedupe keys, oldest first (each key is a look-up on its unique index)."""
+        result = await self.session.execute(select(Outbox).where(Outbox.dedupe_key.in_(keys)).order_by(Outbox.id))
+        return list(result.scalars())
+
+    async def last_keyed(self, channel: str, chat_id: str, prefix: str) -> Outbox | None:
+        """The chat's latest message whose dedupe key starts with `prefix` (read through the chat's own rows)."""
+        result = await self.session.execute(
+            select(Outbox).where(Outbox.channel == channel, Outbox.chat_id == chat_id,
+                                 Outbox.dedupe_key.startswith(prefix, autoescape=True))
+            .order_by(Outbox.id.desc()).limit(1)
+        )
+        return result.scalar_one_or_none()
+
     async def defer(self, outbox_id: int, until: datetime, reason: str, pieces_sent: int | None = None) -> None:
         """The platform asked to wait (flood control): try again then, without counting an attempt."""
         values = {"next_attempt_at": until, "last_error": reason[:1000]}

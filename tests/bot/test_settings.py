@@ -19,6 +19,7 @@ def test_defaults_run_embedded(monkeypatch):
     assert settings.default_locale == "vi" and settings.timezone == "Asia/Ho_Chi_Minh"
     assert not settings.has_platform_token
     assert "Y tế" in settings.initiative_fields
+    assert settings.generated_files_retention_days == 30
 
 
 def test_every_setting_is_documented_in_env_example_and_readme():
@@ -34,7 +35,8 @@ def test_lists_come_from_json(monkeypatch):
     assert Settings(_env_file=None).initiative_fields == ["Y tế", "Khác"]
 
 
-@pytest.mark.parametrize("name,value", [("DEFAULT_LOCALE", "fr"), ("TIMEZONE", "Mars/Olympus")])
+@pytest.mark.parametrize("name,value", [("DEFAULT_LOCALE", "fr"), ("TIMEZONE", "Mars/Olympus"),
+                                        ("GENERATED_FILES_RETENTION_DAYS", "0")])
 def test_bad_values_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):

@@ -156,7 +156,7 @@ async def test_the_real_scheduler_runs_the_jobs_in_local_time(demo_db):
     scheduler = Scheduler(Jobs(demo_db, TIMETABLE, clock))
     await scheduler.start()
     try:
-        assert sorted(scheduler.job_ids()) == ["escalate", "morning", "nudges"]
+        assert sorted(scheduler.job_ids()) == ["escalate", "morning", "nudges", "retention"]
         morning = scheduler._scheduler.get_job("morning")
         assert morning.next_run_time.astimezone(TZ).time() == time(8)
         assert morning.coalesce and morning.misfire_grace_time >= 3600

@@ -82,7 +82,7 @@ async def answer(tx: Transaction, incoming: Incoming, chat: BoundChat, unit: Uni
     rows = await tx.outbox.by_keys([f"report:{group}:{m}" for m in (minute - 1, minute)])
     last = max(rows, key=_made_at, default=None)
     if last is not None and now - _made_at(last) < EVERY:
-        return await _pointer(tx, incoming, last, unit, chat.locale, now)
+        return await _pointer(tx, incoming, group, last, unit, chat.locale, now)
     report, text = await officer.progress_text(tx, unit, chat.locale, now)
     key, image = await _chart(tx, incoming, group, report, chat.locale, charts)
     message = Outgoing(incoming.channel, incoming.chat_id, text, chat.locale, image=image)
@@ -110,7 +110,7 @@ async def _chart(tx: Transaction, incoming: Incoming, group: str, report: Report
     return key, (await tx.images.add(png) if png else None)
 
 
-async def _pointer(tx: Transaction, incoming: Incoming, last: Outbox, unit: Unit, locale: str,
+async def _pointer(tx: Transaction, incoming: Incoming, group: str, last: Outbox, unit: Unit, locale: str,
                    now: datetime) -> list[Outgoing]:
     made = _made_at(last).astimezone(now.tzinfo)
     ready = made + EVERY
@@ -120,7 +120,7 @@ async def _pointer(tx: Transaction, incoming: Incoming, last: Outbox, unit: Unit
                                                  "next": ready.strftime("%H:%M")}, locale)
     message = Outgoing(incoming.channel, incoming.chat_id, text, locale)
     outbox_id = await tx.outbox.add(incoming.channel, incoming.chat_id, message.payload(),
-                                    f"report-again:{_group_key(incoming)}:{last.id}")
+                                    f"report-again:{group}:{last.id}")
     return [replace(message, outbox_id=outbox_id)] if outbox_id is not None else []
 
 

@@ -184,11 +184,11 @@ def section(part: dict) -> tuple[list[str], list[dict]]:
     """The results.md section and the targets of this part."""
     md = ["## 6. Group reports", "", f"    {part['command']}", ""]
     r = part.get("result")
-    figure = "300 /baocao in one group: charts drawn; private answers"
-    target = f"<= {MOST_CHARTS} chart; every private answer < {PRIVATE_MS:.0f} ms"
+    asks = f"{r['asks']} /baocao in one group" if r else "/baocao in one group"
     if not r:
         note = f"not completed: {failed(part)}"
-        return md + [note, ""], [{"part": "groups", "figure": figure, "measured": note, "target": target, "met": None}]
+        return md + [note, ""], [{"part": "groups", "figure": f"{asks}: charts drawn; a private chat meanwhile",
+                                  "measured": note, "target": f"<= {MOST_CHARTS}; < {PRIVATE_MS:.0f} ms", "met": None}]
     md += [f"{r['asks']} members of a group bound to Công đoàn ngành Giáo dục Hà Nội each send /baocao, evenly over "
            f"{r['seconds']:g} s (open loop), through the webhook of one `sangkien run`; meanwhile a worker walks the "
            f"registration and submission flow in a private chat, {r['pause_s']:g} s between an answer and the next "
@@ -201,16 +201,20 @@ def section(part: dict) -> tuple[list[str], list[dict]]:
         res = r.get(engine, {"skipped": "not run"})
         if "skipped" in res:
             md.append(f"| {engine} | {res['skipped']} | | | | |")
-            targets.append({"part": "groups", "figure": f"{engine}: {figure}", "measured": res["skipped"],
-                            "target": target, "met": None})
+            targets.append({"part": "groups", "figure": f"{engine}: {asks}", "measured": res["skipped"],
+                            "target": f"<= {MOST_CHARTS} chart; private answers < {PRIVATE_MS:.0f} ms", "met": None})
             continue
         g, p, a = res["group"], res["private"], res["private_alone"]
         steps = ", ".join(f"{label} {ms}" for label, ms in p["slowest"])
         md.append(f"| {engine} | {res['charts_drawn']} | {res['group_reports']} / {res['group_other']} | "
                   f"{g['p50_ms']} / {g['p99_ms']} | {p['p50_ms']} / {p['p99_ms']} / {p['max_ms']} ({p['updates']} "
                   f"answers; {steps}) | {a['p50_ms']} / {a['p99_ms']} / {a['max_ms']} ({a['updates']} answers) |")
-        targets.append({"part": "groups", "figure": f"{engine}: {figure}", "target": target, "met": res["met"],
-                        "measured": f"{res['charts_drawn']} drawn; slowest private answer {p['max_ms']} ms"})
+        targets.append({"part": "groups", "figure": f"{engine}: {asks}: charts drawn", "target": f"<= {MOST_CHARTS}",
+                        "measured": f"{res['charts_drawn']} (the group got {res['group_reports']} report(s) and "
+                                    f"{res['group_other']} other line(s))", "met": res["charts_drawn"] <= MOST_CHARTS})
+        targets.append({"part": "groups", "figure": f"{engine}: {asks}: private chat's slowest answer meanwhile",
+                        "target": f"< {PRIVATE_MS:.0f} ms", "met": p["max_ms"] < PRIVATE_MS and not p["errors"],
+                        "measured": f"{p['max_ms']} ms (alone before: {a['max_ms']} ms)"})
     if any(t["met"] is False for t in targets):
         md += ["", "**Missed.** More than one chart drawn means a report was made again within the minute, or its chart "
                "was not used again. For the private answers, the private chat alone just before (same bot, same "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.charts import ChartProcess
 from bot.settings import Settings
 from reminders.timetable import Timetable
 from handlers.dispatcher import Dispatcher, Options
@@ -30,8 +31,9 @@ def options_from(settings: Settings) -> Options:
 
 
 def build(settings: Settings) -> tuple[Database, Dispatcher]:
+    """The database and the dispatcher; a group report's chart is drawn in a process of its own (bot/charts.py)."""
     db = Database.from_url(settings.database_url)
-    return db, Dispatcher(db, options_from(settings))
+    return db, Dispatcher(db, options_from(settings), draw=ChartProcess())
 
 
 def configure_logging(level: str, tag: str = "") -> None:

@@ -9,6 +9,7 @@ import signal
 from datetime import datetime, timedelta, timezone
 
 from bot.app import build
+from bot.charts import ChartProcess
 from bot.keeping import file_store
 from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
@@ -59,6 +60,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
         for channel in channels:
             await channel.stop()
         await db.close()
+        if isinstance(dispatcher.draw, ChartProcess):
+            dispatcher.draw.close()
         remove_redaction(redaction)
 
 

@@ -44,9 +44,12 @@ class Options:
 
 
 class Dispatcher:
-    def __init__(self, db: Database, options: Options, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, db: Database, options: Options, clock: Callable[[], datetime] | None = None,
+                 draw: group_report.Draw = group_report.in_thread) -> None:
+        """`draw`: where a group report's chart is drawn (the bot passes a process of its own: bot/charts.py)."""
         self.db = db
         self.options = options
+        self.draw = draw
         self._tz = ZoneInfo(options.timezone)
         self._clock = clock or (lambda: datetime.now(self._tz))
         self._wakers: dict[str, Callable[[str], None]] = {}
@@ -68,7 +71,7 @@ class Dispatcher:
                 self._wake_others(tx, incoming)
                 return replies
             except group_report.ChartNeeded as needed:  # at most once: with a chart drawn, the report uses it
-                charts[needed.key] = await needed.draw()
+                charts[needed.key] = await needed.draw(self.draw)
             except Conflict:
                 conflicts += 1
                 if conflicts == ATTEMPTS:

@@ -11,9 +11,12 @@ What the group was last sent is in the outbox: each report's row is keyed by (gr
 carries when it was made and the digest of the figures its chart shows, so every worker process
 reads the same answer. The group's binding is locked while deciding (see BoundChatRepository.get).
 
-Drawing a chart takes about half a second of CPU (more on a process's first, which loads matplotlib),
+Drawing a chart takes about half a second of CPU (two on a process's first, which loads matplotlib)
 and is never done with a transaction open: on SQLite every other chat would wait for the one writer.
-A report that needs a new chart raises ChartNeeded; the dispatcher draws it, then handles the update again.
+A report that needs a new chart raises ChartNeeded; the dispatcher has it drawn, then handles the
+update again. Where it is drawn is the dispatcher's `draw` (Draw): the bot draws in a process of its
+own (bot/charts.py), since a thread would hold the interpreter's lock for tens of milliseconds at a
+time and every other chat would wait for that instead; tests draw in a thread.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import threading
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
+from typing import Awaitable, Callable
 
 import locales
 from handlers import officer
@@ -34,11 +38,22 @@ from storage.reports import Report
 from storage.repositories import Transaction
 
 EVERY = timedelta(minutes=1)
+Draw = Callable[..., Awaitable[bytes | None]]  # draw(function, *args): the function's result, run elsewhere
 _DRAWING = threading.Lock()  # matplotlib's shared state (fonts, caches) is not thread-safe: one chart at a time
 
 
+async def in_thread(function: Callable[..., bytes | None], *args) -> bytes | None:
+    return await asyncio.to_thread(function, *args)
+
+
+def draw_chart(report: Report, locale: str) -> bytes | None:
+    """The report's chart (PNG), or None; a module-level function, so a process of its own can run it."""
+    with _DRAWING:
+        return officer.chart_of(report, locale)
+
+
 class ChartNeeded(Exception):
-    """The report needs a chart nobody has drawn yet: the dispatcher draws it outside the transaction."""
+    """The report needs a chart nobody has drawn yet: the dispatcher has it drawn outside the transaction."""
 
     def __init__(self, key: str, report: Report, locale: str) -> None:
         super().__init__(key)
@@ -46,12 +61,8 @@ class ChartNeeded(Exception):
         self._report = replace(report, phase=None)  # the phase is a row of the session, expired once it rolls back
         self._locale = locale
 
-    async def draw(self) -> bytes | None:
-        return await asyncio.to_thread(self._draw)
-
-    def _draw(self) -> bytes | None:
-        with _DRAWING:
-            return officer.chart_of(self._report, self._locale)
+    async def draw(self, where: Draw = in_thread) -> bytes | None:
+        return await where(draw_chart, self._report, self._locale)
 
 
 def chart_key(report: Report, locale: str) -> str:
@@ -71,7 +82,7 @@ async def answer(tx: Transaction, incoming: Incoming, chat: BoundChat, unit: Uni
     rows = await tx.outbox.by_keys([f"report:{group}:{m}" for m in (minute - 1, minute)])
     last = max(rows, key=_made_at, default=None)
     if last is not None and now - _made_at(last) < EVERY:
-        return await _pointer(tx, incoming, last, unit, chat.locale, now)
+        return await _pointer(tx, incoming, group, last, unit, chat.locale, now)
     report, text = await officer.progress_text(tx, unit, chat.locale, now)
     key, image = await _chart(tx, incoming, group, report, chat.locale, charts)
     message = Outgoing(incoming.channel, incoming.chat_id, text, chat.locale, image=image)
@@ -99,7 +110,7 @@ async def _chart(tx: Transaction, incoming: Incoming, group: str, report: Report
     return key, (await tx.images.add(png) if png else None)
 
 
-async def _pointer(tx: Transaction, incoming: Incoming, last: Outbox, unit: Unit, locale: str,
+async def _pointer(tx: Transaction, incoming: Incoming, group: str, last: Outbox, unit: Unit, locale: str,
                    now: datetime) -> list[Outgoing]:
     made = _made_at(last).astimezone(now.tzinfo)
     ready = made + EVERY
@@ -109,7 +120,7 @@ async def _pointer(tx: Transaction, incoming: Incoming, last: Outbox, unit: Unit
                                                  "next": ready.strftime("%H:%M")}, locale)
     message = Outgoing(incoming.channel, incoming.chat_id, text, locale)
     outbox_id = await tx.outbox.add(incoming.channel, incoming.chat_id, message.payload(),
-                                    f"report-again:{_group_key(incoming)}:{last.id}")
+                                    f"report-again:{group}:{last.id}")
     return [replace(message, outbox_id=outbox_id)] if outbox_id is not None else []
 
 

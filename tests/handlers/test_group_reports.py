@@ -1,10 +1,12 @@
 """/baocao in a bound group: at most one report a minute, one line pointing to it, a chart drawn once per figures."""
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
+from reminders.retention import forget_old_files
 from storage.models import Outbox
 from tests.handlers.office import filed, person
 from tests.handlers.talk import Person
@@ -128,3 +130,16 @@ async def test_the_minute_counts_from_the_report_not_from_the_clocks_minute(disp
     clock.advance(seconds=58)
     await member.say_in_group(GROUP, "/baocao")
     assert REPORT in member.text and len(drawn) == 1
+
+
+async def test_a_chart_the_retention_removed_is_drawn_again(dispatcher, demo_db, clock, drawn):
+    await bound_group(demo_db, dispatcher)
+    member = Person(dispatcher, user_id="m1", name="Đoàn viên")
+    await member.say_in_group(GROUP, "/baocao")
+    first = member.last.image
+    assert await forget_old_files(demo_db, datetime.now(timezone.utc) + timedelta(days=31), timedelta(days=30)) == 1
+    clock.advance(minutes=1)
+    await member.say_in_group(GROUP, "/baocao")
+    assert member.last.image not in (None, first) and len(drawn) == 2
+    async with demo_db.transaction() as tx:
+        assert await tx.images.get(member.last.image) is not None

@@ -61,13 +61,20 @@ def export(
         finally:
             await db.close()
 
+    if not out.parent.is_dir():  # said before the export is made, not after
+        typer.echo(f"no folder {out.parent}: create it first, or write the export elsewhere", err=True)
+        raise typer.Exit(1)
     try:
         unit, phase, files = asyncio.run(run())
     except _Refused as refusal:
         typer.echo(str(refusal), err=True)
         raise typer.Exit(1) from None
     for file, path in zip(files, _paths(out, len(files))):
-        path.write_bytes(file.data)
+        try:
+            path.write_bytes(file.data)
+        except OSError as error:
+            typer.echo(f"cannot write {path}: {error.strerror}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"wrote {path}")
     params = {"count": exported[0], "unit": unit.name, "phase": phase.name if phase else None}
     typer.echo(locales.render("export.summary", params, locale))

@@ -151,5 +151,9 @@ def report(
         if png is None:
             typer.echo("no child units: no chart", err=True)
         else:
-            chart.write_bytes(png)
+            try:
+                chart.write_bytes(png)
+            except OSError as error:
+                typer.echo(f"cannot write {chart}: {error.strerror}", err=True)
+                raise typer.Exit(1) from None
             typer.echo(f"chart written to {chart}")

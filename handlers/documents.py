@@ -30,7 +30,7 @@ def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: date
     authors = (Author(author.name, workplace=unit.name if unit else None), *(Author(n) for n in initiative.coauthors or ()))
     return ApplicationForm(
         authors=authors,
-        title=initiative.title,
+        title=file_links.with_voice_mark(initiative.title, files, "title", "vi"),
         addressee=unit.name if unit else None,
         code=initiative.code,
         field=initiative.field,

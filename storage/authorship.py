@@ -30,5 +30,7 @@ def co_wrote(member, coauthors: Iterable, unit_id: int | None) -> bool:
 
 
 def wrote(initiative, member) -> bool:
-    """The member is the initiative's author or one of its co-authors."""
-    return initiative.author_id == member.id or co_wrote(member, initiative.coauthors, initiative.unit_id)
+    """The member is the initiative's author or one of its co-authors, or put it on record for its author
+    (entered on behalf): whoever typed the answers in does not judge them either."""
+    return (initiative.author_id == member.id or getattr(initiative, "entered_by_id", None) == member.id
+            or co_wrote(member, initiative.coauthors, initiative.unit_id))

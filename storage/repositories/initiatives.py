@@ -213,11 +213,11 @@ class InitiativeRepository:
     async def own_waiting(self, member: Member, roots: list[str]) -> list[int]:
         """Submitted initiatives of these subtrees that `member` wrote or co-wrote (see storage.authorship):
         only those by them or sent in from their own unit can be, so only those are read."""
-        mine = Initiative.author_id == member.id
+        mine = or_(Initiative.author_id == member.id, Initiative.entered_by_id == member.id)
         if member.unit_id is not None:
             mine = or_(mine, Initiative.unit_id == member.unit_id)
         result = await self.session.execute(
-            select(Initiative.id, Initiative.author_id, Initiative.coauthors, Initiative.unit_id)
+            select(Initiative.id, Initiative.author_id, Initiative.entered_by_id, Initiative.coauthors, Initiative.unit_id)
             .join(Unit, Unit.id == Initiative.unit_id)
             .where(Initiative.status == "submitted", _inside(roots), mine).order_by(Initiative.id)
         )

@@ -42,3 +42,13 @@ async def test_several_or_no_units_are_a_clear_refusal(tmp_path):
     assert "2 units match" in several.stderr and "CDCS-MAY-SONGNHUE" in several.stderr and "CDCS-MAY-NGOCHA" in several.stderr
     unknown = run(["report", "truong dai hoc bach khoa"], env)
     assert unknown.returncode == 1 and unknown.stderr == "no unit with the code or name 'truong dai hoc bach khoa'\n"
+
+
+async def test_files_into_a_missing_folder_are_one_line_each_not_a_traceback(tmp_path):
+    env = await prepared(tmp_path)
+    missing = tmp_path / "no-such-folder"
+    charted = run(["report", "LDLD-HN", "--chart", str(missing / "c.png")], env)
+    exported = run(["export", str(missing / "x.xlsx"), "--unit", "LDLD-HN"], env)
+    assert (charted.returncode, exported.returncode) == (1, 1)
+    assert "cannot write" in charted.stderr and f"no folder {missing}" in exported.stderr
+    assert "Traceback" not in charted.stderr + exported.stderr

@@ -54,9 +54,9 @@ async def test_xlsx_carries_every_field_and_the_figures_of_every_unit(demo_db):
         "Ngày tạo": full["Ngày tạo"], "Ngày gửi": datetime(2026, 11, 19, 9, 0),  # 02:00 UTC is 09:00 in Hà Nội
         "Ngày quyết định": datetime(2026, 11, 20, 9, 0), "Lý do/ý kiến": "Đạt yêu cầu", "Số tệp đính kèm": 3,
         "Tệp đính kèm (đường dẫn)": (  # kept by the platform's reference only (never downloaded): no link
-            "Nội dung, bản chất giải pháp · ảnh: chưa có đường dẫn (máy chủ chưa đặt PUBLIC_BASE_URL)\n"
-            "Thực trạng, vấn đề cần giải quyết · ghi âm: chưa có đường dẫn (máy chủ chưa đặt PUBLIC_BASE_URL)\n"
-            "Hiệu quả, lợi ích mang lại · tài liệu: chưa có đường dẫn (máy chủ chưa đặt PUBLIC_BASE_URL)"),
+            "Nội dung, bản chất giải pháp · ảnh: chưa có đường dẫn tải (mở sáng kiến trong bot để nghe, xem)\n"
+            "Thực trạng, vấn đề cần giải quyết · ghi âm: chưa có đường dẫn tải (mở sáng kiến trong bot để nghe, xem)\n"
+            "Hiệu quả, lợi ích mang lại · tài liệu: chưa có đường dẫn tải (mở sáng kiến trong bot để nghe, xem)"),
     }
     assert isinstance(full["Ngày tạo"], datetime)
     assert [r["Trạng thái"] for r in listing] == ["Không hợp lệ", "Hợp lệ", "Đang xem xét"]

@@ -48,3 +48,12 @@ async def test_a_supporter_taking_a_request_gets_the_drafts_files(dispatcher, de
     await an.say(f"/nhan {int(to_an.split('/nhan ')[1].split()[0])}")
     assert files_in(an.replies) == [("photo", "problem")]
     assert "Bạn đang hỗ trợ Nguyễn Thị Hoa" in an.last.text
+
+
+def test_a_title_given_by_voice_is_named_so_in_the_decision_and_its_confirmation():
+    import locales
+
+    told = locales.render("decision.valid", {"code": "SK-2026-000002", "title": None}, "vi")
+    asked = locales.render("assess.confirm_valid", {"code": "SK-2026-000002", "title": None}, "en")
+    assert "None" not in told + asked
+    assert "(tên bằng ghi âm)" in told and "SK-2026-000002" in asked

@@ -149,7 +149,7 @@ async def test_nobody_reviews_their_own_initiative(dispatcher, demo_db, role, re
     before = await trace(demo_db)
     await actor.say("/duyet")
     assert "Bảng phân công trực bằng hình" in actor.text and own.code not in actor.text, actor.text
-    assert "1 sáng kiến bạn là tác giả hoặc đồng tác giả" in actor.text
+    assert "1 sáng kiến bạn là tác giả, đồng tác giả hoặc người nhập hộ" in actor.text
     assert not await review(actor, demo_db, own, "hoa", "CDCS-MN-KIMHY")  # the id forged on a button
     await actor.say("/duyet")
     await actor.say(choice=f"rv:{own.id}")

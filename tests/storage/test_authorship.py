@@ -76,3 +76,14 @@ async def test_the_queue_leaves_out_what_the_reviewer_wrote_and_says_which(peopl
         total, rows = await tx.initiatives.queue(["/"], 8, exclude=own)
     assert own == [cowritten, bobs]
     assert (total, [initiative.id for initiative, _, _ in rows]) == (1, [alices])
+
+
+async def test_who_entered_it_on_the_authors_behalf_cannot_decide_it(people):
+    """An officer who typed a worker's answers in (or made up the worker) does not judge them either."""
+    async with people.db.transaction() as tx:
+        draft = await tx.initiatives.save_draft(draft_id=None, author_id=people.alice, answers={"title": "Xếp lại kho"},
+                                                step="review", entered_by_id=people.bob)
+        await tx.initiatives.submit(draft, actor_id=people.bob, unit_id=people.unit, now=SENT, entered_by_id=people.bob)
+    with fails_with(OwnInitiative):
+        await decide(people, draft.id, people.bob)
+    assert await decisions(people) == 0

@@ -17,14 +17,15 @@ def run(args, env):
     return subprocess.run([sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=120)
 
 
-async def prepared(tmp_path) -> dict:
+async def prepared(tmp_path, fill=seed) -> dict:
+    """A database made by the CLI itself (upgrade, demo units), with `fill`'s initiatives in it."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'e.db'}"
     env = {**os.environ, "DATABASE_URL": url}
     for args in (["db", "upgrade"], ["demo-data"]):
         assert run(args, env).returncode == 0
     db = Database.from_url(url)
     try:
-        await seed(db)
+        await fill(db)
     finally:
         await db.close()
     return env

@@ -3,24 +3,12 @@ units lists them, an unknown one is one line."""
 
 from __future__ import annotations
 
-import os
-
-from storage.db import Database
-from tests.bot.test_cli_export import run
+from tests.bot.test_cli_export import prepared as exported_db, run
 from tests.storage.test_reports_partition import every_status
 
 
 async def prepared(tmp_path) -> dict:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
-    env = {**os.environ, "DATABASE_URL": url}
-    for args in (["db", "upgrade"], ["demo-data"]):
-        assert run(args, env).returncode == 0
-    db = Database.from_url(url)
-    try:
-        await every_status(db)
-    finally:
-        await db.close()
-    return env
+    return await exported_db(tmp_path, every_status)
 
 
 async def test_a_unit_by_name_without_accents_with_its_figures_by_status_and_its_chart(tmp_path):

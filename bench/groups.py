@@ -27,12 +27,11 @@ import random
 import time
 from pathlib import Path
 
-import aiohttp
 from sqlalchemy import func, select
 
-from bench.echo import ME, SECRET, FakeBotAPI, Server
-from bench.pipeline import STEPS, Load, failed, say, script, summary
-from bench.tree import fresh_database, postgres_problem
+from bench.echo import ME, FakeBotAPI, Server
+from bench.pipeline import STEPS, Load, each_engine, failed, say, script, summary
+from bench.tree import fresh_database
 from storage.db import Database
 from storage.models import GeneratedImage, Outbox
 
@@ -85,19 +84,10 @@ def ask(update_id: int, member: int) -> bytes:
 async def asks(load: Load, count: int, seconds: float) -> dict:
     """`count` asks spread over `seconds`, open loop; each one's answer time counts from its arrival."""
     stats = {"latencies": [], "errors": 0, "inline": 0}
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
     members = itertools.count(random.randrange(10**9, 2 * 10**9))
 
     async def one(at: float) -> None:
-        try:
-            async with load.http.post(load.url, data=ask(next(load.ids), next(members)), headers=headers) as response:
-                body = await response.read()
-                ok = response.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            ok, body = False, b""
-        stats["latencies"].append(time.perf_counter() - at)
-        stats["errors"] += not ok
-        stats["inline"] += ok and body[:2] != b"{}"
+        await load.post_update(ask(next(load.ids), next(members)), stats, at)
 
     start, tasks = time.perf_counter(), []
     for i in range(count):
@@ -168,13 +158,7 @@ async def run(engines: list[str], count: int, seconds: float) -> dict:
     await api.start()
     out: dict = {"asks": count, "seconds": seconds, "pause_s": PAUSE}
     try:
-        for engine in engines:
-            problem = await postgres_problem() if engine == "postgres" else None
-            if problem:
-                out[engine] = {"skipped": f"PostgreSQL not reachable ({problem})"}
-                say(f"  {engine}: skipped, {out[engine]['skipped']}")
-                continue
-            out[engine] = await one_engine(engine, api, count, seconds)
+        await each_engine(engines, out, lambda engine: one_engine(engine, api, count, seconds))
     finally:
         await api.stop()
     return out

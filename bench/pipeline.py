@@ -30,7 +30,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.echo import ROOT, SECRET, FakeBotAPI, Server, postgres_cpu, workers_option
-from bench.tree import stored_submissions
+from bench.tree import postgres_problem, stored_submissions
 
 PHOTO = None  # a step of the script that sends a photo
 PACED_SECONDS = 12.0  # at least: the p99 of a few hundred answers is a handful of them
@@ -90,9 +90,13 @@ class Load:
 
     async def post(self, chat: int, step: str | None, stats: dict, since: float | None = None) -> None:
         started = since if since is not None else time.perf_counter()
+        await self.post_update(self.update(chat, step), stats, started)
+
+    async def post_update(self, data: bytes, stats: dict, started: float) -> None:
+        """One update to the webhook: its answer time from `started`, whether it failed, whether it answered inline."""
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
         try:
-            async with self.http.post(self.url, data=self.update(chat, step), headers=headers) as response:
+            async with self.http.post(self.url, data=data, headers=headers) as response:
                 body = await response.read()
                 ok = response.status == 200
         except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -255,12 +259,23 @@ async def ours(engine: str, url: str, api: FakeBotAPI, clients: int, seconds: fl
     return result
 
 
+async def each_engine(engines: list[str], out: dict, run_one) -> None:
+    """out[engine] = await run_one(engine) for each engine; PostgreSQL skipped, with why, where no server answers."""
+    for engine in engines:
+        problem = await postgres_problem() if engine == "postgres" else None
+        if problem:
+            out[engine] = {"skipped": f"PostgreSQL not reachable ({problem})"}
+            say(f"  {engine}: skipped, {out[engine]['skipped']}")
+            continue
+        out[engine] = await run_one(engine)
+
+
 def say(line: str) -> None:
     print(line, flush=True)
 
 
 async def run(engines: list[str], clients: int, seconds: float, profile: bool = True, echo_mode: str = "response") -> dict:
-    from bench.tree import fresh_database, postgres_problem
+    from bench.tree import fresh_database
 
     api = FakeBotAPI()
     await api.start()

@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select
 
 from bench.echo import FakeBotAPI, Server
-from bench.pipeline import PHOTO, STEPS, UNITS, failed, measure, say, script
-from bench.tree import MEMBERS, add_initiatives, build_tree, fresh_database, postgres_problem, stored_submissions
+from bench.pipeline import PHOTO, STEPS, UNITS, each_engine, failed, measure, say, script
+from bench.tree import MEMBERS, add_initiatives, build_tree, fresh_database, stored_submissions
 from storage import reports
 from storage.db import Database
 from storage.models import Phase, Unit
@@ -211,13 +211,7 @@ async def run_engine(engine: str, initiatives: int, growth: bool, clients: int, 
 
 async def run(engines: list[str], initiatives: int, growth: bool, clients: int, seconds: float, repeat: int) -> dict:
     out: dict = {"initiatives": initiatives, "clients": clients, "seconds": seconds, "repeat": repeat}
-    for engine in engines:
-        problem = await postgres_problem() if engine == "postgres" else None
-        if problem:
-            out[engine] = {"skipped": f"PostgreSQL not reachable ({problem})"}
-            say(f"  {engine}: skipped, {out[engine]['skipped']}")
-            continue
-        out[engine] = await run_engine(engine, initiatives, growth, clients, seconds, repeat)
+    await each_engine(engines, out, lambda engine: run_engine(engine, initiatives, growth, clients, seconds, repeat))
     return out
 
 

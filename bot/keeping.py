@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 from conversations.model import Media
+from handlers.file_links import SPOKEN  # the kinds kept with a playable copy
 from storage.files import FileStore, FileTooLarge, LocalFileStore
 
 log = logging.getLogger(__name__)
 Fetch = Callable[[int], Awaitable[bytes]]  # the file's bytes, refusing beyond the given size (FileTooLarge)
-SPOKEN = ("voice", "audio")
 MB = 1024 * 1024
 DEFAULT_SUFFIX = {"voice": ".ogg", "audio": ".mp3", "photo": ".jpg", "video": ".mp4", "document": ".bin"}
 

@@ -33,8 +33,6 @@ class FileStore(Protocol):
 
     def path(self, key: str) -> Path | None: ...
 
-    async def delete(self, key: str) -> None: ...
-
 
 def key_for(data: bytes, suffix: str = "") -> str:
     suffix = suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix or "") else ""
@@ -79,8 +77,3 @@ class LocalFileStore:
             return await asyncio.to_thread(target.read_bytes)
         except FileNotFoundError:
             return None
-
-    async def delete(self, key: str) -> None:
-        target = self.path(key)
-        if target is not None:
-            target.unlink(missing_ok=True)

@@ -108,7 +108,7 @@ class Dispatcher:
         if incoming.update_id is not None:
             if not await tx.updates.mark_processed(incoming.channel, incoming.update_id):
                 log.info("update %s on %s already processed", incoming.update_id, incoming.channel)
-                return []
+                return await self._answered_again(tx, incoming)
         now = self._clock()
         member = await tx.members.by_identity(incoming.channel, incoming.user_id)
         event = incoming.event()
@@ -248,17 +248,24 @@ class Dispatcher:
     async def _queue(self, tx: Transaction, incoming: Incoming, messages: list[Outgoing]) -> list[Outgoing]:
         # Written in the same transaction as the state: a crash before sending leaves them for the sender.
         delivery = incoming.update_id or uuid.uuid4().hex
-        # Chat and update ids are the platform's, of any length: a digest keeps the key short and unique.
-        digest = hashlib.sha256(f"{incoming.chat_id}\n{delivery}".encode()).hexdigest()[:40]
         queued = []
         for i, message in enumerate(messages):
             if message.outbox_id is not None:  # queued already, under a key of its own (a group's report)
                 queued.append(message)
                 continue
-            key = f"reply:{incoming.channel}:{digest}:{i}"
+            key = reply_key(incoming.channel, incoming.chat_id, delivery, i)
             outbox_id = await tx.outbox.add(incoming.channel, incoming.chat_id, message.payload(), key)
             queued.append(replace(message, outbox_id=outbox_id))
         return queued
+
+    async def _answered_again(self, tx: Transaction, incoming: Incoming) -> list[Outgoing]:
+        """A reply given in a webhook response written too late to be sure it arrived, whose update the
+        platform now delivers again (so it never took that response): owed again, and served again. A reply
+        whose response is still being written is left to it (a concurrent duplicate delivery)."""
+        key = reply_key(incoming.channel, incoming.chat_id, incoming.update_id, 0)  # only a lone reply rides inline
+        rows = [row for row in await tx.outbox.by_keys([key]) if row.in_response and row.sent_at is not None]
+        await tx.outbox.let_go([row.id for row in rows])
+        return [Outgoing.from_payload(row.channel, row.chat_id, row.payload, row.id) for row in rows]
 
     def _locale(self, member: Member | None, state: State) -> str:
         if member is not None:
@@ -298,3 +305,10 @@ class Dispatcher:
             unit = unit if unit is None or served is None or unit.path.startswith(served.path) else None
             ctx = replace(ctx, deep_link_unit=UnitRef(unit.id, unit.code, unit.name) if unit else None)
         return ctx
+
+
+def reply_key(channel: str, chat_id: str, delivery: str, index: int) -> str:
+    """The outbox key of an update's index-th reply. Chat and update ids are the platform's, of any
+    length: a digest keeps the key short and unique."""
+    digest = hashlib.sha256(f"{chat_id}\n{delivery}".encode()).hexdigest()[:40]
+    return f"reply:{channel}:{digest}:{index}"

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     LargeBinary,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -301,6 +303,8 @@ class Outbox(Base):
     # reply (sent by the update that wrote it), notice, push (daily figures, campaigns), nudge
     purpose: Mapped[str] = mapped_column(String(20), default="reply", server_default="reply")
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # given up, and reported to the admins
+    # given in a webhook response: held until the response is written, served again if its update comes back
+    in_response: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ChatLease(Base):

@@ -83,9 +83,30 @@ class OutboxRepository:
         return list(result.scalars())
 
     async def mark_sent(self, ids: list[int], when: datetime | None = None) -> None:
+        """Sent by the platform's API (a reply held for a webhook response that went this way instead too)."""
         if ids:
             await self.session.execute(
-                update(Outbox).where(Outbox.id.in_(ids)).values(sent_at=when or utcnow())
+                update(Outbox).where(Outbox.id.in_(ids)).values(sent_at=when or utcnow(), in_response=False)
+            )
+
+    async def hold_for_response(self, outbox_id: int, until: datetime) -> None:
+        """The reply rides in a webhook response being written: no sender takes it until `until`, by when
+        it is marked answered (the response was written) or let go (it was not)."""
+        await self.session.execute(
+            update(Outbox).where(Outbox.id == outbox_id).values(in_response=True, next_attempt_at=until)
+        )
+
+    async def mark_answered(self, outbox_id: int) -> None:
+        """The webhook response carrying the reply was written, but late: it counts as sent and stays marked as
+        given in a response, so a redelivery of its update serves it again."""
+        await self.session.execute(update(Outbox).where(Outbox.id == outbox_id).values(sent_at=utcnow()))
+
+    async def let_go(self, ids: list[int]) -> None:
+        """Back to an ordinary unsent message (the response was not written, or its update came again)."""
+        if ids:
+            await self.session.execute(
+                update(Outbox).where(Outbox.id.in_(ids), Outbox.failed_at.is_(None))
+                .values(in_response=False, next_attempt_at=None, sent_at=None)
             )
 
     async def mark_failed(

@@ -12,7 +12,7 @@ def head_revision() -> str:
 
 
 async def test_migrated_database_is_at_head_revision(db):
-    assert await migrate.current_revision(db) == head_revision() == "0009_kept_files"
+    assert await migrate.current_revision(db) == head_revision() == "0010_replies_in_response"
 
 
 async def test_upgrading_again_is_a_no_op(db):

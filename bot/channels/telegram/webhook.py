@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiogram.types import Update
@@ -17,12 +18,14 @@ from bot.channels.telegram import updates
 from bot.channels.telegram.delivery import with_retries
 from bot.channels.telegram.render import pieces
 from handlers.messages import Outgoing
+from storage.models import utcnow
 
 if TYPE_CHECKING:
     from bot.channels.telegram.channel import TelegramChannel
 
 log = logging.getLogger(__name__)
 QUICK = 5.0  # seconds: later than this, Telegram may already be giving up on the request
+HOLD = timedelta(seconds=30)  # no sender takes a reply while its response is written (a crash ends the hold)
 
 
 class TelegramWebhook:
@@ -54,32 +57,57 @@ class TelegramWebhook:
             update = Update.model_validate(await request.json(), context={"bot": self.channel.bot})
         except (ValueError, ValidationError):
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        arrived = time.monotonic()  # Telegram's patience runs from here, not from when the chat's lane is free
         chat = updates.chat_of(update) or f"update:{update.update_id}"
-        return await self.channel.lanes.run(chat, lambda: self._answer(update))
+        return await self.channel.lanes.run(chat, lambda: self._answer(request, update, arrived))
 
-    async def _answer(self, update: Update) -> web.Response:
-        started = time.monotonic()
-        inline: list[dict] = []
+    async def _answer(self, request: web.Request, update: Update, arrived: float) -> web.StreamResponse:
+        inline: list[tuple[Outgoing, dict]] = []
 
         async def claim(tx, messages: list[Outgoing]) -> None:
             inline.clear()  # a retried transaction claims again
             reply = as_webhook_reply(messages[0]) if len(messages) == 1 else None
-            if reply is not None and time.monotonic() - started < QUICK and await self._claim(tx, messages[0]):
-                inline.append(reply)
+            if reply is not None and time.monotonic() - arrived < QUICK and await self._claim(tx, messages[0]):
+                inline.append((messages[0], reply))
 
         messages = await self.channel.handle(update, claim)
-        if inline:  # marked sent with the update: Telegram takes it with the response
-            return web.Response(text=json.dumps(inline[0], ensure_ascii=False), content_type="application/json")
-        if not messages:
-            return web.json_response({})
-        # Answer Telegram now; the sending waits its turn in the chat's lane.
-        task = asyncio.create_task(self.channel.flush(messages[0].chat_id))
-        self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        if inline:
+            return await self._in_response(request, *inline[0], arrived)
+        if messages:  # answer Telegram now; the sending waits its turn in the chat's lane
+            self._flush_later(messages[0].chat_id)
         return web.json_response({})
 
+    async def _in_response(self, request: web.Request, message: Outgoing, reply: dict, arrived: float) -> web.StreamResponse:
+        """Write the response carrying the reply, then count the reply as sent. A response that could not be
+        written lets the reply go by the API instead; one written too late stays marked as given in a response,
+        so that a redelivery of its update (Telegram gave up on the request) serves it again."""
+        response = web.Response(text=json.dumps(reply, ensure_ascii=False), content_type="application/json")
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except (ConnectionError, RuntimeError) as error:  # Telegram closed the connection: it gave up on us
+            log.info("a webhook response could not be written (%s): its reply goes by the API", type(error).__name__)
+            async with self.channel.db.transaction() as tx:
+                await tx.outbox.let_go([message.outbox_id])
+            self._flush_later(message.chat_id)
+            return response
+        try:
+            async with self.channel.db.transaction() as tx:
+                if time.monotonic() - arrived < QUICK:
+                    await tx.outbox.mark_sent([message.outbox_id])
+                else:
+                    await tx.outbox.mark_answered(message.outbox_id)
+        except Exception as error:  # the reply went; unmarked, the sender sends it again once its hold ends
+            log.warning("a reply given in a webhook response was not marked sent (%s)", type(error).__name__)
+        return response
+
+    def _flush_later(self, chat_id: str) -> None:
+        task = asyncio.create_task(self.channel.flush(chat_id))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
     async def _claim(self, tx, message: Outgoing) -> bool:
-        """Mark the reply sent when it is all the chat is owed (nothing older waits) and no other process
+        """Hold the reply for the response when it is all the chat is owed (nothing older waits) and no other process
         is sending to the chat."""
         channel = self.channel
         if not await channel.leases.take(tx, channel.name, message.chat_id):
@@ -87,7 +115,7 @@ class TelegramWebhook:
         owed = await tx.outbox.unsent_for_chat(channel.name, message.chat_id)
         only = [row.id for row in owed] == [message.outbox_id]
         if only:
-            await tx.outbox.mark_sent([message.outbox_id])
+            await tx.outbox.hold_for_response(message.outbox_id, utcnow() + HOLD)
         await channel.leases.release(tx, channel.name, message.chat_id)
         return only
 

@@ -68,6 +68,8 @@ async def attachment_count(db, initiative_id: int) -> int:
 
 
 async def test_saved_draft_gives_back_exactly_the_answers(people):
+    """Also defect 3 of issue 15: a file over 2 GiB (the Bot API's file_size) was a poison update on PostgreSQL,
+    whose 32-bit size column refused it on every redelivery; DOCUMENT's size is past 32 bits."""
     draft_id = await save(people.db, people.alice, FULL)
     async with people.db.transaction() as tx:
         draft = await tx.initiatives.get(draft_id)

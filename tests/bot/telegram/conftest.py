@@ -38,10 +38,10 @@ class Harness:
         return f"http://127.0.0.1:{self.server.port}/telegram/hook"
 
 
-async def _harness(tmp_path, *, webhook: bool) -> Harness:
+async def _harness(tmp_path, *, webhook: bool, db: Database | None = None) -> Harness:
     api = FakeBotAPI()
     await api.start()
-    db = await demo_database(tmp_path / "tg.db")
+    db = db or await demo_database(tmp_path / "tg.db")
     extra = {"telegram_webhook_url": "https://bot.example.org/telegram/hook", "telegram_webhook_secret": SECRET}
     # The person here answers within milliseconds, not at a human's pace: the per-chat spacing would only
     # slow the conversations down (the limits are tested in tests/reminders/test_limits.py and test_broadcast.py).
@@ -63,5 +63,13 @@ async def polling(tmp_path):
 @pytest.fixture
 async def webhook(tmp_path):
     harness = await _harness(tmp_path, webhook=True)
+    yield harness
+    await stop(harness)
+
+
+@pytest.fixture
+async def webhook_on_each_engine(demo_db, tmp_path):
+    """The webhook harness on SQLite and on PostgreSQL (the demo units loaded)."""
+    harness = await _harness(tmp_path, webhook=True, db=demo_db)
     yield harness
     await stop(harness)

@@ -70,7 +70,9 @@ class Unit(Base):
     name_folded: Mapped[str] = mapped_column(String(400), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    path: Mapped[str] = mapped_column(String(1000), default="/", index=True)
+    # Any depth the import allows (storage.unit_import.MAX_LEVELS). SQLite keeps the VARCHAR(1000) it was made with:
+    # it never enforces a length, and cannot retype a column other tables refer to inside a migration.
+    path: Mapped[str] = mapped_column(Text().with_variant(String(1000), "sqlite"), default="/", index=True)
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     target: Mapped[int | None] = mapped_column(Integer)
 

@@ -95,11 +95,16 @@ def phases_add(
 
     async def work(tx):
         if await tx.phases.by_code(code.upper()):
-            return None
-        return await tx.phases.add(code.upper(), name, starts_on.date(), ends_on.date())
+            return f"phase {code.upper()} exists already"
+        try:
+            await tx.phases.add(code.upper(), name, starts_on.date(), ends_on.date())
+        except ValueError as refusal:  # it would overlap another phase
+            return f"{refusal}; phases may not overlap"
+        return None
 
-    if with_db(work) is None:
-        typer.echo(f"phase {code.upper()} exists already", err=True)
+    refusal = with_db(work)
+    if refusal is not None:
+        typer.echo(refusal, err=True)
         raise typer.Exit(1)
     typer.echo(f"phase {code.upper()} added")
 

@@ -15,8 +15,12 @@ class PhaseRepository:
         self.session = session
 
     async def add(self, code: str, name: str, starts_on: date, ends_on: date) -> Phase:
+        """A new phase; phases never overlap, so every day belongs to one phase at most (`current` is no guess)."""
         if ends_on < starts_on:
             raise ValueError("a phase ends after it starts")
+        other = await self.overlapping(starts_on, ends_on)
+        if other is not None:
+            raise ValueError(f"phase {code} would overlap {other.code} ({other.starts_on} – {other.ends_on})")
         phase = Phase(code=code, name=name, starts_on=starts_on, ends_on=ends_on)
         self.session.add(phase)
         await self.session.flush()
@@ -27,6 +31,13 @@ class PhaseRepository:
 
     async def by_code(self, code: str) -> Phase | None:
         result = await self.session.execute(select(Phase).where(Phase.code == code))
+        return result.scalar_one_or_none()
+
+    async def overlapping(self, starts_on: date, ends_on: date) -> Phase | None:
+        """The first phase sharing a day with these dates, if any."""
+        result = await self.session.execute(
+            select(Phase).where(Phase.starts_on <= ends_on, Phase.ends_on >= starts_on).order_by(Phase.starts_on).limit(1)
+        )
         return result.scalar_one_or_none()
 
     async def current(self, today: date) -> Phase | None:

@@ -54,6 +54,12 @@ class Base(DeclarativeBase):
     pass
 
 
+# The levels of the union hierarchy a unit can be (its `kind`): Tổng Liên đoàn, LĐLĐ tỉnh/thành phố, công đoàn ngành,
+# công đoàn tổng công ty, công đoàn các khu công nghiệp, công đoàn cấp trên trực tiếp cơ sở, công đoàn cơ sở.
+UNIT_KINDS = ("national", "province_federation", "sector_union", "corporation_union", "industrial_zone_union",
+              "direct_superior", "grassroots")
+
+
 class Unit(Base):
     """A union unit (đơn vị công đoàn) in a tree of any depth; `path` is '/1/5/23/' for subtree queries."""
 

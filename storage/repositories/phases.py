@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Phase, PhaseTarget
@@ -71,3 +71,29 @@ class PhaseRepository:
         else:
             row.target = target
         await self.session.flush()
+
+    async def set_targets(self, wanted: dict[tuple[int, int], int | None]) -> None:
+        """Many set_target at once ((unit id, phase id) -> target, None to clear): a statement per kind of change."""
+        if not wanted:
+            return
+        table = PhaseTarget.__table__
+        phases = {phase_id for _, phase_id in wanted}
+        stored = {(row.unit_id, row.phase_id): (row.id, row.target) for row in (await self.session.execute(
+            select(table.c.id, table.c.unit_id, table.c.phase_id, table.c.target).where(table.c.phase_id.in_(phases))
+        )).all()}
+        added, changed, cleared = [], [], []
+        for (unit_id, phase_id), target in wanted.items():
+            row_id, now = stored.get((unit_id, phase_id), (None, None))
+            if target is None and row_id is not None:
+                cleared.append(row_id)
+            elif target is not None and row_id is None:
+                added.append({"unit_id": unit_id, "phase_id": phase_id, "target": target})
+            elif target is not None and target != now:
+                changed.append({"row_id": row_id, "new_target": target})
+        if added:
+            await self.session.execute(insert(table), added)
+        if changed:
+            await self.session.execute(update(table).where(table.c.id == bindparam("row_id"))
+                                       .values(target=bindparam("new_target")), changed)
+        for start in range(0, len(cleared), 5000):  # within either engine's limit of bound parameters
+            await self.session.execute(delete(table).where(table.c.id.in_(cleared[start:start + 5000])))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, Integer, String, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -13,6 +13,7 @@ from storage.models import Unit
 
 FUZZY_POOL = 300  # candidates scored when no unit contains every typed word
 FIND_POOL = 50  # units a typed name is narrowed from (`find`)
+TREE_COLUMNS = ("id", "code", "parent_id", "name", "name_folded", "kind", "member_count", "target", "path")
 
 
 class bytewise(FunctionElement):
@@ -115,10 +116,44 @@ class UnitRepository:
         return list((await self.session.execute(select(Unit).order_by(Unit.id))).scalars())
 
     async def parents_by_code(self) -> dict[str, str | None]:
-        """code -> parent's code for the whole stored tree (to check an import against it)."""
-        units = await self.all()
-        codes = {u.id: u.code for u in units}
-        return {u.code: codes.get(u.parent_id) for u in units}
+        """code -> parent's code for the whole stored tree, in upper case (to check an import against it)."""
+        rows = (await self.session.execute(select(Unit.id, Unit.code, Unit.parent_id))).all()
+        codes = {row.id: row.code.upper() for row in rows}
+        return {codes[row.id]: codes.get(row.parent_id) for row in rows}
+
+    async def tree(self) -> list:
+        """Every stored unit as a plain row (id, code, parent_id, name, name_folded, kind, member_count, target,
+        path): what an import compares its rows with, without loading 100,000 objects."""
+        columns = [Unit.__table__.c[name] for name in TREE_COLUMNS]
+        return list((await self.session.execute(select(*columns))).all())
+
+    async def reserve_ids(self, count: int) -> list[int]:
+        """Ids for `count` units about to be inserted together, so their paths are known before the insert."""
+        if count == 0:
+            return []
+        if self.session.bind.dialect.name == "postgresql":
+            query = text("SELECT nextval(pg_get_serial_sequence('units', 'id')) FROM generate_series(1, :count)")
+            return sorted((await self.session.execute(query, {"count": count})).scalars())
+        last = (await self.session.execute(select(func.max(Unit.id)))).scalar() or 0  # the writer holds the lock
+        return list(range(last + 1, last + 1 + count))
+
+    async def insert_many(self, units: list[dict]) -> None:
+        """Insert units with every column given (ids from reserve_ids), parents before children, in one executemany."""
+        if units:
+            await self.session.execute(insert(Unit.__table__), units)
+
+    async def update_many(self, changes: list[dict]) -> None:
+        """Update units by id, one executemany per set of columns changed (objects already loaded are not refreshed)."""
+        table = Unit.__table__
+        by_columns: dict[tuple[str, ...], list[dict]] = {}
+        for change in changes:
+            by_columns.setdefault(tuple(sorted(k for k in change if k != "id")), []).append(change)
+        for columns, group in by_columns.items():
+            statement = (update(table).where(table.c.id == bindparam("unit_id"))
+                         .values({name: bindparam(f"new_{name}") for name in columns}))
+            await self.session.execute(statement, [{"unit_id": change["id"], **{f"new_{name}": change[name]
+                                                                                 for name in columns}}
+                                                   for change in group])
 
     async def repath(self) -> int:
         """Recompute every materialised path after units moved; returns how many changed."""

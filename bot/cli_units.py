@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -30,38 +31,56 @@ def with_db(work):
     return asyncio.run(run())
 
 
+SHOWN_PROBLEMS = 50  # a file broken on every line is told in its first problems and a count of the rest
+
+
 @units_app.command("import")
 def units_import(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX with the columns of 'units export'."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file and write nothing."),
+    locale: str = typer.Option("vi", "--locale", help="vi or en: the language the file's problems are told in"),
 ) -> None:
     """Create or update units by code; any problem is reported with its line and nothing is written."""
-    from bot.unit_files import read_records
+    import locales
+    from bot.unit_files import UnreadableFile, read_table
     from storage import unit_import
 
+    if locale not in locales.LOCALES:
+        raise typer.BadParameter(f"use one of {', '.join(locales.LOCALES)}", param_hint="--locale")
     try:
-        records = read_records(file)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="FILE") from None
+        table = read_table(file)
+    except UnreadableFile as unreadable:
+        refuse(file, [unreadable.problem], locale)
 
     async def work(tx):
         phase_codes = {p.code for p in await tx.phases.all()}
-        rows, problems = unit_import.parse(records, phase_codes)
-        problems += unit_import.check_tree(rows, await tx.units.parents_by_code())
+        rows, problems = unit_import.check(table.header, table.records, phase_codes, await tx.units.parents_by_code())
+        problems = sorted(table.problems + problems, key=lambda p: p.line)
         if problems or dry_run:
-            return rows, sorted(problems, key=lambda p: p.line), None
+            return rows, problems, None
         return rows, [], await unit_import.apply(tx, rows)
 
     rows, problems, counts = with_db(work)
-    for problem in problems:
-        typer.echo(str(problem), err=True)
     if problems:
-        typer.echo(f"{len(problems)} problem(s); nothing was written", err=True)
-        raise typer.Exit(1)
+        refuse(file, problems, locale)
     if counts is None:
         typer.echo(f"{len(rows)} rows checked; nothing written (--dry-run)")
         return
     typer.echo(f"{len(rows)} rows: {counts[0]} units added, {counts[1]} updated")
+
+
+def refuse(file: Path, problems: list, locale: str) -> NoReturn:
+    """Each problem on a line of its own (the first SHOWN_PROBLEMS), then how many there are; exit code 1."""
+    import locales
+
+    for problem in problems[:SHOWN_PROBLEMS]:
+        where = {"file": file.name} if problem.line == 0 else {"line": problem.line}
+        key = "units.import.file" if problem.line == 0 else "units.import.line"
+        typer.echo(locales.render(key, {**where, "problem": problem.text(locale)}, locale), err=True)
+    if len(problems) > SHOWN_PROBLEMS:
+        typer.echo(locales.render("units.import.more", {"count": len(problems) - SHOWN_PROBLEMS}, locale), err=True)
+    typer.echo(locales.render("units.import.summary", {"count": len(problems)}, locale), err=True)
+    raise typer.Exit(1)
 
 
 @units_app.command("export")

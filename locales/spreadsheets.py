@@ -38,6 +38,13 @@ def neutralise(value):
     return value
 
 
+def restored(value):
+    """What `neutralise` was given: exactly its apostrophe taken off again (one typed before other text stays)."""
+    if isinstance(value, str) and value.startswith("'") and neutralise(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its header is the catalog string `export.col.<key>`; `kind` says how a value is written.

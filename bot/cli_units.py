@@ -55,6 +55,7 @@ def units_import(
     async def work(tx):
         phase_codes = {p.code for p in await tx.phases.all()}
         rows, problems = unit_import.check(table.header, table.records, phase_codes, await tx.units.parents_by_code())
+        table.records.clear()  # read into rows now: a national tree's cells are not kept twice while it is written
         problems = sorted(table.problems + problems, key=lambda p: p.line)
         if problems or dry_run:
             return rows, problems, None

@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from openpyxl import Workbook, load_workbook
 
@@ -44,25 +45,20 @@ def read_table(path: Path) -> Table:
         rows = _csv_rows(path)
     else:
         raise UnreadableFile(Problem(0, "not_a_table"))
-    filled = [(number, row) for number, row in enumerate(rows, start=1)
-              if any(str(cell).strip() for cell in row if cell is not None)]
-    if not filled:
-        raise UnreadableFile(Problem(1, "empty", {"header": HEADER}))
-    header = [str(h or "").strip() for h in rows[0]]
-    table = Table(header, [])
-    for number, row in filled:
-        if number == 1:
-            continue
+    table = Table([str(h or "").strip() for h in next(rows, ())], [])
+    for number, row in enumerate(rows, start=2):
         cells = len(row) - next((n for n, cell in enumerate(reversed(row)) if str(cell or "").strip()), len(row))
-        if suffix == ".csv" and cells > len(header):
-            table.problems.append(Problem(number, "extra_cells", {"cells": cells, "columns": len(header)}))
-        table.records.append((number, dict(zip(header, row))))
+        if cells == 0:
+            continue
+        if suffix == ".csv" and cells > len(table.header):
+            table.problems.append(Problem(number, "extra_cells", {"cells": cells, "columns": len(table.header)}))
+        table.records.append((number, dict(zip(table.header, row))))
     if not table.records:
-        raise UnreadableFile(Problem(2, "no_units"))
+        raise UnreadableFile(Problem(2, "no_units") if any(table.header) else Problem(1, "empty", {"header": HEADER}))
     return table
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
+def _csv_rows(path: Path) -> Iterator[list[str]]:
     data = path.read_bytes()
     if data.startswith(XLSX_START):
         raise UnreadableFile(Problem(0, "xlsx_named_csv"))
@@ -70,6 +66,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableFile(Problem(data.count(b"\n", 0, error.start) + 1, "not_utf8")) from None
+    del data
     first = text.lstrip("\r\n").split("\n", 1)[0]
     for separator in (";", "\t"):
         if separator in first and "," not in first:
@@ -77,16 +74,17 @@ def _csv_rows(path: Path) -> list[list[str]]:
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return [[restored(cell) for cell in row] for row in reader]
+        for row in reader:
+            yield [restored(cell) for cell in row]
     except csv.Error as error:
         raise UnreadableFile(Problem(reader.line_num, "broken_csv", {"reason": str(error)})) from None
 
 
-def _xlsx_rows(path: Path) -> list[tuple]:
+def _xlsx_rows(path: Path) -> Iterator[tuple]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
-            return list(workbook.active.iter_rows(values_only=True))
+            yield from workbook.active.iter_rows(values_only=True)
         finally:
             workbook.close()
     except Exception as error:  # noqa: BLE001  (a broken or foreign file: zip, XML and openpyxl's own errors)

@@ -16,7 +16,8 @@ _SPACES = re.compile(r"\s+")
 def nfc(text: str) -> str:
     """Normalise to NFC, drop control characters and trim surrounding whitespace."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if not text.isprintable():  # printable text holds no control character: most text skips the walk
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.strip()
 
 

@@ -51,8 +51,8 @@ async def apply(tx: Transaction, rows: list[UnitRow]) -> tuple[int, int]:
     parents.update({ids[row.code]: ids[row.parent_code] if row.parent_code else None for row in rows})
     paths = tree_paths(parents)  # parents before children
     order = {unit_id: n for n, unit_id in enumerate(paths)}
-    added = sorted(({"id": ids[row.code], "code": row.code, **_columns(row, ids, paths)} for row in new),
-                   key=lambda unit: order[unit["id"]])
+    new.sort(key=lambda row: order[ids[row.code]])
+    added = ({"id": ids[row.code], "code": row.code, **_columns(row, ids, paths)} for row in new)
     changes, updated, in_file = [], 0, set()
     for row in rows:
         unit = by_code.get(row.code)
@@ -70,9 +70,9 @@ async def apply(tx: Transaction, rows: list[UnitRow]) -> tuple[int, int]:
     phases = {phase.code: phase.id for phase in await tx.phases.all()}
     await tx.phases.set_targets({(ids[row.code], phases[code]): target
                                  for row in rows for code, target in row.phase_targets.items()})
-    if added:  # a large new tree: the planner's statistics would otherwise think the table is still small
+    if new:  # a large new tree: the planner's statistics would otherwise think the table is still small
         await tx.units.analyze()
-    return len(added), updated
+    return len(new), updated
 
 
 def export_rows(units: list[Unit], phases: list, targets: dict[tuple[int, int], int]) -> tuple[list[str], list[list]]:

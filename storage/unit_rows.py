@@ -44,7 +44,7 @@ class Problem:
         return f"line {self.line}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRow:
     line: int
     code: str

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
+
 from rapidfuzz import fuzz, process
 from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +16,7 @@ from storage.models import Unit
 
 FUZZY_POOL = 300  # candidates scored when no unit contains every typed word
 FIND_POOL = 50  # units a typed name is narrowed from (`find`)
+BATCH = 10_000  # rows per executemany of a bulk write
 TREE_COLUMNS = ("id", "code", "parent_id", "name", "name_folded", "kind", "member_count", "target", "path")
 
 
@@ -137,10 +141,12 @@ class UnitRepository:
         last = (await self.session.execute(select(func.max(Unit.id)))).scalar() or 0  # the writer holds the lock
         return list(range(last + 1, last + 1 + count))
 
-    async def insert_many(self, units: list[dict]) -> None:
-        """Insert units with every column given (ids from reserve_ids), parents before children, in one executemany."""
-        if units:
-            await self.session.execute(insert(Unit.__table__), units)
+    async def insert_many(self, units: Iterable[dict]) -> None:
+        """Insert units with every column given (ids from reserve_ids), parents before children: an executemany per
+        BATCH, so a national tree is never held twice over as parameters."""
+        units = iter(units)
+        while batch := list(islice(units, BATCH)):
+            await self.session.execute(insert(Unit.__table__), batch)
 
     async def update_many(self, changes: list[dict]) -> None:
         """Update units by id, one executemany per set of columns changed (objects already loaded are not refreshed)."""

@@ -1,6 +1,6 @@
-"""`make bench`: every benchmark in turn, within ten minutes; writes bench/results.md and bench/results.json.
+"""`make bench`: every benchmark in turn, within twelve minutes; writes bench/results.md and bench/results.json.
 
-    .venv/bin/python -m bench.run [--minutes 10] [--quick]
+    .venv/bin/python -m bench.run [--minutes 12] [--quick]
 
 Each part runs as its own command (printed, so anyone can repeat it) with a time limit; PostgreSQL
 rows run where BENCH_POSTGRES_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/test)
@@ -23,7 +23,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import groups, memory, pipeline, reports
+from bench import groups, memory, pipeline, reports, units_import
 from bench.echo import ROOT
 from bench.tree import POSTGRES_URL, postgres_problem
 
@@ -117,20 +117,23 @@ async def run(minutes: float, quick: bool = False) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
         files = {name: Path(folder) / f"{name}.json"
-                 for name in ("pipeline", "groups", "reports_sqlite", "reports_postgres", "memory")}
+                 for name in ("pipeline", "groups", "reports_sqlite", "reports_postgres", "units_import", "memory")}
         out["parts"]["pipeline"] = with_json(await part(
             ["-m", "bench.pipeline", "--engines", "sqlite,postgres", "--clients", "32", "--seconds", "3" if quick else "8",
-             "--json", str(files["pipeline"])], limit(200, 360)), files["pipeline"])
-        out["parts"]["broadcast"] = await broadcast(folder, limit(120, 480))  # before the big fills: PostgreSQL quiet
+             "--json", str(files["pipeline"])], limit(200, 480)), files["pipeline"])
+        out["parts"]["broadcast"] = await broadcast(folder, limit(120, 600))  # before the big fills: PostgreSQL quiet
         out["parts"]["groups"] = with_json(await part(
             ["-m", "bench.groups", "--engines", "sqlite,postgres", *(["--asks", "60", "--seconds", "6"] if quick else []),
-             "--json", str(files["groups"])], limit(120, 300)), files["groups"])
-        for engine, repeat, most, later in (("sqlite", 1, 150, 260), ("postgres", 2, 180, 120)):
+             "--json", str(files["groups"])], limit(120, 420)), files["groups"])
+        for engine, repeat, most, later in (("sqlite", 1, 150, 380), ("postgres", 2, 180, 240)):
             name = f"reports_{engine}"
             out["parts"][name] = with_json(await part(
                 ["-m", "bench.reports", "--engines", engine, "--initiatives", "50000" if quick else "1000000",
                  "--repeat", str(repeat), *(["--seconds", "3"] if quick else []), "--json", str(files[name])],
                 limit(most, later)), files[name])
+        out["parts"]["units_import"] = with_json(await part(
+            ["-m", "bench.units_import", "--engines", "sqlite,postgres", *(["--scale", "0.1"] if quick else []),
+             "--json", str(files["units_import"])], limit(240, 120)), files["units_import"])
         budget = max(30, min(240, deadline - time.perf_counter() - 50))  # sending; starting and stopping take the rest
         out["parts"]["memory"] = with_json(await part(
             ["-m", "bench.memory", "--conversations", "500" if quick else "10000", "--budget", str(int(budget)),
@@ -183,6 +186,7 @@ def markdown(out: dict) -> tuple[str, list[dict]]:
     echo = ((parts["pipeline"].get("result") or {}).get("echo") or {}).get("memory_mb", {}).get("VmRSS")
     sections.append(memory.section(parts["memory"], echo))
     sections.append(groups.section(parts["groups"]))
+    sections.append(units_import.section(parts["units_import"]))
     targets = [target for _, found in sections for target in found]
     mark = {True: "met", False: "**missed**", None: "not measured"}
     md = ["# Benchmarks", "",
@@ -203,7 +207,7 @@ def markdown(out: dict) -> tuple[str, list[dict]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=10.0, help="the whole run's time limit")
+    parser.add_argument("--minutes", type=float, default=12.0, help="the whole run's time limit")
     parser.add_argument("--quick", action="store_true", help="small sizes and short phases: to try the runner itself")
     args = parser.parse_args()
     out = asyncio.run(run(args.minutes, args.quick))

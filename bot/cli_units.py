@@ -56,7 +56,8 @@ def units_import(
         phase_codes = {p.code for p in await tx.phases.all()}
         rows, problems = unit_import.check(table.header, table.records, phase_codes, await tx.units.parents_by_code())
         table.records.clear()  # read into rows now: a national tree's cells are not kept twice while it is written
-        problems = sorted(table.problems + problems, key=lambda p: p.line)
+        split_wrong = {p.line for p in table.problems}  # its other problems are only what the shifted cells make
+        problems = sorted(table.problems + [p for p in problems if p.line not in split_wrong], key=lambda p: p.line)
         if problems or dry_run:
             return rows, problems, None
         return rows, [], await unit_import.apply(tx, rows)

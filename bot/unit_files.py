@@ -47,11 +47,10 @@ def read_table(path: Path) -> Table:
         raise UnreadableFile(Problem(0, "not_a_table"))
     table = Table([str(h or "").strip() for h in next(rows, ())], [])
     for number, row in enumerate(rows, start=2):
-        cells = len(row) - next((n for n, cell in enumerate(reversed(row)) if str(cell or "").strip()), len(row))
-        if cells == 0:
+        if not any(str(cell).strip() for cell in row if cell is not None):
             continue
-        if suffix == ".csv" and cells > len(table.header):
-            table.problems.append(Problem(number, "extra_cells", {"cells": cells, "columns": len(table.header)}))
+        if suffix == ".csv" and len(row) > len(table.header):  # a spreadsheet writes every row as wide as the widest
+            table.problems.append(Problem(number, "extra_cells", {"cells": len(row), "columns": len(table.header)}))
         table.records.append((number, dict(zip(table.header, row))))
     if not table.records:
         raise UnreadableFile(Problem(2, "no_units") if any(table.header) else Problem(1, "empty", {"header": HEADER}))

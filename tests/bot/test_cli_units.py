@@ -43,18 +43,21 @@ def refused(result) -> list[str]:
 BAD_ROWS = (HEADER + "LDLD-QN,LĐLĐ tỉnh Quảng Ninh,,province_federation,900,\n"
             "CDCS-1,Công đoàn cơ sở 1,LDLD-QN,grassroots,3000000000,\n"
             "CDCS-2," + "Đ" * 360 + ",LDLD-QN,grassroots,10,\n"
-            "CDCS-3,Công đoàn cơ sở 3,LDLD-QN,cơ sở,10,-1\n")
+            "CDCS-3,Công đoàn cơ sở 3,LDLD-QN,cơ sở,10,-1\n"
+            "CDCS-4,Công ty May 4, Hải Phòng,LDLD-QN,grassroots,10,\n")
 
 
 async def test_row_problems_are_vietnamese_one_liners_and_nothing_is_written(tmp_path):
     """Defect 5: out-of-range members, a name longer than its column and an unknown kind were stored (or a traceback
-    on PostgreSQL); now each is one line with its line number, in Vietnamese, and nothing is written."""
+    on PostgreSQL), and an unquoted comma shifted the cells; now each is one line with its line number, in Vietnamese,
+    and nothing is written."""
     env = await migrated(tmp_path)
     path = tmp_path / "units.csv"
     path.write_text(BAD_ROWS, encoding="utf-8")
     lines = refused(run(["units", "import", str(path)], env))
-    assert [line.split(":")[0] for line in lines] == ["dòng 3", "dòng 4", "dòng 5", "dòng 5"]
+    assert [line.split(":")[0] for line in lines] == ["dòng 3", "dòng 4", "dòng 5", "dòng 5", "dòng 6"]
     assert "member_count lớn quá" in lines[0] and "dài 360 ký tự, tối đa 300" in lines[1]
+    assert "ngoặc kép" in lines[4]  # a comma unquoted: told once, not as the shifted cells' problems
     assert await unit_count(env["DATABASE_URL"]) == 0
 
 
@@ -63,7 +66,7 @@ async def test_row_problems_on_postgresql_are_the_same_one_liners(postgres_datab
     path = tmp_path / "units.csv"
     path.write_text(BAD_ROWS, encoding="utf-8")
     lines = refused(run(["units", "import", str(path)], {**os.environ, "DATABASE_URL": postgres_database_url}))
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert await unit_count(postgres_database_url) == 0
 
 

@@ -86,3 +86,13 @@ def test_reading_its_own_csv_export_strips_the_apostrophe_it_added(tmp_path):
     write_table(path, ["code", "name"], [[f"U{n}", name] for n, name in enumerate(names)])
     assert "'=HYPERLINK" in path.read_text(encoding="utf-8-sig")  # the export's escaping is there
     assert [record["name"] for _, record in read_table(path).records] == names
+
+
+def test_a_row_with_more_cells_than_the_header_is_named(tmp_path):
+    """Defect 5: an unquoted comma in a name shifted the row's cells into the wrong columns; now the line is named
+    (empty columns a spreadsheet writes at the end of every line, the header's too, are no problem)."""
+    path = tmp_path / "units.csv"
+    path.write_text(HEADER.replace("\n", ",,\n") + "A,Đơn vị A,,grassroots,10,,\n"
+                    "B,Đơn vị B,,grassroots,10,,\nC,Công ty C, Huế,,grassroots,10,,\n", encoding="utf-8")
+    [problem] = read_table(path).problems
+    assert (problem.line, problem.key, problem.params) == (4, "extra_cells", {"cells": 8, "columns": 7})

@@ -157,9 +157,10 @@ class UnitRepository:
         for columns, group in by_columns.items():
             statement = (update(table).where(table.c.id == bindparam("unit_id"))
                          .values({name: bindparam(f"new_{name}") for name in columns}))
-            await self.session.execute(statement, [{"unit_id": change["id"], **{f"new_{name}": change[name]
-                                                                                 for name in columns}}
-                                                   for change in group])
+            for start in range(0, len(group), BATCH):
+                await self.session.execute(statement, [{"unit_id": change["id"], **{f"new_{name}": change[name]
+                                                                                     for name in columns}}
+                                                       for change in group[start:start + BATCH]])
 
     async def repath(self) -> int:
         """Recompute every materialised path after units moved; returns how many changed."""

@@ -322,7 +322,9 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     args.at = [int(p) for p in args.at.split(",")]
-    out = {"groups": args.groups, "latency_s": list(args.latency), "rate": args.rate, "code": str(args.code)}
+    out = {"groups": args.groups, "latency_s": list(args.latency), "rate": args.rate}
+    if args.code.resolve() != ROOT:
+        out["code"] = str(args.code)
     say(f"crash window: {args.groups} groups, answers after {args.latency[0]:g}-{args.latency[1]:g} s, "
         f"{args.rate:g} messages/s; kill -9 of the leader at {', '.join(f'{p}%' for p in args.at)}")
     for engine in args.engines.split(","):

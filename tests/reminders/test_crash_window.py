@@ -122,6 +122,32 @@ async def test_what_arrived_of_a_message_is_not_sent_again_after_a_crash(db):
     assert (await row(db, report)).sent_at is not None
 
 
+async def test_a_part_sent_while_the_database_is_down_is_not_sent_again_by_the_same_process(db, monkeypatch):
+    """Defect 4 of issue 15: the chart of a report went, the database could not record it, and the flush was cut
+    short; the next flush of this process goes on from the text, as the process still knows the chart went."""
+    arrived: list[str] = []
+
+    async def send(message: Outgoing) -> None:
+        async def part(name: str) -> None:
+            arrived.append(name)
+
+        await send_in_steps(message, [lambda: part("chart"), lambda: part("text")], lambda error, done: error)
+
+    report = await queued(db, "-42", "☀️ Tiến độ sáng nay", "push:test:daily", image="chart-token")
+    tried = outage(monkeypatch, failures=None)
+    marks = SentMarks(db)
+    flushing = asyncio.create_task(flush_chat(db, "telegram", "-42", send, marks=marks))
+    while not tried:
+        await asyncio.sleep(0.01)
+    flushing.cancel()
+    await asyncio.gather(flushing, return_exceptions=True)
+    assert arrived == ["chart"]
+    monkeypatch.undo()
+    assert await flush_chat(db, "telegram", "-42", send, marks=marks) == 1
+    assert arrived == ["chart", "text"]
+    assert (await row(db, report)).sent_at is not None
+
+
 async def test_marks_of_many_chats_sent_at_once_are_written_together(db, monkeypatch):
     """A broadcast's marks gather while one transaction writes: far fewer transactions than messages."""
     tried = outage(monkeypatch, failures=0)

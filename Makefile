@@ -32,7 +32,7 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# About twelve minutes on two cores; writes bench/results.md and bench/results.json (see bench/README.md).
+# About fifteen minutes on two cores; writes bench/results.md and bench/results.json (see bench/README.md).
 # The test extras: bench/broadcast.py reuses the tests' fake Bot API.
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.run

@@ -1,10 +1,11 @@
-"""`make bench`: every benchmark in turn, within twelve minutes; writes bench/results.md and bench/results.json.
+"""`make bench`: every benchmark in turn, within fifteen minutes; writes bench/results.md and bench/results.json.
 
-    .venv/bin/python -m bench.run [--minutes 12] [--quick]
+    .venv/bin/python -m bench.run [--minutes 15] [--quick] [--only crash_window]
 
 Each part runs as its own command (printed, so anyone can repeat it) with a time limit; PostgreSQL
 rows run where BENCH_POSTGRES_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/test)
 answers and are marked skipped otherwise. The memory part runs last with the time that is left.
+`--only crash_window` runs that part alone and puts its figures into the results already there.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import groups, memory, pipeline, reports, units_import
+from bench import crash_window, groups, memory, pipeline, reports, units_import
 from bench.echo import ROOT
 from bench.tree import POSTGRES_URL, postgres_problem
 
@@ -117,11 +118,12 @@ async def run(minutes: float, quick: bool = False) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
         files = {name: Path(folder) / f"{name}.json"
-                 for name in ("pipeline", "groups", "reports_sqlite", "reports_postgres", "units_import", "memory")}
+                 for name in ("pipeline", "groups", "reports_sqlite", "reports_postgres", "units_import", "memory", "crash_window")}
         out["parts"]["pipeline"] = with_json(await part(
             ["-m", "bench.pipeline", "--engines", "sqlite,postgres", "--clients", "32", "--seconds", "3" if quick else "8",
-             "--json", str(files["pipeline"])], limit(200, 480)), files["pipeline"])
+             "--json", str(files["pipeline"])], limit(200, 720)), files["pipeline"])
         out["parts"]["broadcast"] = await broadcast(folder, limit(120, 600))  # before the big fills: PostgreSQL quiet
+        out["parts"]["crash_window"] = await crash(files["crash_window"], quick, limit(240, 480))
         out["parts"]["groups"] = with_json(await part(
             ["-m", "bench.groups", "--engines", "sqlite,postgres", *(["--asks", "60", "--seconds", "6"] if quick else []),
              "--json", str(files["groups"])], limit(120, 420)), files["groups"])
@@ -140,6 +142,48 @@ async def run(minutes: float, quick: bool = False) -> dict:
              "--json", str(files["memory"])], budget + 45), files["memory"])
     out["meta"]["total_seconds"] = round(60 * minutes - (deadline - time.perf_counter()), 1)
     return out
+
+
+async def crash(path: Path, quick: bool, timeout: float) -> dict:
+    argv = ["-m", "bench.crash_window", *(["--groups", "60", "--at", "50"] if quick else []), "--json", str(path)]
+    return with_json(await part(argv, timeout), path)
+
+
+async def only_crash_window(quick: bool) -> None:
+    """The crash window alone, its section and targets put into results.md and results.json in place of their own."""
+    problem = await postgres_problem()
+    version = None if problem else await postgres_version()
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
+        result = await crash(Path(folder) / "crash_window.json", quick, 600)
+    lines, targets = crash_window.section(result)
+    meta = machine(version and f"PostgreSQL {version}")
+    lines[1:1] = ["", f"Run alone (`{PY} -m bench.run --only crash_window`) on {meta['date']}, commit {meta['commit']}, "
+                      f"{meta['postgres'] or 'no PostgreSQL'}; the other parts are from the run above."]
+    results, md = ROOT / "bench" / "results.json", ROOT / "bench" / "results.md"
+    out = json.loads(results.read_text())
+    result.pop("output", None) if result.get("result") is not None else None
+    out["parts"]["crash_window"] = {**result, "alone": meta}
+    out["targets"] = [t for t in out.get("targets", []) if t["part"] != "crash window"] + targets
+    results.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    md.write_text(merged(md.read_text(), lines, targets))
+    print("put the crash window's figures into bench/results.md and bench/results.json")
+
+
+def merged(text: str, section: list[str], targets: list[dict]) -> str:
+    """results.md with the crash window's rows of the summary and its section replaced (or added at the end)."""
+    mark = {True: "met", False: "**missed**", None: "not measured"}
+    lines = [line for line in text.rstrip("\n").split("\n") if not line.startswith("| crash window |")]
+    if "## 7. Crash window" in lines:
+        start = lines.index("## 7. Crash window")
+        end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("## ")), len(lines))
+        lines[start:end] = []
+    last_row = next(n for n in range(lines.index("|---|---|---|---|---|") + 1, len(lines) + 1)
+                    if n == len(lines) or not lines[n].startswith("| "))
+    lines[last_row:last_row] = [f"| {t['part']} | {t['figure']} | {t['measured']} | {t['target']} | {mark[t['met']]} |"
+                                for t in targets]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join([*lines, "", *section]).rstrip() + "\n"
 
 
 async def broadcast(folder: str, timeout: float) -> dict:
@@ -187,6 +231,7 @@ def markdown(out: dict) -> tuple[str, list[dict]]:
     sections.append(memory.section(parts["memory"], echo))
     sections.append(groups.section(parts["groups"]))
     sections.append(units_import.section(parts["units_import"]))
+    sections.append(crash_window.section(parts["crash_window"]))
     targets = [target for _, found in sections for target in found]
     mark = {True: "met", False: "**missed**", None: "not measured"}
     md = ["# Benchmarks", "",
@@ -207,9 +252,12 @@ def markdown(out: dict) -> tuple[str, list[dict]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=12.0, help="the whole run's time limit")
+    parser.add_argument("--minutes", type=float, default=15.0, help="the whole run's time limit")
     parser.add_argument("--quick", action="store_true", help="small sizes and short phases: to try the runner itself")
+    parser.add_argument("--only", choices=["crash_window"], help="run this part alone, into the results already there")
     args = parser.parse_args()
+    if args.only:
+        return asyncio.run(only_crash_window(args.quick))
     out = asyncio.run(run(args.minutes, args.quick))
     text, targets = markdown(out)
     out["targets"] = targets

@@ -62,8 +62,9 @@ def _asyncpg_dsn(url) -> str:
 
 
 @asynccontextmanager
-async def fresh_database(engine: str) -> AsyncIterator[str]:
-    """A migrated database with the demo units; its URL (the worker reads nothing else)."""
+async def fresh_database(engine: str, server: str | None = None) -> AsyncIterator[str]:
+    """A migrated database with the demo units; its URL (the worker reads nothing else). PostgreSQL's is made
+    on `server` (default: POSTGRES_URL)."""
     if engine == "sqlite":
         with tempfile.TemporaryDirectory(prefix="bench-") as folder:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
@@ -72,7 +73,7 @@ async def fresh_database(engine: str) -> AsyncIterator[str]:
         return
     import asyncpg
 
-    admin = make_url(POSTGRES_URL)
+    admin = make_url(server or POSTGRES_URL)
     name = f"bench_{uuid.uuid4().hex[:10]}"
     conn = await asyncpg.connect(_asyncpg_dsn(admin), timeout=10)
     try:

@@ -4,6 +4,11 @@ Channels send every reply through `flush_chat`, inside their per-chat lane, so t
 and the background `OutboxSender` never send the same row twice or out of order; across processes
 sharing a PostgreSQL database, the chat's lease does the same (reminders/leases.py). What cannot
 be delivered is given up and reported to the admins (see reminders/failures.py), never dropped silently.
+
+Sending is at least once, no more: what the platform took is written down as it is taken (`SentMarks`),
+each part of a message in several parts too, and kept in memory while the database is down. Only a process
+that dies loses what it had not yet written: the sends in flight then, which its successor sends again
+(bench/crash_window.py measures it).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Awaitable, Callable
 from handlers.messages import Outgoing
 from reminders import failures
 from reminders.leases import NO_LEASES, ChatLeases, Lease
+from reminders.marks import SentMarks, recorded, recording
 from reminders.quiet import QuietHours
 from storage.db import Database
 from storage.models import utcnow
@@ -68,49 +74,21 @@ Step = Callable[[], Awaitable[object]]
 
 
 async def send_in_steps(message: Outgoing, steps: list[Step], classify: Callable[[Exception, int], Exception]) -> None:
-    """Run a message's platform calls (an image, then each text piece), resuming after those already sent."""
+    """Run a message's platform calls (an image, then each text piece), resuming after those already sent.
+
+    From the outbox, each part but the last is written down once it arrived (the last one's is the row's
+    mark): a chart a second ahead of its text is not sent again by a process that takes over after a crash.
+    """
     done = message.pieces_sent
+    marks = recording() if message.outbox_id is not None else None
     for step in steps[done:]:
         try:
             await step()
         except Exception as error:
             raise classify(error, done) from error
         done += 1
-
-
-class SentMarks:
-    """Rows marked sent together: while one transaction writes, the marks of other chats gather for the next.
-
-    A broadcast sends to many chats at once; a transaction for each message would cost more than the
-    sending. `mark` returns once its row is written, so a flush that returns has nothing left unmarked.
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self._gathering = _Marks()
-        self._writer = asyncio.Lock()
-
-    async def mark(self, outbox_id: int) -> None:
-        marks = self._gathering
-        marks.ids.append(outbox_id)
-        async with self._writer:
-            if not marks.done:
-                self._gathering = _Marks()
-                marks.done = True
-                try:
-                    async with self.db.transaction() as tx:
-                        await tx.outbox.mark_sent(marks.ids)
-                except Exception as error:
-                    marks.error = error
-        if marks.error is not None:
-            raise marks.error
-
-
-class _Marks:
-    def __init__(self) -> None:
-        self.ids: list[int] = []
-        self.done = False
-        self.error: Exception | None = None
+        if marks is not None and done < len(steps):
+            await marks.progress(message.outbox_id, done)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -149,13 +127,18 @@ async def _flush_held(db: Database, channel: str, chat_id: str, send: Send, hold
         if not await lease.keep():
             log.warning("lost the lease on a %s chat mid-flush: the rest is left to its new holder", channel)
             return sent
+        if marks.delivered(row.id):  # it went, but a flush cut short while the database was down left its mark
+            await marks.mark(row.id)
+            sent += 1
+            continue
         if row.next_attempt_at is not None and row.next_attempt_at > now:
             return sent  # a wait is still on for this chat: nothing may overtake it
         if row.purpose in hold:
             return sent
-        message = Outgoing.from_payload(row.channel, row.chat_id, row.payload, row.id, row.pieces_sent)
+        pieces = max(row.pieces_sent, marks.pieces(row.id))
+        message = Outgoing.from_payload(row.channel, row.chat_id, row.payload, row.id, pieces)
         try:
-            await send(message)
+            await recorded(send, message, marks)
         except Deferred as wait:
             async with db.transaction() as tx:
                 await tx.outbox.defer(row.id, now + timedelta(seconds=wait.seconds), str(wait), wait.pieces_sent)

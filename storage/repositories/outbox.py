@@ -109,6 +109,13 @@ class OutboxRepository:
                 .values(in_response=False, next_attempt_at=None, sent_at=None)
             )
 
+    async def note_pieces(self, ids: list[int], pieces_sent: int) -> None:
+        """So many parts of these messages arrived: a resumed send (after a crash too) goes on from the next."""
+        if ids:
+            await self.session.execute(
+                update(Outbox).where(Outbox.id.in_(ids), Outbox.pieces_sent < pieces_sent).values(pieces_sent=pieces_sent)
+            )
+
     async def mark_failed(
         self, outbox_id: int, error: str, *, retry_at: datetime | None = None, pieces_sent: int | None = None
     ) -> None:

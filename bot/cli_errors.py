@@ -13,6 +13,7 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
+from bot.channels.common import StartFailed
 from storage import problems
 
 PROG = "sangkien"
@@ -58,7 +59,7 @@ def _say(group: TyperGroup, args: list[str], line: str, code: int) -> int:
 
 def explain(error: BaseException) -> str | None:
     """The one line for a failure an operator can fix, or None for a bug."""
-    if isinstance(error, OperatorError):
+    if isinstance(error, (OperatorError, StartFailed)):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
         return "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import re
 import socket
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 _NOT_MIGRATED = re.compile(r"no such (table|column)|(relation|column) \S+ (of relation \S+ )?does not exist")
+
+
+class Unusable(Exception):
+    """The database cannot be used at all; the message says why, without a password."""
+
+
+def check_sqlite_file(path: str | None) -> None:
+    """Refuse a file in a folder that is not there, or a folder given as the file, before connecting: aiosqlite,
+    failing to open it, leaves its thread behind to print a traceback after the process has said why."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    file = Path(path)
+    if file.is_dir():
+        raise Unusable(f"the SQLite database {path} is a folder, not a file")
+    if not file.parent.is_dir():
+        raise Unusable(f"no folder {file.parent} for the SQLite database {file.name}: create it first")
 
 
 def masked(url: str) -> str:
@@ -33,6 +50,8 @@ def url_problem(url: str) -> str | None:
 
 def explain(error: BaseException, url: str) -> str | None:
     """One line for a failure to use the database at `url`, or None when `error` is no such failure."""
+    if isinstance(error, Unusable):
+        return str(error)
     if isinstance(error, (ConnectionError, socket.gaierror, TimeoutError)):
         return f"cannot reach the database {masked(url)}: {error.strerror or error or type(error).__name__}"
     if not isinstance(error, DBAPIError):

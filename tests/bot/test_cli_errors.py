@@ -112,10 +112,10 @@ def test_a_day_is_read_as_the_bot_writes_it(sangkien, tmp_path):
     [
         (["report", "LDLD-HN"], "new.db", NOT_MIGRATED),
         (["phases", "add", "GD9", "Giai đoạn 9", "32/13/2026", "31/12/2026"], "new.db", DATE),
-        (["campaign", "list"], "", "cannot open the SQLite database"),  # a folder
-        (["phases", "list"], "no/such/folder.db", "cannot open the SQLite database"),
+        (["campaign", "list"], "", "is a folder, not a file"),
+        (["phases", "list"], "no/such/folder.db", "no folder"),
     ],
-)  # a database that cannot be opened leaves aiosqlite's thread behind: a process of its own, as a person runs it
+)  # aiosqlite failing to open a file leaves its thread behind, to print a traceback as the process ends
 def test_the_real_process_prints_one_line_and_no_traceback(tmp_path, args, database, told):
     """Defect 6, as a person sees it in the terminal."""
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / database}"}

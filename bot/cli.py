@@ -10,6 +10,7 @@ import typer
 
 from bot.app import build, configure_logging
 from bot.cli_campaigns import campaign_app
+from bot.cli_errors import Commands, OperatorError, explain
 from bot.cli_export import export
 from bot.cli_qr import qr
 from bot.cli_roles import members_app, roles_app
@@ -22,6 +23,7 @@ from storage.demo import load_demo_units
 app = typer.Typer(
     help="Sáng kiến bot: initiatives for the '1 triệu sáng kiến' programme.",
     no_args_is_help=True,
+    cls=Commands,  # any failure the operator can fix is one line, not a traceback
     pretty_exceptions_show_locals=False,  # locals hold tokens
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -48,6 +50,8 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
         try:
             await migrate.upgrade(db, revision)
             return await migrate.current_revision(db)
+        except migrate.Refused as error:  # an unknown revision
+            raise OperatorError(str(error)) from None
         finally:
             await db.close()
 
@@ -147,7 +151,7 @@ def run(
     try:
         asyncio.run(serve(settings))
     except Exception as error:  # reported here, redacted: aiohttp errors carry URLs with the token
-        message = RedactSecrets(settings.secrets).redact(f"{type(error).__name__}: {error}")
+        message = RedactSecrets(settings.secrets).redact(explain(error) or f"{type(error).__name__}: {error}")
         typer.echo(f"sangkien run stopped: {message}", err=True)
         raise typer.Exit(1) from None
 

@@ -11,31 +11,20 @@ from typing import Optional
 
 import typer
 
+from bot.cli_errors import OperatorError as Refused  # raised inside the transaction: it rolls back, writes nothing
 from bot.cli_units import with_db
+from bot.cli_values import DAY, day
 from bot.settings import get_settings
 from handlers.campaigns import status
 from reminders.campaigns import announce_cancellation
 from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 
 campaign_app = typer.Typer(help="Peak campaigns (chiến dịch cao điểm) of a unit's subtree.", no_args_is_help=True)
-DAY = ["%Y-%m-%d"]
 NAME_MAX, SLOGAN_MAX = 200, 300
-
-
-class Refused(Exception):
-    """Raised inside the transaction, so that it rolls back and writes nothing."""
 
 
 def _now() -> datetime:
     return datetime.now(get_settings().tz)
-
-
-def _run(work):
-    try:
-        return with_db(work)
-    except Refused as refusal:
-        typer.echo(str(refusal), err=True)
-        raise typer.Exit(1) from None
 
 
 def _ends(kind: str, starts: date, ends: date | None) -> date:
@@ -85,8 +74,8 @@ def create(
     unit: str = typer.Option(..., "--unit", help="The unit code: the campaign covers its subtree."),
     name: str = typer.Option(..., "--name"),
     kind: str = typer.Option(..., "--kind", help=", ".join(CAMPAIGN_KINDS)),
-    start: datetime = typer.Option(..., "--start", formats=DAY, help="First day, YYYY-MM-DD (today or later)."),
-    end: Optional[datetime] = typer.Option(None, "--end", formats=DAY, help="Last day; only for --kind custom."),
+    start: date = typer.Option(..., "--start", parser=day, metavar=DAY, help="First day (today or later)."),
+    end: Optional[date] = typer.Option(None, "--end", parser=day, metavar=DAY, help="Last day; only for --kind custom."),
     target: int = typer.Option(..., "--target", min=1, max=10_000_000, help="Initiatives for the whole subtree."),
     per_unit: list[str] = typer.Option([], "--per-unit", help="CODE=N: a child unit's share (repeat); the rest by member share."),
     slogan: Optional[str] = typer.Option(None, "--slogan"),
@@ -102,19 +91,18 @@ def create(
         found = await tx.units.by_code(unit)
         if found is None:
             raise Refused(f"no unit {unit!r}")
-        starts = start.date()
-        if starts < now.date():
-            raise Refused(f"--start {starts} is in the past: a campaign starts today ({now.date()}) or later")
-        ends = _ends(kind, starts, end.date() if end else None)
+        if start < now.date():
+            raise Refused(f"--start {start} is in the past: a campaign starts today ({now.date()}) or later")
+        ends = _ends(kind, start, end)
         given = await _per_unit(tx, found, per_unit)
         try:
-            campaign = await tx.campaigns.create(name=name.strip(), kind=kind, unit=found, starts_on=starts, ends_on=ends,
+            campaign = await tx.campaigns.create(name=name.strip(), kind=kind, unit=found, starts_on=start, ends_on=ends,
                                                  target=target, slogan=(slogan or "").strip() or None, per_unit=given)
         except ValueError as error:
             raise Refused(str(error)) from None
         return campaign, found, await _shares(tx, campaign)
 
-    campaign, found, shares = _run(work)
+    campaign, found, shares = with_db(work)
     typer.echo(f"campaign {campaign.id} created: {campaign.name}, {found.code} ({found.name}), "
                f"{campaign.starts_on} – {campaign.ends_on}, target {campaign.target}")  # fmt: skip
     for code, share in shares:
@@ -140,7 +128,7 @@ def listing(unit: Optional[str] = typer.Option(None, "--unit", help="Only campai
             roots = [found.path]
         return [_line(c, u, today) for c, u in await tx.campaigns.listing(roots)]
 
-    lines = _run(work)
+    lines = with_db(work)
     for line in lines:
         typer.echo(line)
     if not lines:
@@ -151,8 +139,8 @@ def listing(unit: Optional[str] = typer.Option(None, "--unit", help="Only campai
 def edit(
     campaign_id: int = typer.Argument(..., metavar="ID"),
     name: Optional[str] = typer.Option(None, "--name"),
-    start: Optional[datetime] = typer.Option(None, "--start", formats=DAY),
-    end: Optional[datetime] = typer.Option(None, "--end", formats=DAY, help="Only for a custom campaign."),
+    start: Optional[date] = typer.Option(None, "--start", parser=day, metavar=DAY),
+    end: Optional[date] = typer.Option(None, "--end", parser=day, metavar=DAY, help="Only for a custom campaign."),
     target: Optional[int] = typer.Option(None, "--target", min=1, max=10_000_000),
     per_unit: list[str] = typer.Option([], "--per-unit", help="CODE=N: a child unit's share (repeat)."),
     slogan: Optional[str] = typer.Option(None, "--slogan", help="An empty text removes it."),
@@ -171,13 +159,13 @@ def edit(
         if campaign.cancelled_at is not None or today >= campaign.starts_on:
             state = "was cancelled" if campaign.cancelled_at else f"started on {campaign.starts_on}"
             raise Refused(f"campaign {campaign.id} {state}: it can no longer be edited")
-        starts = start.date() if start else campaign.starts_on
+        starts = start or campaign.starts_on
         if start and starts < today:
             raise Refused(f"--start {starts} is in the past: a campaign starts today ({today}) or later")
         changes: dict = {"starts_on": starts}
         if start or end:
             keep = campaign.ends_on if campaign.kind == "custom" else None
-            changes["ends_on"] = _ends(campaign.kind, starts, end.date() if end else keep)
+            changes["ends_on"] = _ends(campaign.kind, starts, end or keep)
         if name is not None:
             changes["name"] = name.strip()
         if slogan is not None:
@@ -194,7 +182,7 @@ def edit(
             await tx.campaigns.edit(campaign)  # the tree changed under the kept shares: by member share again
         return _line(campaign, unit, today), await _shares(tx, campaign)
 
-    line, shares = _run(work)
+    line, shares = with_db(work)
     typer.echo(f"campaign edited:\n{line}")
     for code, share in shares:
         typer.echo(f"  {code}\t{share}")
@@ -214,5 +202,5 @@ def cancel(campaign_id: int = typer.Argument(..., metavar="ID")) -> None:
         unit = await tx.units.get(campaign.unit_id)
         return campaign.name, await announce_cancellation(tx, campaign, unit, now)
 
-    name, chats = _run(work)
+    name, chats = with_db(work)
     typer.echo(f"campaign {campaign_id} cancelled: {name}; the notice goes to {chats} chat(s)")

@@ -8,14 +8,11 @@ from typing import Optional
 
 import typer
 
+from bot.cli_errors import OperatorError
 from bot.settings import Settings, get_settings
 from storage.db import Database
 
 PLATFORMS = ("telegram", "zalo")
-
-
-class _Refused(Exception):
-    """Bad input, said in one line: nothing is written."""
 
 
 def qr(
@@ -29,12 +26,7 @@ def qr(
 ) -> None:
     """Write printable QR posters that open the bot for the unit's workers: scan, and send an initiative."""
     settings = get_settings()
-    try:
-        written = _write(settings, unit_code, username, out, _platforms(settings, platform))
-    except _Refused as why:
-        typer.echo(f"sangkien qr: {why}", err=True)
-        raise typer.Exit(1) from None
-    for path in written:
+    for path in _write(settings, unit_code, username, out, _platforms(settings, platform)):
         typer.echo(f"wrote {path}")
 
 
@@ -43,9 +35,9 @@ def _platforms(settings: Settings, asked: str | None) -> tuple[str, ...]:
         return PLATFORMS if settings.zalo_bot_link else ("telegram",)
     chosen = PLATFORMS if asked.lower() == "both" else (asked.lower(),)
     if chosen[0] not in PLATFORMS:
-        raise _Refused(f"--platform is telegram, zalo or both, not {asked!r}")
+        raise OperatorError(f"--platform is telegram, zalo or both, not {asked!r}")
     if "zalo" in chosen and not settings.zalo_bot_link:
-        raise _Refused("a Zalo poster needs ZALO_BOT_LINK, the bot's Zalo link")
+        raise OperatorError("a Zalo poster needs ZALO_BOT_LINK, the bot's Zalo link")
     return chosen
 
 
@@ -56,7 +48,7 @@ def _write(settings: Settings, unit_code: str, username: str | None, out: str | 
     paths = _paths(out, code, platforms)
     for path in paths.values():
         if not path.parent.is_dir():
-            raise _Refused(f"no folder {str(path.parent)!r} to write {path.name} in")
+            raise OperatorError(f"no folder {str(path.parent)!r} to write {path.name} in")
     made = []
     try:
         if "telegram" in paths:
@@ -65,11 +57,11 @@ def _write(settings: Settings, unit_code: str, username: str | None, out: str | 
         if "zalo" in paths:
             made.append((paths["zalo"], posters.zalo(settings.zalo_bot_link, code, name)))
     except ValueError as error:  # a username or code Telegram would not carry
-        raise _Refused(str(error)) from None
+        raise OperatorError(str(error)) from None
     try:
         return [poster.save(path) for path, poster in made]
     except OSError as error:
-        raise _Refused(f"cannot write {error.filename or out}: {error.strerror or error}") from None
+        raise OperatorError(f"cannot write {error.filename or out}: {error.strerror or error}") from None
 
 
 def _paths(out: str | None, unit_code: str, platforms: tuple[str, ...]) -> dict[str, Path]:
@@ -89,7 +81,7 @@ async def _unit(settings: Settings, unit_code: str) -> tuple[str, str]:
         async with db.transaction() as tx:
             unit = await tx.units.by_code(unit_code)
             if unit is None:
-                raise _Refused(f"no unit with code {unit_code!r}")
+                raise OperatorError(f"no unit with code {unit_code!r}")
             return unit.code, unit.name
     finally:
         await db.close()
@@ -97,7 +89,7 @@ async def _unit(settings: Settings, unit_code: str) -> tuple[str, str]:
 
 async def _bot_username(settings: Settings) -> str:
     if settings.telegram_bot_token is None:
-        raise _Refused("give --username, or set TELEGRAM_BOT_TOKEN to ask Telegram (or --platform zalo)")
+        raise OperatorError("give --username, or set TELEGRAM_BOT_TOKEN to ask Telegram (or --platform zalo)")
     from bot.channels.telegram.channel import make_bot
     from bot.logs import RedactSecrets
 
@@ -106,6 +98,6 @@ async def _bot_username(settings: Settings) -> str:
         return (await bot.get_me()).username or ""
     except Exception as error:  # any failure to reach Telegram; its message may carry the token's URL
         why = RedactSecrets(settings.secrets).redact(f"{type(error).__name__}: {error}")
-        raise _Refused(f"could not ask Telegram for the bot's username ({why}); give --username") from None
+        raise OperatorError(f"could not ask Telegram for the bot's username ({why}); give --username") from None
     finally:
         await bot.session.close()

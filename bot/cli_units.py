@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import typer
 
+from bot.cli_values import DAY, day, locale as known_locale, writable
 from bot.settings import get_settings
 from storage.db import Database
 
@@ -107,8 +108,8 @@ def units_export(file: Path = typer.Argument(..., dir_okay=False, help="Where to
 def phases_add(
     code: str = typer.Argument(..., help="Short code, used in import columns as target:CODE."),
     name: str = typer.Argument(..., help="Name, e.g. 'Giai đoạn 2026-2028'."),
-    starts_on: datetime = typer.Argument(..., formats=["%Y-%m-%d"]),
-    ends_on: datetime = typer.Argument(..., formats=["%Y-%m-%d"]),
+    starts_on: date = typer.Argument(..., parser=day, help=f"First day, {DAY}."),
+    ends_on: date = typer.Argument(..., parser=day, help=f"Last day, {DAY}."),
 ) -> None:
     """Add a phase with its dates."""
     if ends_on < starts_on:
@@ -118,7 +119,7 @@ def phases_add(
         if await tx.phases.by_code(code.upper()):
             return f"phase {code.upper()} exists already"
         try:
-            await tx.phases.add(code.upper(), name, starts_on.date(), ends_on.date())
+            await tx.phases.add(code.upper(), name, starts_on, ends_on)
         except ValueError as refusal:  # it would overlap another phase
             return f"{refusal}; phases may not overlap"
         return None
@@ -146,9 +147,11 @@ def report(
     unit: str = typer.Argument(..., help="The unit whose figures to show, with its child units: its code, or its "
                                          "name (accents optional, a few words are enough)."),
     chart: Path = typer.Option(None, "--chart", dir_okay=False, help="Also write the chart as PNG here."),
-    locale: str = typer.Option("vi", "--locale", help="vi or en"),
+    locale: str = typer.Option("vi", "--locale", parser=known_locale, help="vi or en"),
 ) -> None:
     """The progress report of a unit for the current phase."""
+    if chart is not None:
+        writable(chart, "chart")
     import locales
     from handlers.officer import CANDIDATES, as_params, chart_of
     from storage.reports import progress
@@ -177,9 +180,5 @@ def report(
         if png is None:
             typer.echo("no child units: no chart", err=True)
         else:
-            try:
-                chart.write_bytes(png)
-            except OSError as error:
-                typer.echo(f"cannot write {chart}: {error.strerror}", err=True)
-                raise typer.Exit(1) from None
+            chart.write_bytes(png)
             typer.echo(f"chart written to {chart}")

@@ -114,6 +114,16 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     public_base_url: str | None = None
 
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database(cls, value: str) -> str:
+        from storage.problems import url_problem
+
+        problem = url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:

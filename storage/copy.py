@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage import migrate
 from storage.db import Database
 from storage.models import Base  # registers every table, campaigns' too
+from storage.problems import masked
 
 
 EXAMPLE = "postgresql+asyncpg://user:password@host:5432/db"
@@ -26,14 +27,6 @@ EXAMPLE = "postgresql+asyncpg://user:password@host:5432/db"
 
 class CopyError(Exception):
     """The copy was refused or failed; the message says why and never holds a password."""
-
-
-def masked(url: str | URL) -> str:
-    """The URL to show people: its password as ***."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<not a database URL>"  # make_url's own message would repeat the URL, password and all
 
 
 async def copy_urls(source_url: str, target_url: str, *, batch: int = 1000, schema: str | None = None) -> dict[str, int]:

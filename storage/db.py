@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.problems import check_sqlite_file
 from storage.repositories import Transaction
 
 
@@ -25,6 +26,8 @@ def create_engine(url: str, *, search_path: str | None = None) -> AsyncEngine:
     kwargs: dict = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "postgresql" and search_path:
         kwargs["connect_args"] = {"server_settings": {"search_path": search_path}}
+    if parsed.get_backend_name() == "sqlite":
+        check_sqlite_file(parsed.database)
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

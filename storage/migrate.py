@@ -6,10 +6,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 
 from storage.db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Refused(Exception):
+    """Alembic would not migrate: an unknown revision, say."""
 
 
 def alembic_config(url: str) -> Config:
@@ -26,7 +31,10 @@ async def upgrade(db: Database, revision: str = "head") -> None:
     def run(connection) -> None:
         config = alembic_config(url)
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        try:
+            command.upgrade(config, revision)
+        except CommandError as error:
+            raise Refused(str(error)) from None
 
     async with db.engine.begin() as conn:
         await conn.run_sync(run)

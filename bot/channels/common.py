@@ -1,12 +1,43 @@
-"""What every platform channel needs: per-chat lanes and a retry policy with backoff and jitter."""
+"""What every platform channel needs: per-chat lanes, a retry policy with backoff and jitter, and which
+platform calls the bot cannot serve without (essential) and which change nothing essential (cosmetic)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from typing import Awaitable, Callable, TypeVar
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class StartFailed(Exception):
+    """A call the bot cannot serve without failed: the message names it, why, and what to check."""
+
+
+async def essential(what: str, call: Awaitable[T], check: str = "") -> T:
+    """Who the bot is, where its updates arrive: a failure stops the start, said in one line."""
+    try:
+        return await call
+    except Exception as error:
+        hint = f": check {check}" if check else ""
+        raise StartFailed(f"{what} failed ({_said(error)}); the bot cannot serve without it{hint}") from error
+
+
+async def cosmetic(what: str, call: Awaitable[object]) -> bool:
+    """The command menu, "typing…": a failure is one warning and the bot goes on serving; False then."""
+    try:
+        await call
+    except Exception as error:
+        log.warning("%s failed (%s); the bot serves without it", what, _said(error))
+        return False
+    return True
+
+
+def _said(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
 
 
 class RetryPolicy:

@@ -136,7 +136,7 @@ def test_refusals_write_nothing(url, extra, told):
     [
         (["--kind", "peak_year"], "peak_week, peak_month, forty_days, custom"),
         (["--start", TODAY - timedelta(days=1)], "in the past"),
-        (["--start", "23/11/2026"], "--start"),
+        (["--start", "32/13/2026"], "not a date"),
         (["--target", "0"], "--target"),
         (["--unit", "NO-SUCH"], "no unit 'NO-SUCH'"),
     ],

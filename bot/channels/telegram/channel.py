@@ -16,7 +16,7 @@ from aiogram.types import BotCommand, BufferedInputFile, Update
 
 import locales
 from bot.channels.telegram import updates
-from bot.channels.common import Lanes, RetryPolicy
+from bot.channels.common import Lanes, RetryPolicy, cosmetic, essential
 from bot.keeping import Keeper, as_voice_note
 from bot.channels.telegram.delivery import PASSED_ON, send, typing_while, with_retries
 from bot.channels.telegram.polling import Poller
@@ -79,16 +79,19 @@ class TelegramChannel:
 
     async def start(self, register: bool = True) -> None:
         """`register`: tell Telegram the commands and the webhook (with N workers, only the first does)."""
-        me = await with_retries(self.bot.get_me, self.policy)
+        me = await essential(f"{self.name} getMe", with_retries(self.bot.get_me, self.policy),
+                             check="its token (TELEGRAM_BOT_TOKEN or BOTS) and TELEGRAM_API_URL")
         self.username = me.username or ""
         if register:
-            await self._set_commands()
-        if self.webhook is None:
-            await with_retries(lambda: self.bot.delete_webhook(drop_pending_updates=False), self.policy)
+            await cosmetic(f"{self.name} setMyCommands (the command menu)", self._set_commands())
+        if self.webhook is None:  # updates cannot be polled while a webhook is set
+            deleted = with_retries(lambda: self.bot.delete_webhook(drop_pending_updates=False), self.policy)
+            await essential(f"{self.name} deleteWebhook", deleted)
             poller = Poller(self.bot, self.process, self.policy, ALLOWED_UPDATES)
             self._tasks.append(asyncio.create_task(poller.run(self._stop)))
         elif register:
-            await self.webhook.register()
+            await essential(f"{self.name} setWebhook", self.webhook.register(),
+                            check="its webhook URL (TELEGRAM_WEBHOOK_URL or BOTS)")
         self._tasks.append(asyncio.create_task(self.outbox.run(self._stop)))
         self.dispatcher.on_queued(self.name, lambda chat_id: self.spawn(self.flush(chat_id, self.outbox.held())))
         log.info("Telegram @%s started (%s)", self.username, "webhook" if self.webhook else "long polling")

@@ -18,7 +18,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from bot.channels.common import RetryPolicy
+from bot.channels.common import RetryPolicy, cosmetic
 from bot.channels.telegram.render import pieces
 from handlers.messages import Outgoing
 from reminders.limits import Limits
@@ -128,10 +128,9 @@ async def typing_while(bot: Bot, chat_id: str, work: Awaitable[T], after: float 
     async def indicate() -> None:
         await asyncio.sleep(after)
         while True:
-            try:
-                await bot.send_chat_action(chat_id=int(chat_id), action="typing")
-            except Exception:  # a cosmetic call must never break the answer
-                log.debug("typing action failed", exc_info=True)
+            typing = bot.send_chat_action(chat_id=int(chat_id), action="typing")
+            if not await cosmetic("Telegram sendChatAction", typing):
+                return  # not tried again for this answer: a warning every 4.5 s would say nothing new
             await asyncio.sleep(4.5)  # Telegram shows the action for about 5 seconds
 
     indicator = asyncio.create_task(indicate())

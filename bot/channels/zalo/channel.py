@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 import locales
-from bot.channels.common import Lanes, RetryPolicy
+from bot.channels.common import Lanes, RetryPolicy, cosmetic, essential
 from bot.keeping import Keeper
 from bot.channels.text import plain_text, split_lines
 from bot.channels.zalo import updates
@@ -71,15 +71,18 @@ class ZaloChannel:
 
     async def start(self, register: bool = True) -> None:
         """`register`: tell Zalo the webhook (with N workers, only the first does)."""
-        me = await with_retries(self.client.get_me, self.policy)
+        me = await essential(f"{self.name} getMe", with_retries(self.client.get_me, self.policy),
+                             check="its token (ZALO_BOT_TOKEN or BOTS) and ZALO_API_URL")
         self.bot = updates.BotInfo(str(me.get("id", "")), str(me.get("display_name") or me.get("account_name") or ""))
         if not self.webhook_mode:  # polling and webhook are never active together
-            await with_retries(self.client.delete_webhook, self.policy)
+            await essential(f"{self.name} deleteWebhook", with_retries(self.client.delete_webhook, self.policy))
             self._poller = asyncio.create_task(self._poll())
         elif register:
-            await with_retries(
+            registered = with_retries(
                 lambda: self.client.set_webhook(self.settings.zalo_webhook_url, self._secret.decode()), self.policy
             )
+            await essential(f"{self.name} setWebhook", registered,
+                            check="its webhook URL (ZALO_WEBHOOK_URL or BOTS)")
         self._spawn(self.outbox.run(self._stop))
         self.dispatcher.on_queued(self.name, lambda chat_id: self._spawn(self.flush(chat_id, self.outbox.held())))
         log.info("Zalo bot %s started (%s)", self.bot.name, "webhook" if self.webhook_mode else "long polling")
@@ -173,10 +176,7 @@ class ZaloChannel:
 
     async def _typing(self, chat_id: str) -> None:
         await asyncio.sleep(TYPING_AFTER)
-        try:
-            await self.client.send_chat_action(chat_id, "typing")
-        except Exception as error:  # cosmetic
-            log.debug("Zalo typing action failed: %s", type(error).__name__)
+        await cosmetic("Zalo sendChatAction", self.client.send_chat_action(chat_id, "typing"))
 
     # Sending.
 

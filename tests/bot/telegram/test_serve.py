@@ -1,6 +1,8 @@
 """`sangkien run` with a Telegram token: the whole wiring, from settings to a reply, then a clean stop."""
 
 import asyncio
+import os
+import sys
 
 from bot.serve import serve
 from bot.settings import ExtraBot, Settings
@@ -104,3 +106,39 @@ async def test_a_bot_serving_a_unit_not_in_the_database_stops_the_start(tmp_path
         settings = pushing_now(url, main).model_copy(update={"bots": [bot]})
         with pytest.raises(ValueError, match="LDLD-HCM"):
             await asyncio.wait_for(serve(settings, asyncio.Event()), timeout=10)
+
+
+async def test_a_command_menu_telegram_refuses_is_a_warning_and_the_bot_serves(tmp_path, caplog):
+    """Issue 15, defect 8: setMyCommands failing must not stop `sangkien run`: one warning, and the bot answers."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    await bound_group(url)
+    async with FakeBotAPI() as api:
+        api.fail_next("setMyCommands", error_code=400, description="Bad Request: BOT_COMMAND_INVALID", times=3)
+        settings = Settings(_env_file=None, database_url=url, telegram_bot_token=api.token, telegram_api_url=api.base_url)
+        stop = asyncio.Event()
+        running = asyncio.create_task(serve(settings, stop))
+        api.push_update(text_update(78, "/start"))
+        await api.wait_for(lambda api: len(api.sent_texts(78)) == 2 or running.done())
+        stop.set()
+        await asyncio.wait_for(running, timeout=10)
+    assert "Xin chào" in api.sent_texts(78)[0]
+    [warning] = [r for r in caplog.records if "setMyCommands" in r.getMessage()]
+    assert warning.levelname == "WARNING" and "BOT_COMMAND_INVALID" in warning.getMessage()
+    assert "the bot serves without it" in warning.getMessage() and warning.exc_info is None
+
+
+async def test_an_essential_call_failing_stops_the_start_in_one_line(tmp_path):
+    """Issue 15, defect 8: getMe, without which the bot cannot serve, stops `sangkien run` with one line naming it."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    await bound_group(url)
+    async with FakeBotAPI() as api:
+        api.fail_next("getMe", error_code=401, times=10)
+        env = {**os.environ, "DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url,
+               "TELEGRAM_WEBHOOK_URL": "", "DATA_DIR": str(tmp_path / "data")}
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
+                                                       stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    said = err.decode().splitlines()
+    assert process.returncode == 1 and said[-1].startswith("sangkien run stopped: telegram getMe failed")
+    assert "the bot cannot serve without it: check its token" in said[-1] and "Traceback" not in err.decode()
+    assert api.token not in err.decode()

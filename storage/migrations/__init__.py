@@ -1,0 +1,1 @@
+"""Alembic's environment and revisions: a package, so that an installed bot carries them (`sangkien db upgrade`)."""

@@ -1,0 +1,67 @@
+"""A database that cannot be used, said in one line an operator can act on (and never with its password)."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+_NOT_MIGRATED = re.compile(r"no such (table|column)|(relation|column) \S+ (of relation \S+ )?does not exist")
+
+
+class Unusable(Exception):
+    """The database cannot be used at all; the message says why, without a password."""
+
+
+def check_sqlite_file(path: str | None) -> None:
+    """Refuse a file in a folder that is not there, or a folder given as the file, before connecting: aiosqlite,
+    failing to open it, leaves its thread behind to print a traceback after the process has said why."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    file = Path(path)
+    if file.is_dir():
+        raise Unusable(f"the SQLite database {path} is a folder, not a file")
+    if not file.parent.is_dir():
+        raise Unusable(f"no folder {file.parent} for the SQLite database {file.name}: create it first")
+
+
+def masked(url: str) -> str:
+    """The URL to show people: its password as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<not a database URL>"  # make_url's own message would repeat the URL, password and all
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is no DATABASE_URL this bot can use, or None."""
+    try:
+        driver = make_url(url).drivername
+    except ArgumentError:
+        driver = None
+    if driver not in DRIVERS:
+        return "must be sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user:password@host/db"
+    return None
+
+
+def explain(error: BaseException, url: str) -> str | None:
+    """One line for a failure to use the database at `url`, or None when `error` is no such failure."""
+    if isinstance(error, Unusable):
+        return str(error)
+    if isinstance(error, (ConnectionError, socket.gaierror, TimeoutError)):
+        return f"cannot reach the database {masked(url)}: {error.strerror or error or type(error).__name__}"
+    if not isinstance(error, DBAPIError):
+        return None
+    said = str(error.orig if error.orig is not None else error).strip().splitlines()
+    said = said[0] if said else type(error).__name__  # the driver's words, not SQLAlchemy's SQL and parameters
+    if _NOT_MIGRATED.search(said):
+        return f"the database {masked(url)} is not set up for this version ({said}): run `sangkien db upgrade`"
+    if "file is not a database" in said:
+        return f"DATABASE_URL names a file that is not a SQLite database: {masked(url)}"
+    if "unable to open database file" in said:
+        return f"cannot open the SQLite database {masked(url)}: does its folder exist, and may this user write there?"
+    return f"database {masked(url)}: {said}"

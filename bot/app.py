@@ -10,7 +10,7 @@ from bot.settings import Settings
 from reminders.timetable import Timetable
 from handlers.dispatcher import Dispatcher, Options
 from handlers.staff import StaffOptions
-from storage.db import Database
+from storage.db import Database, Timeouts
 
 
 def options_from(settings: Settings) -> Options:
@@ -32,8 +32,17 @@ def options_from(settings: Settings) -> Options:
 
 def build(settings: Settings) -> tuple[Database, Dispatcher]:
     """The database and the dispatcher; a group report's chart is drawn in a process of its own (bot/charts.py)."""
-    db = Database.from_url(settings.database_url)
+    db = Database.from_url(settings.database_url, timeouts=timeouts_from(settings))
     return db, Dispatcher(db, options_from(settings), draw=ChartProcess())
+
+
+def timeouts_from(settings: Settings) -> Timeouts:
+    """The running bot's bounds on the database (DATABASE_*_TIMEOUT_SECONDS); the commands keep the drivers' own."""
+    return Timeouts(
+        connect=settings.database_connect_timeout_seconds,
+        statement=settings.database_statement_timeout_seconds,
+        pool=settings.database_pool_timeout_seconds,
+    )
 
 
 def configure_logging(level: str, tag: str = "") -> None:

@@ -113,6 +113,14 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
     public_base_url: str | None = None
+    # Bounds on waiting (seconds), so that a database or a client that hangs is answered in bounded time.
+    database_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    database_statement_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)  # PostgreSQL; 0: none
+    database_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    webhook_timeout_seconds: float = Field(default=45.0, gt=0, le=600)  # a call's work; then 503, sent again
+    webhook_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)  # a request's head, its body
+    webhook_idle_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)  # a kept-alive connection
+    health_check_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
     @field_validator("database_url")
     @classmethod

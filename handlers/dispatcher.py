@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import random
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -25,7 +27,8 @@ from storage.models import Member
 from storage.repositories import Transaction
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 3  # a concurrent writer on the same chat makes us retry on fresh state
+ATTEMPTS = 8  # a concurrent writer on the same chat makes us retry on fresh state
+PAUSE = 0.02  # seconds: the pauses between attempts, random up to this doubled each time (1 s at most)
 Claim = Callable[[Transaction, list[Outgoing]], Awaitable[None]]
 
 
@@ -77,6 +80,8 @@ class Dispatcher:
                 if conflicts == ATTEMPTS:
                     raise
                 log.info("conflict on %s chat %s, retrying", incoming.channel, incoming.chat_id)
+                # Random pauses, so two processes racing on one chat fall apart (about 3 s in all at most).
+                await asyncio.sleep(random.uniform(0, min(1.0, PAUSE * 2**conflicts)))
 
     def on_queued(self, channel: str, wake: Callable[[str], None]) -> None:
         """`wake(chat_id)` when an update queues a message for another chat of `channel` (a decision, a

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from conversations.model import Media
 from handlers.dispatcher import Dispatcher
+from storage.db import Conflict
 from storage.models import HelpRequest, Initiative, Outbox, StatusChange
 from tests.handlers.talk import Person
 
@@ -216,3 +217,21 @@ async def test_an_officer_gets_the_progress_report_with_a_chart(dispatcher, demo
     async with demo_db.transaction() as tx:
         image = await tx.images.get(report.image)
     assert image is not None and image.data.startswith(b"\x89PNG")
+
+
+async def test_a_chat_busy_in_another_process_is_retried_with_pauses_until_it_goes_through(dispatcher, demo_db,
+                                                                                            monkeypatch):
+    """Issue 15, defect 7: a burst of updates from one chat on two workers ended in 500s after three conflict
+    retries; now the dispatcher tries more times, with random pauses, before it gives up."""
+    real, conflicts = dispatcher._handle, []
+
+    async def busy_five_times(tx, incoming, charts):
+        if len(conflicts) < 5:
+            conflicts.append(incoming.update_id)
+            raise Conflict("another worker wrote to this chat first")
+        return await real(tx, incoming, charts)
+
+    monkeypatch.setattr(dispatcher, "_handle", busy_five_times)
+    hoa = Person(dispatcher)
+    assert await hoa.say("/start") and len(conflicts) == 5
+    assert await count(demo_db, Outbox) == len(hoa.replies)

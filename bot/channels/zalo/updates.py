@@ -3,6 +3,8 @@ documentation shows it ({"ok": true, "result": {event_name, message}}), or a bar
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 
@@ -70,6 +72,16 @@ def _without_mention(text: str, bot: BotInfo) -> str:
     return text[found.end():].lstrip(" ,:") if found and len(fold(text)) == len(text) else text
 
 
+def delivery_id(message: dict) -> str:
+    """What makes a second delivery of the same message recognisable: its message_id, or, where Zalo sent
+    none (or no plain one), a digest of the whole message (its date in milliseconds keeps two alike apart)."""
+    given = message.get("message_id")
+    if isinstance(given, (str, int)) and not isinstance(given, bool) and 0 < len(str(given)) <= 64:
+        return str(given)
+    canonical = json.dumps(message, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
 def unwrapped(update: dict) -> dict:
     """The update itself, from a webhook body or poll result wrapped in {"ok", "result"}."""
     inner = update.get("result")
@@ -100,7 +112,7 @@ def incoming(update: dict, bot: BotInfo, channel: str = CHANNEL, link: str = "")
         chat_id=str(chat["id"]),
         user_id=str(sender["id"]),
         display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
-        update_id=str(message.get("message_id") or "") or None,
+        update_id=delivery_id(message),
         is_group=is_group,
         private_link=link,
     )

@@ -13,7 +13,7 @@ from bot.charts import ChartProcess
 from bot.keeping import file_store
 from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
-from bot.webhook import WebhookServer
+from bot.webhook import Bounds, WebhookServer
 from bot.workers import ALONE, Worker
 from reminders.leader import Leadership
 from reminders.scheduler import Jobs, Scheduler
@@ -29,7 +29,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
     stop = stop or _stop_on_signals()
     server = None
     if settings.needs_webhook_server:
-        server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker, file_store(settings.data_dir))
+        server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker, file_store(settings.data_dir),
+                               Bounds.from_settings(settings))
     channels = [_channel(name, each, db, dispatcher) for name, each in settings.each_bot()]
     leading = None
     try:

@@ -17,7 +17,7 @@ from bot.channels.text import plain_text, split_lines
 from bot.channels.zalo import updates
 from bot.channels.zalo.client import ZaloClient, ZaloError, with_retries
 from bot.settings import Settings
-from bot.webhook import WebhookServer, image_url
+from bot.webhook import ANSWERED_HERE, WebhookServer, image_url
 from handlers.file_links import kept_file_url
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Incoming, Outgoing
@@ -143,6 +143,8 @@ class ZaloChannel:
             return web.json_response({"ok": True})
         try:
             await self.lanes.run(incoming.chat_id, lambda: self._handle(incoming))
+        except ANSWERED_HERE:  # the server answers with a line in the log (503: Zalo delivers it again)
+            raise
         except Exception:  # nothing was stored: a 500 lets Zalo deliver it again
             log.exception("Zalo message %s failed", incoming.update_id)
             return web.json_response({"ok": False}, status=500)
@@ -154,6 +156,8 @@ class ZaloChannel:
             incoming = updates.incoming(update, self.bot, self.name, self.settings.zalo_bot_link or "")
             if incoming is not None:
                 await self.lanes.run(incoming.chat_id, lambda: self._handle_and_send(incoming))
+        except ANSWERED_HERE as error:  # expected now and then: a line, not a traceback
+            log.warning("Zalo update not handled (%s): %s", type(error).__name__, _describe(update))
         except Exception:
             log.exception("Zalo update failed: %s", _describe(update))
 

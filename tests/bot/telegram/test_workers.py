@@ -145,6 +145,7 @@ async def workers(postgres_database_url, tmp_path):
                     await process.wait()
     assert process.returncode == 0, log.read_text()[-3000:]
     assert api.token not in log.read_text()
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]  # a busy chat is no bug (issue 15, defect 7)
     assert len(api.calls_to("setWebhook")) == 1  # told once, by the first worker
 
 

@@ -54,6 +54,8 @@ def explain(error: BaseException, url: str) -> str | None:
         return str(error)
     if isinstance(error, (ConnectionError, socket.gaierror, TimeoutError)):
         return f"cannot reach the database {masked(url)}: {error.strerror or error or type(error).__name__}"
+    if not isinstance(error, DBAPIError) and isinstance(error.__cause__, DBAPIError):
+        error = error.__cause__  # named by the transaction (storage.db: Unavailable, Unfit): the driver's words
     if not isinstance(error, DBAPIError):
         return None
     said = str(error.orig if error.orig is not None else error).strip().splitlines()

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlalchemy import text
 
+from storage import problems
 from storage.db import Database, Timeouts, Unavailable, Unfit
 from tests.conftest import POSTGRES_URL, require_postgres
 
@@ -52,9 +53,10 @@ async def test_a_statement_that_runs_too_long_is_cancelled_and_the_database_call
     db = Database.from_url(POSTGRES_URL, timeouts=Timeouts(connect=5, statement=0.3))
     started = time.monotonic()
     try:
-        with pytest.raises(Unavailable):
+        with pytest.raises(Unavailable) as info:
             async with db.transaction() as tx:
                 await tx.session.execute(text("SELECT pg_sleep(5)"))
+        assert "statement timeout" in problems.explain(info.value, POSTGRES_URL)  # the CLI's line: the driver's words
         async with db.transaction() as tx:  # the connection is fit for the next transaction
             assert (await tx.session.execute(text("SELECT 1"))).scalar_one() == 1
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextvars import ContextVar
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -32,6 +33,8 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")  # secrets.token_urlsafe: anything e
 # Faults the platform's next delivery may well not meet: the chat busy in another process (a conflict),
 # a database slow or gone. Answered 503 and logged as one line; anything else is a bug and keeps its traceback.
 PASSING = (Conflict, Unavailable, TimeoutError, ConnectionError)
+# A handler that wrote its response itself says so (`written`): no other answer may follow on the connection.
+_WRITTEN: ContextVar[list[web.StreamResponse] | None] = ContextVar("webhook_response_written", default=None)
 ANSWERED_HERE = (*PASSING, Unfit)  # a channel lets these reach the server, which answers them (Unfit: 400)
 
 
@@ -48,6 +51,13 @@ class Bounds:
     def from_settings(cls, settings) -> "Bounds":
         return cls(settings.webhook_timeout_seconds, settings.webhook_read_timeout_seconds,
                    settings.webhook_idle_timeout_seconds, settings.health_check_timeout_seconds)
+
+
+def written(response: web.StreamResponse) -> None:
+    """The handler has written this response itself (see _bounded)."""
+    holder = _WRITTEN.get()
+    if holder is not None:
+        holder.append(response)
 
 
 def image_url(public_base_url: str, token: str) -> str:
@@ -91,6 +101,8 @@ class WebhookServer:
     @web.middleware
     async def _bounded(self, request: web.Request, handler) -> web.StreamResponse:
         """Every request within its bounds; a webhook's body a JSON object before its handler reads it."""
+        written = []
+        _WRITTEN.set(written)
         try:
             if request.method == "POST" and request.match_info.http_exception is None:
                 refused = await self._refused_body(request)
@@ -99,6 +111,9 @@ class WebhookServer:
             async with asyncio.timeout(self.bounds.work):
                 return await handler(request)
         except PASSING as error:
+            if written:  # the answer went already; what failed came after it
+                log.warning("%s %s: work after the response failed: %s", request.method, request.path, _fault(error))
+                return written[0]
             log.warning("%s %s answered 503, to be delivered again: %s", request.method, request.path,
                         _fault(error))
             return web.json_response({"ok": False, "error": "busy"}, status=503, headers={"Retry-After": "1"})

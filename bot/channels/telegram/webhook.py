@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from bot.channels.telegram import updates
 from bot.channels.telegram.delivery import with_retries
 from bot.channels.telegram.render import pieces
+from bot.webhook import written
 from handlers.messages import Outgoing
 from storage.models import utcnow
 
@@ -91,15 +92,22 @@ class TelegramWebhook:
                 await tx.outbox.let_go([message.outbox_id])
             self._flush_later(message.chat_id)
             return response
-        try:
-            async with self.channel.db.transaction() as tx:
-                if time.monotonic() - arrived < QUICK:
-                    await tx.outbox.mark_sent([message.outbox_id])
-                else:
-                    await tx.outbox.mark_answered(message.outbox_id)
+        written(response)
+        in_time = time.monotonic() - arrived < QUICK
+        try:  # shielded: the request's time running out must not leave the reply held
+            await asyncio.shield(self._mark(message.outbox_id, in_time))
+        except asyncio.CancelledError:  # out of time: the marking goes on by itself, the response stands
+            pass
         except Exception as error:  # the reply went; unmarked, the sender sends it again once its hold ends
             log.warning("a reply given in a webhook response was not marked sent (%s)", type(error).__name__)
         return response
+
+    async def _mark(self, outbox_id: int, in_time: bool) -> None:
+        async with self.channel.db.transaction() as tx:
+            if in_time:
+                await tx.outbox.mark_sent([outbox_id])
+            else:
+                await tx.outbox.mark_answered(outbox_id)
 
     def _flush_later(self, chat_id: str) -> None:
         task = asyncio.create_task(self.channel.flush(chat_id))

@@ -2,6 +2,7 @@
 Telegram gave up on the request, the worker still gets the reply, once (issue 15, defect 2)."""
 
 import asyncio
+from dataclasses import replace
 
 import aiohttp
 import pytest
@@ -97,3 +98,27 @@ async def test_a_concurrent_duplicate_does_not_get_the_reply_twice(webhook):
     update = await started(webhook)
     bodies = [body for _, body in await asyncio.gather(post(webhook, dict(update)), post(webhook, dict(update)))]
     assert await unit_question_reached(webhook, *bodies) == 1
+
+
+async def test_a_request_out_of_time_after_its_response_keeps_that_response(webhook, monkeypatch):
+    """The request's time ran out while the reply written in its response was being marked: the response stands
+    (no second answer on the connection), and the marking still ends with the reply counted as sent."""
+    webhook.server.bounds = replace(webhook.server.bounds, work=0.5)
+    mark = webhook.channel.webhook._mark
+
+    async def slow_mark(outbox_id, in_time):
+        await asyncio.sleep(0.8)
+        await mark(outbox_id, in_time)
+
+    monkeypatch.setattr(webhook.channel.webhook, "_mark", slow_mark)
+    update = await started(webhook)
+    status, body = await post(webhook, dict(update))
+    assert status == 200 and ASKS_UNIT in body["text"]
+    for _ in range(150):  # the marking ends by itself, within 3 s
+        async with webhook.db.transaction() as tx:
+            owed = await tx.outbox.unsent_for_chat("telegram", str(CHAT))
+        if not owed:
+            break
+        await asyncio.sleep(0.02)
+    assert owed == []
+    assert await unit_question_reached(webhook, body) == 1

@@ -32,17 +32,23 @@ class Poller:
         self._running: dict[int, asyncio.Task] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Telegram forgets updates below the offset we send, so the offset never passes one in flight."""
+        """Telegram forgets updates below the offset we send, so the offset never passes one in flight or one
+        that failed; the updates at or past it that were handled already are not handled again when fetched
+        again (a slow update in one chat keeps the offset back while the others go on)."""
         next_id: int | None = None
+        handled: set[int] = set()  # done, at or past the offset
+        owed: set[int] = set()  # failed: to be fetched and handled again
         failures = 0
         try:
             while not stop.is_set():
-                failed = await self._finished()
+                failed = await self._finished(handled)
                 if failed:
                     failures += 1
-                    next_id = min(failed)  # fetched again; those handled meanwhile are recognised as done
+                    owed |= set(failed)
                     await asyncio.sleep(self.policy.backoff(min(failures, 6)))
-                offset = min(self._running) if self._running else next_id
+                waiting = set(self._running) | owed
+                offset = min(waiting) if waiting else next_id
+                handled = {update_id for update_id in handled if offset is None or update_id >= offset}
                 try:
                     batch = await self.bot.get_updates(
                         offset=offset,
@@ -57,16 +63,21 @@ class Poller:
                 if not failed:
                     failures = 0
                 for update in batch:
-                    if update.update_id not in self._running:
-                        self._running[update.update_id] = asyncio.create_task(self.process(update))
-                    next_id = max(next_id or 0, update.update_id + 1)
+                    update_id = update.update_id
+                    if update_id not in self._running and update_id not in handled:
+                        owed.discard(update_id)
+                        self._running[update_id] = asyncio.create_task(self.process(update))
+                    next_id = max(next_id or 0, update_id + 1)
+                # Those owed that Telegram no longer has (it answers from the offset on, up to 100) are gone.
+                last = max((update.update_id for update in batch), default=None)
+                owed = {update_id for update_id in owed if last is not None and update_id > last}
         finally:
             for task in self._running.values():
                 task.cancel()
             await asyncio.gather(*self._running.values(), return_exceptions=True)
 
-    async def _finished(self) -> list[int]:
-        """Wait a little for running updates; forget the finished ones and return those that failed."""
+    async def _finished(self, handled: set[int]) -> list[int]:
+        """Wait a little for running updates; move the finished ones to `handled` and return those that failed."""
         if self._running:
             await asyncio.wait(self._running.values(), timeout=BUSY_POLL, return_when=asyncio.FIRST_COMPLETED)
         failed = []
@@ -76,4 +87,6 @@ class Poller:
                 if task.cancelled() or task.exception() is not None:
                     log.error("update %s failed: %r", update_id, task.exception() if not task.cancelled() else "cancelled")
                     failed.append(update_id)
+                else:
+                    handled.add(update_id)
         return failed

@@ -1,5 +1,8 @@
 """The Telegram channel by long polling, against a fake Bot API: what a worker sees and what is stored."""
 
+import asyncio
+import logging
+
 from sqlalchemy import func, select
 
 from storage.models import Initiative, Member, Outbox
@@ -197,3 +200,23 @@ async def test_typing_shows_while_an_answer_takes_a_while(polling, monkeypatch):
     await say(polling, "/start")
     [action] = polling.api.calls_to("sendChatAction")
     assert action.params == {"chat_id": CHAT, "action": "typing"}
+
+
+async def test_a_slow_chat_does_not_make_the_poller_fetch_others_again_and_again(polling, caplog):
+    """Issue 15 (found in a tryout): while one chat's update was still being handled, the others' updates that had
+    finished were started again at every poll, in a tight loop (hundreds of getUpdates a second, each 'already
+    processed'). They are handled once, and the poller keeps its pace."""
+    await say(polling, "/start")
+    other = CHAT + 1
+    slow = asyncio.create_task(polling.channel.lanes.run(str(CHAT), lambda: asyncio.sleep(1.5)))
+    polling.api.push_update(text_update(CHAT, "Tiếng Việt", update_id=next(polling.ids)))  # waits behind the slow work
+    await asyncio.sleep(0.1)
+    polls_before = len(polling.api.calls_to("getUpdates"))
+    with caplog.at_level(logging.INFO):
+        await say(polling, "/start", chat=other)
+        await slow
+        await asyncio.sleep(0.3)
+    polls = len(polling.api.calls_to("getUpdates")) - polls_before
+    assert polls < 15, polls
+    assert "already processed" not in caplog.text
+    assert polling.api.sent_texts(other)

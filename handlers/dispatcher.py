@@ -302,7 +302,15 @@ class Dispatcher:
             ctx = replace(ctx, items=await help_chat.own_items(tx, member.id))
         if "units" in needs and ctx.units is None:
             served = await self._served(tx, channel)
-            found = await tx.units.search(event.text, limit=MAX_UNIT_CHOICES + 1, within=served.path if served else None)
+            within = served.path if served else None
+            typed = event.text.strip()
+            coded = await tx.units.by_code(typed) if typed else None
+            if coded is not None and (within is None or coded.path.startswith(within)):
+                found = [coded]  # a unit's exact code is that unit, whatever else holds those characters
+            elif typed.isdigit() and len(typed) <= 3:
+                found = []  # a bare number is an option's number on every screen, never part of a unit's code
+            else:
+                found = await tx.units.search(typed, limit=MAX_UNIT_CHOICES + 1, within=within)
             ctx = replace(ctx, units=tuple(UnitRef(u.id, u.code, u.name) for u in found))
         if "deep_link" in needs and ctx.deep_link_unit is None:
             unit = await tx.units.by_code(event.args)

@@ -235,3 +235,20 @@ async def test_a_chat_busy_in_another_process_is_retried_with_pauses_until_it_go
     hoa = Person(dispatcher)
     assert await hoa.say("/start") and len(conflicts) == 5
     assert await count(demo_db, Outbox) == len(hoa.replies)
+
+
+async def test_a_bare_number_at_the_unit_question_is_no_unit_and_an_exact_code_is_its_unit(dispatcher, demo_db):
+    """Issue 15 (found in a tryout): "2" typed at the unit question put the worker into the unit whose code holds
+    a 2 (79002), and the exact code "7900" listed three units instead of choosing it."""
+    async with demo_db.transaction() as tx:
+        parent = await tx.units.by_code("CDN-GD-HN")
+        for code, name in (("79001", "Công đoàn cơ sở Công ty A"), ("79002", "Công đoàn cơ sở Công ty B"),
+                           ("7900", "Công đoàn cơ sở Công ty C")):
+            await tx.units.add(code=code, name=name, kind="grassroots", parent=parent, member_count=50)
+    em = Person(dispatcher, user_id="77", name="Lê Thị Em")
+    for text in ("/start", em.name):
+        await em.say(text)
+    await em.say("2")
+    assert "Không tìm thấy đơn vị" in em.text and "Công ty B" not in em.text
+    await em.say("7900")
+    assert "Công ty C" in em.text and "Công ty A" not in em.text

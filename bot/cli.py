@@ -14,10 +14,11 @@ from bot.cli_errors import Commands, OperatorError, explain
 from bot.cli_export import export
 from bot.cli_qr import qr
 from bot.cli_roles import members_app, roles_app
-from bot.cli_units import phases_app, report, units_app
+from bot.cli_units import open_database, phases_app, report, units_app
 from bot.keeping import Keeper
 from bot.settings import get_settings
 from storage.db import Database
+from storage.problems import check_revision
 from storage.demo import load_demo_units
 
 app = typer.Typer(
@@ -86,7 +87,7 @@ def demo_data(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothin
     settings = get_settings()
 
     async def run() -> int:
-        db = Database.from_url(settings.database_url)
+        db = await open_database(settings)
         try:
             async with db.transaction() as tx:
                 if if_empty and await tx.units.count() > 0:
@@ -117,6 +118,7 @@ def chat(
     async def run() -> None:
         db, dispatcher = build(settings)
         try:
+            await check_revision(db, settings.database_url)
             keeper = Keeper.from_settings(settings)
             await ConsoleChat(dispatcher, user_id=user, name=name, session=session, keeper=keeper).run()
         finally:
@@ -141,6 +143,7 @@ def run(
             raise typer.BadParameter("the terminal chat runs in one process; set a platform token", param_hint="--workers")
         chat(user="1", name="", session=None)
         return
+    asyncio.run(_checked(settings))  # before any worker or server starts
     if workers > 1:
         _run_workers(settings, workers)
         return
@@ -154,6 +157,10 @@ def run(
         message = RedactSecrets(settings.secrets).redact(explain(error) or f"{type(error).__name__}: {error}")
         typer.echo(f"sangkien run stopped: {message}", err=True)
         raise typer.Exit(1) from None
+
+
+async def _checked(settings) -> None:
+    await (await open_database(settings)).close()
 
 
 def _run_workers(settings, count: int) -> None:

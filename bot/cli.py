@@ -143,10 +143,10 @@ def run(
             raise typer.BadParameter("the terminal chat runs in one process; set a platform token", param_hint="--workers")
         chat(user="1", name="", session=None)
         return
-    asyncio.run(_checked(settings))  # before any worker or server starts
     if workers > 1:
         _run_workers(settings, workers)
         return
+    asyncio.run(_checked(settings))  # before the server starts
     configure_logging(settings.log_level)
     from bot.logs import RedactSecrets
     from bot.serve import serve
@@ -169,6 +169,7 @@ def _run_workers(settings, count: int) -> None:
     problem = refusal(settings, count)
     if problem is not None:
         raise typer.BadParameter(problem, param_hint="--workers")
+    asyncio.run(_checked(settings))  # before any worker starts
     configure_logging(settings.log_level, tag="supervisor")
     code = Supervisor(settings, count).run()
     if code:

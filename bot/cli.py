@@ -14,10 +14,11 @@ from bot.cli_errors import Commands, OperatorError, explain
 from bot.cli_export import export
 from bot.cli_qr import qr
 from bot.cli_roles import members_app, roles_app
-from bot.cli_units import phases_app, report, units_app
+from bot.cli_units import open_database, phases_app, report, units_app
 from bot.keeping import Keeper
 from bot.settings import get_settings
 from storage.db import Database
+from storage.problems import check_revision
 from storage.demo import load_demo_units
 
 app = typer.Typer(
@@ -86,7 +87,7 @@ def demo_data(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothin
     settings = get_settings()
 
     async def run() -> int:
-        db = Database.from_url(settings.database_url)
+        db = await open_database(settings)
         try:
             async with db.transaction() as tx:
                 if if_empty and await tx.units.count() > 0:
@@ -117,6 +118,7 @@ def chat(
     async def run() -> None:
         db, dispatcher = build(settings)
         try:
+            await check_revision(db, settings.database_url)
             keeper = Keeper.from_settings(settings)
             await ConsoleChat(dispatcher, user_id=user, name=name, session=session, keeper=keeper).run()
         finally:
@@ -144,6 +146,7 @@ def run(
     if workers > 1:
         _run_workers(settings, workers)
         return
+    asyncio.run(_checked(settings))  # before the server starts
     configure_logging(settings.log_level)
     from bot.logs import RedactSecrets
     from bot.serve import serve
@@ -156,12 +159,17 @@ def run(
         raise typer.Exit(1) from None
 
 
+async def _checked(settings) -> None:
+    await (await open_database(settings)).close()
+
+
 def _run_workers(settings, count: int) -> None:
     from bot.workers import Supervisor, refusal
 
     problem = refusal(settings, count)
     if problem is not None:
         raise typer.BadParameter(problem, param_hint="--workers")
+    asyncio.run(_checked(settings))  # before any worker starts
     configure_logging(settings.log_level, tag="supervisor")
     code = Supervisor(settings, count).run()
     if code:

@@ -13,7 +13,7 @@ import typer
 
 from bot.cli_errors import OperatorError as Refused  # raised inside the transaction: it rolls back, writes nothing
 from bot.cli_units import with_db
-from bot.cli_values import DAY, day
+from bot.cli_values import DAY, day, record_id
 from bot.settings import get_settings
 from handlers.campaigns import status
 from reminders.campaigns import announce_cancellation
@@ -137,7 +137,7 @@ def listing(unit: Optional[str] = typer.Option(None, "--unit", help="Only campai
 
 @campaign_app.command("edit")
 def edit(
-    campaign_id: int = typer.Argument(..., metavar="ID"),
+    campaign_id: int = typer.Argument(..., metavar="ID", parser=record_id("campaign")),
     name: Optional[str] = typer.Option(None, "--name"),
     start: Optional[date] = typer.Option(None, "--start", parser=day, metavar=DAY),
     end: Optional[date] = typer.Option(None, "--end", parser=day, metavar=DAY, help="Only for a custom campaign."),
@@ -189,7 +189,7 @@ def edit(
 
 
 @campaign_app.command("cancel")
-def cancel(campaign_id: int = typer.Argument(..., metavar="ID")) -> None:
+def cancel(campaign_id: int = typer.Argument(..., metavar="ID", parser=record_id("campaign"))) -> None:
     """Cancel a campaign; its groups get the cancellation notice once."""
     now = _now()
 

@@ -7,10 +7,13 @@ is not a database or is not migrated yet. A traceback is left to what no operato
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from typer.core import TyperGroup
 
 from bot.channels.common import StartFailed
@@ -62,11 +65,28 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, (OperatorError, StartFailed)):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
-        return "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"
-                         for e in error.errors(include_input=False))
+        return "; ".join(_setting_problem(e) for e in error.errors(include_input=False))
+    if isinstance(error, SettingsError):  # a setting that must be JSON (a list, BOTS) is not
+        return _unparsed_setting(error)
     from bot.settings import get_settings  # valid by now: a bad setting is the ValidationError above
 
     said = problems.explain(error, get_settings().database_url)
     if said is None and isinstance(error, OSError) and error.filename is not None:
         return f"cannot use {error.filename}: {error.strerror}"
     return said
+
+
+def _setting_problem(error: dict) -> str:
+    """NAME: what is wrong; a rule across settings (loc empty) names its settings itself."""
+    said = error["msg"].removeprefix("Value error, ")
+    where = ".".join(map(str, error["loc"])).upper()
+    return f"{where}: {said}" if where else said
+
+
+def _unparsed_setting(error: SettingsError) -> str:
+    found = re.search(r'field "(\w+)"', str(error))
+    name = found.group(1).upper() if found else "a setting"
+    cause = error.__cause__
+    why = f" ({cause})" if isinstance(cause, json.JSONDecodeError) else ""
+    example = '[{"name": "hn", "token": "…", "unit": "LDLD-HN"}]' if name == "BOTS" else '["A", "B"]'
+    return f"{name} is not valid JSON{why}: write a JSON list, e.g. {example}"

@@ -12,7 +12,7 @@ import typer
 from bot.cli_errors import OperatorError
 from bot.cli_values import locale as known_locale, writable
 from bot.settings import get_settings
-from storage.db import Database
+from bot.cli_units import open_database
 
 
 def export(
@@ -39,7 +39,7 @@ def export(
         typer.echo(f"{done}/{total} initiatives", err=True)
 
     async def run():
-        db = Database.from_url(settings.database_url)
+        db = await open_database(settings)
         try:
             async with db.transaction() as tx:
                 unit = await tx.units.by_code(unit_code)

@@ -10,7 +10,7 @@ import typer
 
 from bot.cli_errors import OperatorError
 from bot.settings import Settings, get_settings
-from storage.db import Database
+from bot.cli_units import open_database
 
 PLATFORMS = ("telegram", "zalo")
 
@@ -35,7 +35,7 @@ def _platforms(settings: Settings, asked: str | None) -> tuple[str, ...]:
         return PLATFORMS if settings.zalo_bot_link else ("telegram",)
     chosen = PLATFORMS if asked.lower() == "both" else (asked.lower(),)
     if chosen[0] not in PLATFORMS:
-        raise OperatorError(f"--platform is telegram, zalo or both, not {asked!r}")
+        raise typer.BadParameter(f"telegram, zalo or both, not {asked!r}", param_hint="--platform")
     if "zalo" in chosen and not settings.zalo_bot_link:
         raise OperatorError("a Zalo poster needs ZALO_BOT_LINK, the bot's Zalo link")
     return chosen
@@ -76,7 +76,7 @@ def _paths(out: str | None, unit_code: str, platforms: tuple[str, ...]) -> dict[
 
 
 async def _unit(settings: Settings, unit_code: str) -> tuple[str, str]:
-    db = Database.from_url(settings.database_url)
+    db = await open_database(settings)
     try:
         async with db.transaction() as tx:
             unit = await tx.units.by_code(unit_code)

@@ -6,7 +6,9 @@ from typing import Optional
 
 import typer
 
+from bot.cli_errors import OperatorError
 from bot.cli_units import with_db
+from bot.cli_values import record_id
 
 roles_app = typer.Typer(help="Roles: officer or support team of a unit's subtree, or admin.", no_args_is_help=True)
 members_app = typer.Typer(help="Members who registered with the bot.", no_args_is_help=True)
@@ -15,7 +17,8 @@ members_app = typer.Typer(help="Members who registered with the bot.", no_args_i
 @roles_app.command("grant")
 def roles_grant(
     role: str = typer.Argument(..., help="officer, support or admin"),
-    member: int = typer.Option(..., "--member", help="The member's id (see 'sangkien members list')."),
+    member: int = typer.Option(..., "--member", parser=record_id("member"), metavar="ID",
+                               help="The member's id (see 'sangkien members list')."),
     unit: Optional[str] = typer.Option(None, "--unit", help="The unit code whose subtree the role covers."),
 ) -> None:
     """Give a member a role over a unit's subtree (or everything, for admin)."""
@@ -25,7 +28,7 @@ def roles_grant(
 @roles_app.command("revoke")
 def roles_revoke(
     role: str = typer.Argument(..., help="officer, support or admin"),
-    member: int = typer.Option(..., "--member"),
+    member: int = typer.Option(..., "--member", parser=record_id("member"), metavar="ID"),
     unit: Optional[str] = typer.Option(None, "--unit"),
 ) -> None:
     """Take a role back."""
@@ -43,9 +46,9 @@ def _change(role: str, member_id: int, unit_code: str | None, *, grant: bool) ->
         member = await tx.members.get(member_id)
         unit = await tx.units.by_code(unit_code) if unit_code else None
         if member is None:
-            return f"no member {member_id}"
+            raise OperatorError(f"no member {member_id}")
         if unit_code and unit is None:
-            return f"no unit {unit_code!r}"
+            raise OperatorError(f"no unit {unit_code!r}")
         unit_id = unit.id if unit else None
         done = await (tx.roles.grant if grant else tx.roles.revoke)(member.id, role, unit_id)
         where = f" of {unit.code} ({unit.name})" if unit else ""
@@ -53,11 +56,7 @@ def _change(role: str, member_id: int, unit_code: str | None, *, grant: bool) ->
             return f"{member.name} is now {role}{where}" if done else f"{member.name} was {role}{where} already"
         return f"{member.name} is no longer {role}{where}" if done else f"{member.name} was not {role}{where}"
 
-    message = with_db(work)
-    failed = message.startswith("no ")
-    typer.echo(message, err=failed)
-    if failed:
-        raise typer.Exit(1)
+    typer.echo(with_db(work))
 
 
 @roles_app.command("list")
@@ -76,7 +75,10 @@ def members_list(unit: Optional[str] = typer.Option(None, "--unit", help="Only m
     """Members with their id, unit and the chat accounts they use."""
 
     async def work(tx):
-        return await tx.members.listing(unit)
+        found = await tx.units.by_code(unit) if unit is not None else None
+        if unit is not None and found is None:
+            raise OperatorError(f"no unit {unit!r}")
+        return await tx.members.listing(found.code if found else None)
 
     for member_id, name, unit_code, accounts in with_db(work):
         typer.echo(f"{member_id}\t{name}\t{unit_code or '-'}\t{accounts}")

@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import typer
 
+from bot.cli_errors import OperatorError
 from bot.cli_values import DAY, day, locale as known_locale, writable
 from bot.settings import get_settings
 from storage.db import Database
@@ -17,12 +18,25 @@ units_app = typer.Typer(help="The unit tree: import and export as CSV or XLSX.",
 phases_app = typer.Typer(help="Phases (giai đoạn) of the programme.", no_args_is_help=True)
 
 
+async def open_database(settings) -> Database:
+    """The configured database, refused unless it is at this version's revision (`sangkien db upgrade`)."""
+    from storage.problems import check_revision
+
+    db = Database.from_url(settings.database_url)
+    try:
+        await check_revision(db, settings.database_url)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
 def with_db(work):
     """Run `work(tx)` in one transaction on the configured database."""
     settings = get_settings()
 
     async def run():
-        db = Database.from_url(settings.database_url)
+        db = await open_database(settings)
         try:
             async with db.transaction() as tx:
                 return await work(tx)
@@ -92,6 +106,10 @@ def units_export(file: Path = typer.Argument(..., dir_okay=False, help="Where to
     from bot.unit_files import write_table
     from storage import unit_import
 
+    if file.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter(f"{file.name}: use a .csv or .xlsx file", param_hint="FILE")
+    writable(file, "unit tree")
+
     async def work(tx):
         phases = await tx.phases.all()
         return unit_import.export_rows(await tx.units.all(), phases, await tx.phases.all_targets())
@@ -112,23 +130,41 @@ def phases_add(
     ends_on: date = typer.Argument(..., parser=day, help=f"Last day, {DAY}."),
 ) -> None:
     """Add a phase with its dates."""
+    code, name = _phase_code(code), _phase_name(name)
     if ends_on < starts_on:
         raise typer.BadParameter("the phase must end after it starts", param_hint="ENDS_ON")
 
     async def work(tx):
-        if await tx.phases.by_code(code.upper()):
-            return f"phase {code.upper()} exists already"
+        if await tx.phases.by_code(code):
+            raise OperatorError(f"phase {code} exists already")
         try:
-            await tx.phases.add(code.upper(), name, starts_on, ends_on)
+            await tx.phases.add(code, name, starts_on, ends_on)
         except ValueError as refusal:  # it would overlap another phase
-            return f"{refusal}; phases may not overlap"
-        return None
+            raise OperatorError(f"{refusal}; phases may not overlap") from None
 
-    refusal = with_db(work)
-    if refusal is not None:
-        typer.echo(refusal, err=True)
-        raise typer.Exit(1)
-    typer.echo(f"phase {code.upper()} added")
+    with_db(work)
+    typer.echo(f"phase {code} added")
+
+
+def _phase_code(code: str) -> str:
+    """What a column target:CODE of `units import` can name: CODE's characters, as long as the column holds."""
+    from storage.models import CODE, CODE_CHARACTERS, Phase
+    from storage.unit_rows import shown
+
+    code, most = code.strip().upper(), Phase.__table__.c.code.type.length
+    if not CODE.fullmatch(code) or len(code) > most:
+        raise typer.BadParameter(f"{shown(code)}: a code is 1 to {most} of {CODE_CHARACTERS}", param_hint="CODE")
+    return code
+
+
+def _phase_name(name: str) -> str:
+    from conversations.text import nfc
+    from storage.models import Phase
+
+    name, most = nfc(name), Phase.__table__.c.name.type.length
+    if not name or len(name) > most or "\n" in name or "\r" in name:
+        raise typer.BadParameter(f"a name is 1 to {most} characters on one line", param_hint="NAME")
+    return name
 
 
 @phases_app.command("list")
@@ -165,15 +201,13 @@ def report(
 
     found = with_db(work)
     if not found:
-        typer.echo(f"no unit with the code or name {unit!r}", err=True)
-        raise typer.Exit(1)
+        raise OperatorError(f"no unit with the code or name {unit!r}")
     if isinstance(found, list):
         shown = found[:CANDIDATES]
-        typer.echo(f"{'more than ' if len(found) > CANDIDATES else ''}{len(shown)} units match {unit!r}:", err=True)
-        for candidate in shown:
+        for candidate in shown:  # the candidates, then the one line that names the command
             typer.echo(f"  {candidate.code}\t{candidate.name}", err=True)
-        typer.echo("give its code, or more of its name", err=True)
-        raise typer.Exit(1)
+        more = "more than " if len(found) > CANDIDATES else ""
+        raise OperatorError(f"{more}{len(shown)} units match {unit!r} (above): give its code, or more of its name")
     typer.echo(locales.render("report.progress", as_params(found), locale))
     if chart is not None:
         png = chart_of(found, locale)

@@ -34,6 +34,9 @@ DEFAULT_TARGET_GROUPS = [
 ]
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 def http_url(value: str) -> str:
     if not re.match(r"https?://[^/\s]+", value):
         raise ValueError("must start with http:// or https:// and name a host")
@@ -131,6 +134,23 @@ class Settings(BaseSettings):
         if problem:
             raise ValueError(problem)
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is no log level: use one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("initiative_fields", "target_groups")
+    @classmethod
+    def _choices(cls, value: list[str]) -> list[str]:
+        """A worker picks one of them: an empty list, or an empty choice, would leave the step with no answer."""
+        choices = [choice.strip() for choice in value]
+        if not choices or not all(choices):
+            raise ValueError('a JSON list of one or more non-empty texts, e.g. ["Y tế", "Khác"]')
+        return choices
 
     @field_validator("default_locale")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
@@ -56,6 +57,10 @@ class Base(DeclarativeBase):
 
 # The levels of the union hierarchy a unit can be (its `kind`): Tổng Liên đoàn, LĐLĐ tỉnh/thành phố, công đoàn ngành,
 # công đoàn tổng công ty, công đoàn các khu công nghiệp, công đoàn cấp trên trực tiếp cơ sở, công đoàn cơ sở.
+# A code people type and a deep link carries (Telegram's ?start=<code>: 1 to 64 of these): a unit's, a phase's.
+CODE_CHARACTERS = "A-Z a-z 0-9 _ -"
+CODE = re.compile(r"[A-Za-z0-9_-]+")
+
 UNIT_KINDS = ("national", "province_federation", "sector_union", "corporation_union", "industrial_zone_union",
               "direct_superior", "grassroots")
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
 _NOT_MIGRATED = re.compile(r"no such (table|column)|(relation|column) \S+ (of relation \S+ )?does not exist")
 
 
@@ -46,6 +47,29 @@ def url_problem(url: str) -> str | None:
     if driver not in DRIVERS:
         return "must be sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user:password@host/db"
     return None
+
+
+def head_revision() -> str:
+    """The revision this code needs: the newest migration, whose file is named as its revision and numbered."""
+    return max(path.stem for path in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+async def check_revision(db, url: str) -> None:
+    """Refuse a database not at this code's revision (one query; no alembic), before a command works on it.
+
+    A database with no revision at all fails the query, and `explain` says it is not set up."""
+    from sqlalchemy import text
+
+    async with db.session() as session:
+        found = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+    needed = head_revision()
+    if found == needed:
+        return
+    if found is not None and not (VERSIONS / f"{found}.py").exists():
+        raise Unusable(f"the database {masked(url)} is at revision {found}, newer than this version knows "
+                       f"(it needs {needed}): run the newer version of the bot")
+    raise Unusable(f"the database {masked(url)} is at revision {found or 'none'}, this version needs {needed}: "
+                   "run `sangkien db upgrade`")
 
 
 def explain(error: BaseException, url: str) -> str | None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from conversations.text import fold, nfc
-from storage.models import UNIT_KINDS, Unit
+from storage.models import CODE, CODE_CHARACTERS, UNIT_KINDS, Unit
 
 PHASE_COLUMN = "target:"  # "target:GD1" holds the unit's target in phase GD1
 COLUMNS = ("code", "name", "parent_code", "kind", "member_count")  # every file has these
@@ -134,6 +134,10 @@ def parse(records: list[tuple[int, dict]], phase_codes: set[str]) -> tuple[list[
         for what, value, most in (("code", code, LENGTHS["code"]), ("parent_code", parent or "", LENGTHS["code"]),
                                   ("name", name, LENGTHS["name"])):
             _fits(what, value, most, line, problems)
+        if code and not CODE.fullmatch(code):  # the deep link of the unit's QR poster carries its code
+            problems.append(Problem(line, "bad_code", {"value": shown(code), "characters": CODE_CHARACTERS}))
+        if "\n" in name or "\r" in name:
+            problems.append(Problem(line, "line_break", {"what": "name"}))
         folded = fold(f"{name} {code}")  # the search form: rarely longer than both (a letter that folds to two)
         if len(name) <= LENGTHS["name"] and len(code) <= LENGTHS["code"] and len(folded) > LENGTHS["name_folded"]:
             _fits("name", folded, LENGTHS["name_folded"], line, problems)

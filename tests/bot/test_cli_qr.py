@@ -57,19 +57,20 @@ def test_a_named_file_and_one_platform(env, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "extra", "why"),
+    ("args", "extra", "why", "code"),
     [
-        (["--username", "sang kien bot"], {}, "not a Telegram bot username"),
-        (["--username", "sangkien_bot", "--platform", "zalo"], {}, "needs ZALO_BOT_LINK"),
-        (["--username", "sangkien_bot", "--platform", "fax"], {}, "telegram, zalo or both"),
-        ([], {}, "give --username"),
-        ([], {"TELEGRAM_BOT_TOKEN": "123456:AAH-secret", "TELEGRAM_API_URL": "http://127.0.0.1:9"}, "could not ask Telegram"),
+        (["--username", "sang kien bot"], {}, "not a Telegram bot username", 1),
+        (["--username", "sangkien_bot", "--platform", "zalo"], {}, "needs ZALO_BOT_LINK", 1),
+        (["--username", "sangkien_bot", "--platform", "fax"], {}, "telegram, zalo or both", 2),  # a misused option
+        ([], {}, "give --username", 1),
+        ([], {"TELEGRAM_BOT_TOKEN": "123456:AAH-secret", "TELEGRAM_API_URL": "http://127.0.0.1:9"}, "could not ask Telegram", 1),
     ],
     ids=["bad-username", "zalo-without-link", "unknown-platform", "no-username", "telegram-unreachable"],
 )
-def test_bad_input_is_one_line_and_writes_nothing(env, tmp_path, args, extra, why):
+def test_bad_input_is_one_line_and_writes_nothing(env, tmp_path, args, extra, why, code):
+    """Issue 15: an unknown --platform is a misused option, exit 2 like every other (it was 1)."""
     result = run(["qr", "CDCS-MN-KIMHY", "--out", str(tmp_path), *args], {**env, **extra})
-    assert result.returncode == 1
+    assert result.returncode == code
     assert result.stderr.startswith("sangkien qr: ") and why in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "AAH-secret" not in result.stderr

@@ -29,7 +29,7 @@ async def test_several_or_no_units_are_a_clear_refusal(tmp_path):
     assert several.returncode == 1 and several.stdout == ""
     assert "2 units match" in several.stderr and "CDCS-MAY-SONGNHUE" in several.stderr and "CDCS-MAY-NGOCHA" in several.stderr
     unknown = run(["report", "truong dai hoc bach khoa"], env)
-    assert unknown.returncode == 1 and unknown.stderr == "no unit with the code or name 'truong dai hoc bach khoa'\n"
+    assert unknown.returncode == 1 and unknown.stderr == "sangkien report: no unit with the code or name 'truong dai hoc bach khoa'\n"
 
 
 async def test_files_into_a_missing_folder_are_one_line_each_not_a_traceback(tmp_path):

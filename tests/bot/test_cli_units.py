@@ -104,5 +104,5 @@ async def test_an_overlapping_phase_is_refused(tmp_path):
     assert run(["phases", "add", "GD1", "Giai đoạn 2026", "2026-01-01", "2026-12-31"], env).returncode == 0
     overlapping = run(["phases", "add", "GD2", "Giai đoạn 2", "2026-12-01", "2027-06-30"], env)
     assert overlapping.returncode == 1 and "Traceback" not in overlapping.stderr
-    assert overlapping.stderr.strip() == "phase GD2 would overlap GD1 (2026-01-01 – 2026-12-31); phases may not overlap"
+    assert overlapping.stderr.strip() == "sangkien phases add: phase GD2 would overlap GD1 (2026-01-01 – 2026-12-31); phases may not overlap"
     assert run(["phases", "add", "GD2", "Giai đoạn 2", "2027-01-01", "2027-06-30"], env).returncode == 0

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram accepts after ?start=
+from storage.models import CODE, CODE_CHARACTERS
+
+PAYLOAD_MOST = 64  # what Telegram accepts after ?start=: 1 to 64 of CODE's characters
 _USERNAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 
 
@@ -16,6 +18,6 @@ def deep_link(bot_username: str, unit_code: str) -> str:
     username = bot_username.strip().removeprefix("@")
     if not _USERNAME.fullmatch(username):
         raise ValueError(f"not a Telegram bot username: {bot_username!r}")
-    if not _PAYLOAD.fullmatch(unit_code):
-        raise ValueError(f"a start code allows only A-Z a-z 0-9 _ - and 1 to 64 characters: {unit_code!r}")
+    if not (CODE.fullmatch(unit_code) and len(unit_code) <= PAYLOAD_MOST):
+        raise ValueError(f"a start code allows only {CODE_CHARACTERS} and 1 to {PAYLOAD_MOST} characters: {unit_code!r}")
     return f"https://t.me/{username}?start={unit_code}"

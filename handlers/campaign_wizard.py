@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from conversations import lexicon
 from conversations.model import Choice, Reply
-from conversations.text import collapse_spaces, fold
+from conversations.text import collapse_spaces, fold, id_after
 from handlers import campaigns
 from handlers.campaign_days import next_weekday, parse_day
 from handlers.campaigns import child_units, day
@@ -123,8 +123,8 @@ async def on_answer(call: Call) -> Step:
 
 
 async def _read_unit(call: Call, draft: dict, intent: str, text: str) -> Step:
-    if intent.startswith("cu:") and intent[3:].isdigit():
-        unit = await call.tx.units.get(int(intent[3:]))
+    if intent.startswith("cu:"):
+        unit = await call.tx.units.get(id_after(intent, "cu:") or 0)
         if unit is None or not call.scope.can("campaign", unit.path):
             return refuse("campaign.unit_outside_scope")
         return await ask(call, "name", _with_unit(draft, unit))

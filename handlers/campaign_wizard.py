@@ -14,7 +14,7 @@ from conversations import lexicon
 from conversations.model import Choice, Reply
 from conversations.text import collapse_spaces, fold, id_after
 from handlers import campaigns
-from handlers.campaign_days import next_weekday, parse_day
+from handlers.campaign_days import YEARS_AHEAD, furthest, next_weekday, parse_day
 from handlers.campaigns import child_units, day
 from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
 from reminders.campaigns import announce_if_due
@@ -155,6 +155,8 @@ async def _read_start(call: Call, draft: dict, intent: str, text: str) -> Step:
         return await ask(call, "start", draft, (Reply("campaign.bad_date", {"text": text[:40], "example": day(next_weekday(today, 0))}),))
     if starts < today:
         return await ask(call, "start", draft, (Reply("campaign.past_date", {"today": day(today)}),))
+    if starts > furthest(today):  # its end (start + the kind's days) must stay a date too
+        return await ask(call, "start", draft, (_too_far(text, today, next_weekday(today, 0)),))
     draft = {**draft, "starts": starts.isoformat()}
     if draft["kind"] != "custom":
         draft["ends"] = (starts + timedelta(days=CAMPAIGN_DAYS[draft["kind"]] - 1)).isoformat()
@@ -168,7 +170,14 @@ async def _read_end(call: Call, draft: dict, intent: str, text: str) -> Step:
         return await ask(call, "end", draft, (Reply("campaign.bad_date", {"text": text[:40], "example": day(starts + timedelta(days=13))}),))
     if ends < starts:
         return await ask(call, "end", draft, (Reply("campaign.end_before_start", {"starts": day(starts)}),))
+    if ends > furthest(starts):
+        return await ask(call, "end", draft, (_too_far(text, starts, starts + timedelta(days=13)),))
     return await _next(call, "end", {**draft, "ends": ends.isoformat()})
+
+
+def _too_far(text: str, since: date, example: date) -> Reply:
+    params = {"text": text[:40], "years": YEARS_AHEAD, "latest": day(furthest(since)), "example": day(example)}
+    return Reply("campaign.far_date", params)
 
 
 async def _read_target(call: Call, draft: dict, intent: str, text: str) -> Step:

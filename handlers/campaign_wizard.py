@@ -142,6 +142,8 @@ async def _read_name(call: Call, draft: dict, intent: str, text: str) -> Step:
 
 
 async def _read_kind(call: Call, draft: dict, intent: str, text: str) -> Step:
+    if intent == "/explain":  # "ko biết", "giúp với": what each kind means
+        return await ask(call, "kind", draft, (Reply("campaign.kind_help"),))
     kind = intent[5:] if intent.startswith("kind:") else None
     if kind not in CAMPAIGN_KINDS:
         return await ask(call, "kind", draft, (Reply("error.choose_one", {"count": len(CAMPAIGN_KINDS) + 1}),))

@@ -85,6 +85,11 @@ async def _on_pick(call: Call) -> Step:
         unit_id = id_after(intent, "unit:")
         unit = await call.tx.units.get(unit_id) if unit_id else None
         typed = unit.code if unit is not None else ""
+    if intent == "/explain":  # "ko biết", "giúp với": how to pick, with the list again
+        shown = meta.get("shown", ())
+        example = shown[0][2] if shown and shown[0][2] else ""
+        again = await _on_pick_name(call, meta["query"])
+        return with_lead(again, Reply("report.pick_help", {"count": max(len(shown) - 1, 0), "example": example}))
     if not typed or typed.isdecimal():  # neither a unit shown nor a name: the same list again
         again = await _on_pick_name(call, meta["query"])
         return with_lead(again, Reply("error.choose_one", {"count": len(meta.get("shown", ()))}))

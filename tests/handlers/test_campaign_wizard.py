@@ -145,3 +145,15 @@ async def test_a_chosen_end_years_away_is_refused(dispatcher, demo_db):
     assert "xa quá" in hoa.text and "chỉ tiêu" not in hoa.text.lower()
     await hoa.say("6/12/2026")
     assert "chỉ tiêu" in hoa.text.lower()
+
+
+@pytest.mark.parametrize("typed", ["ko biet", "giup voi", "giúp với"])
+async def test_a_non_answer_at_the_kind_explains_the_kinds_and_keeps_the_draft(dispatcher, demo_db, typed):
+    """Issue 15: "ko biet" at the kind answered "choose 1..N" and "giúp với" dropped the wizard (its draft lost) for
+    the worker's help; docs/answers.md promises a choice question's explanation."""
+    hoa = await officer(dispatcher, demo_db, unit="CDCS-MN-KIMHY", user_id="hoa")
+    for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần sáng kiến Kim Hỷ", typed):
+        await hoa.say(text)
+    assert "tuần cao điểm chạy 7 ngày" in hoa.text and "Loại chiến dịch nào?" in hoa.text
+    await hoa.say("1")
+    assert "bắt đầu ngày nào" in hoa.text

@@ -54,3 +54,15 @@ async def test_a_forged_button_with_a_huge_id_is_answered_plainly(dispatcher, de
     assert replies and all(r.text for r in replies)
     await admin.say("menu")
     assert admin.replies
+
+
+@pytest.mark.parametrize("typed", ["ko biet", "giúp với", "dạ em ko bít ạ"])
+async def test_a_non_answer_at_the_report_s_unit_list_explains_it_and_keeps_the_list(dispatcher, demo_db, typed):
+    """Issue 15: "ko biet" at the /baocao unit list answered "choose 1..N" and "giúp với" dropped the list for the
+    worker's help; docs/answers.md promises a choice question's explanation."""
+    boss = await person(demo_db, dispatcher, "boss", "Trần Văn Quản", "LDLD-HN", "admin")
+    await boss.say("/baocao kim")
+    await boss.say(typed)
+    assert "Tên bạn gõ khớp 2 đơn vị" in boss.text and "Mời bạn chọn một trong" not in boss.text
+    await boss.say("1")  # the list is still there
+    assert "Báo cáo tiến độ: Công đoàn cơ sở Trường Mầm non Kim Hỷ" in boss.text

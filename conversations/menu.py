@@ -7,6 +7,7 @@ from dataclasses import replace
 from conversations import form
 from conversations.flows import LANGUAGES, SUBMISSION
 from conversations.attachments import sent_along
+from conversations.text import id_after, record_id
 from conversations.model import (
     Choice,
     Context,
@@ -76,7 +77,7 @@ def item_view(ctx: Context, item: ItemRef, lead: tuple[Reply, ...] = (), files: 
 
 def open_draft(item_id: object, ctx: Context) -> Result:
     """Continue a draft at the step where it stopped."""
-    item = find_item(ctx, int(item_id) if str(item_id).isdecimal() else None)
+    item = find_item(ctx, record_id(item_id))
     if item is None or item.status not in EDITABLE:
         return menu(ctx, lead=(Reply("error.gone"),))
     if item.status == "needs_changes":  # sent back: everything in sight, to change what the reviewer asked
@@ -115,7 +116,7 @@ def shown(state: State, ctx: Context) -> tuple[Choice, ...]:
 def screen(state: State, intent: str | None, ctx: Context) -> Result | None:
     """Read a choice on one of these screens; None when it is not theirs to answer."""
     if state.flow == "mine" and intent and intent.startswith("item:"):
-        item = find_item(ctx, _number(intent))
+        item = find_item(ctx, id_after(intent, "item:"))
         return item_view(ctx, item, files=True) if item else my_items(ctx, lead=(Reply("error.gone"),))
     if state.flow == "mine" and intent == "/back":
         return menu(ctx)
@@ -182,8 +183,3 @@ def _confirm(state: State, intent: str | None, ctx: Context) -> Result:
 def without(ctx: Context, item_id: int | None) -> Context:
     """The context as it will be once this item is no longer a draft of the person's."""
     return replace(ctx, items=tuple(i for i in ctx.items or () if i.id != item_id))
-
-
-def _number(intent: str) -> int | None:
-    tail = intent.split(":", 1)[1]
-    return int(tail) if tail.isdecimal() else None

@@ -31,3 +31,22 @@ def fold(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
+
+
+def record_id(text: object) -> int | None:
+    """A record's id as a person sends it (a command's argument, a button's payload such as "rv:123"): 1 to
+    2**31-1 in ASCII digits, else None, which every caller answers like an id nothing has. A bigger number
+    would overflow SQLite's 64 bits or PostgreSQL's integer before the lookup could say "not found"."""
+    digits = str(text).strip()
+    if not (0 < len(digits) <= 12 and digits.isascii() and digits.isdecimal()):
+        return None
+    number = int(digits)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def id_after(intent: str | None, prefix: str) -> int | None:
+    """The id a payload carries after its prefix ("rv:123" -> 123), or None when it is not that payload or no id."""
+    return record_id(intent[len(prefix):]) if intent and intent.startswith(prefix) else None

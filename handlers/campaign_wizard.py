@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 from conversations import lexicon
 from conversations.model import Choice, Reply
-from conversations.text import collapse_spaces, fold
+from conversations.text import collapse_spaces, fold, id_after
 from handlers import campaigns
-from handlers.campaign_days import next_weekday, parse_day
+from handlers.campaign_days import YEARS_AHEAD, furthest, next_weekday, parse_day
 from handlers.campaigns import child_units, day
 from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
 from reminders.campaigns import announce_if_due
@@ -123,8 +123,8 @@ async def on_answer(call: Call) -> Step:
 
 
 async def _read_unit(call: Call, draft: dict, intent: str, text: str) -> Step:
-    if intent.startswith("cu:") and intent[3:].isdigit():
-        unit = await call.tx.units.get(int(intent[3:]))
+    if intent.startswith("cu:"):
+        unit = await call.tx.units.get(id_after(intent, "cu:") or 0)
         if unit is None or not call.scope.can("campaign", unit.path):
             return refuse("campaign.unit_outside_scope")
         return await ask(call, "name", _with_unit(draft, unit))
@@ -142,6 +142,8 @@ async def _read_name(call: Call, draft: dict, intent: str, text: str) -> Step:
 
 
 async def _read_kind(call: Call, draft: dict, intent: str, text: str) -> Step:
+    if intent == "/explain":  # "ko biết", "giúp với": what each kind means
+        return await ask(call, "kind", draft, (Reply("campaign.kind_help"),))
     kind = intent[5:] if intent.startswith("kind:") else None
     if kind not in CAMPAIGN_KINDS:
         return await ask(call, "kind", draft, (Reply("error.choose_one", {"count": len(CAMPAIGN_KINDS) + 1}),))
@@ -155,6 +157,8 @@ async def _read_start(call: Call, draft: dict, intent: str, text: str) -> Step:
         return await ask(call, "start", draft, (Reply("campaign.bad_date", {"text": text[:40], "example": day(next_weekday(today, 0))}),))
     if starts < today:
         return await ask(call, "start", draft, (Reply("campaign.past_date", {"today": day(today)}),))
+    if starts > furthest(today):  # its end (start + the kind's days) must stay a date too
+        return await ask(call, "start", draft, (_too_far(text, today, next_weekday(today, 0)),))
     draft = {**draft, "starts": starts.isoformat()}
     if draft["kind"] != "custom":
         draft["ends"] = (starts + timedelta(days=CAMPAIGN_DAYS[draft["kind"]] - 1)).isoformat()
@@ -168,7 +172,14 @@ async def _read_end(call: Call, draft: dict, intent: str, text: str) -> Step:
         return await ask(call, "end", draft, (Reply("campaign.bad_date", {"text": text[:40], "example": day(starts + timedelta(days=13))}),))
     if ends < starts:
         return await ask(call, "end", draft, (Reply("campaign.end_before_start", {"starts": day(starts)}),))
+    if ends > furthest(starts):
+        return await ask(call, "end", draft, (_too_far(text, starts, starts + timedelta(days=13)),))
     return await _next(call, "end", {**draft, "ends": ends.isoformat()})
+
+
+def _too_far(text: str, since: date, example: date) -> Reply:
+    params = {"text": text[:40], "years": YEARS_AHEAD, "latest": day(furthest(since)), "example": day(example)}
+    return Reply("campaign.far_date", params)
 
 
 async def _read_target(call: Call, draft: dict, intent: str, text: str) -> Step:

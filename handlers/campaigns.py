@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from conversations.model import Choice, Reply
+from conversations.text import id_after
 from handlers.staff import Call, Step, refuse, screen, staff_menu
 from reminders.campaigns import announce_cancellation
 from storage.models import Campaign, Unit
@@ -100,8 +101,8 @@ async def show(call: Call, campaign_id: int, lead: tuple = ()) -> Step:
 
 async def on_list(call: Call) -> Step:
     intent = call.intent or ""
-    if intent.startswith("cp:") and intent[3:].isdigit():
-        return await show(call, int(intent[3:]))
+    if intent.startswith("cp:"):  # an id no campaign has is refused like one out of scope
+        return await show(call, id_after(intent, "cp:") or 0)
     if intent == "cnew":
         from handlers import campaign_wizard  # here: the wizard imports this module
 

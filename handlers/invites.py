@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.model import Choice, Reply
+from conversations.text import id_after
 from handlers import notices
 from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
 from storage.models import Member
@@ -48,8 +49,8 @@ async def on_unit(call: Call) -> Step:
     intent = call.intent or ""
     if intent == "/moi":
         return await start(call)
-    if intent.startswith("iu:") and intent[3:].isdecimal():
-        unit = await call.tx.units.get(int(intent[3:]))
+    if intent.startswith("iu:"):
+        unit = await call.tx.units.get(id_after(intent, "iu:") or 0)
         if unit is None or not call.scope.can("invite", unit.path):
             return refuse()
         invite = await call.tx.invites.create(

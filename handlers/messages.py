@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from conversations.model import Event, Media
 from conversations.text import nfc
+
+# What a platform sends of any length is cut here, where an update becomes an Incoming, to the columns it goes to:
+# a long value must never make the update fail on PostgreSQL (SQLite does not check lengths).
+MAX_NAME = 200  # a display name: an unregistered person's help request (help_requests.name)
+MAX_TITLE = 200  # a group's name (bound_chats.title)
+MAX_FILENAME = 255  # a document's own name (attachments.filename)
+MAX_MIME = 100  # attachments.mime_type
+MAX_REF = 2000  # a file's reference (a Zalo CDN link): TEXT, but its unique index takes about 2,700 bytes
+MAX_PHONE = 32  # members.phone; no phone number is longer (E.164 has 15 digits)
+
+
+def clipped(text: str | None, limit: int, extension: bool = False) -> str | None:
+    """`text` cut to `limit` characters (with `extension`, a file name's extension kept), or None."""
+    if text is None or len(text) <= limit:
+        return text
+    stem, dot, ext = text.rpartition(".")
+    if extension and dot and stem and 0 < len(ext) <= 10:
+        return stem[: limit - len(ext) - 1] + "." + ext
+    return text[:limit]
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,21 @@ class Incoming:
     start_links: bool = False  # the private link takes "?start=<code>" on to the bot (Telegram's do, Zalo's do not)
     chat_title: str = ""  # a group's name, shown in schedules and failure reports
     chat_admin: bool | None = None  # the sender administers the group; None where the platform cannot tell
+
+    def __post_init__(self) -> None:
+        """Values of any length cut to their columns (see MAX_*): a file or a number that cannot be kept whole is
+        answered as something the bot cannot read, rather than stored cut."""
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (a frozen dataclass)
+        set_("display_name", clipped(self.display_name, MAX_NAME))
+        set_("chat_title", clipped(self.chat_title, MAX_TITLE))
+        media, phone = self.media, self.phone
+        if media is not None and len(media.ref) > MAX_REF or phone is not None and len(phone) > MAX_PHONE:
+            set_("media", None)
+            set_("phone", None)
+            set_("unsupported", True)
+        elif media is not None:
+            set_("media", replace(media, filename=clipped(media.filename, MAX_FILENAME, extension=True),
+                                  mime_type=clipped(media.mime_type, MAX_MIME)))
 
     def event(self) -> Event:
         """The channel-neutral event, with text normalised to NFC (phones send NFD too)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from conversations import form
 from conversations.flows import SUBMISSION
 from conversations.model import Choice, Reply, State
+from conversations.text import id_after
 from handlers.staff import Call, Step, refuse, screen, units_in_scope
 from storage.models import Member
 
@@ -27,8 +28,8 @@ async def on_name(call: Call) -> Step:
     """A typed name (search), or a pick among the members found, or "a new worker with this name"."""
     roots = call.scope.units("submit_on_behalf")
     intent = call.intent or ""
-    if intent.startswith("bm:") and intent[3:].isdigit():
-        return await _chosen(call, int(intent[3:]))
+    if intent.startswith("bm:"):  # an id nobody has is refused like a worker out of scope
+        return await _chosen(call, id_after(intent, "bm:") or 0)
     if intent == "bnew" and call.state.meta.get("query"):
         name = call.state.meta["query"]
         offered = [Choice(f"bu:{u.id}", label=u.name) for u in await units_in_scope(call, "submit_on_behalf")]
@@ -52,8 +53,8 @@ async def on_unit(call: Call) -> Step:
     """The unit of a new worker: one of the offered roots, or a unit of the subtree found by name."""
     name = call.state.meta["name"]
     intent = call.intent or ""
-    if intent.startswith("bu:") and intent[3:].isdigit():
-        unit = await call.tx.units.get(int(intent[3:]))
+    if intent.startswith("bu:"):
+        unit = await call.tx.units.get(id_after(intent, "bu:") or 0)
         if unit is None or not call.scope.can("submit_on_behalf", unit.path):
             return refuse()
         worker = await call.tx.members.add_without_account(name, unit.id, call.locale)

@@ -43,6 +43,9 @@ MENU = (
     ("/chiendich", "campaign", "choice.staff_menu.campaign"),
 )
 LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language", "/help"}
+# Choice screens that explain themselves: "ko biết", "giúp với" typed there is "/explain" (their explanation, the
+# screen kept), as at the worker's choice questions (docs/answers.md), not the worker's help that drops the screen.
+EXPLAINED = {"pick_unit", "campaign_kind"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ def intent_on_screen(state: State, event: Event, locale: str, words: bool = True
     if pressed is not None:
         return pressed
     word = lexicon.intent(text) if words else None
+    if word in ("/help", "/dont_know") and state.flow in EXPLAINED:
+        return "/explain"
     return COMMANDS.get((word or "/")[1:], word) if word else None
 
 

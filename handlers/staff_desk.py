@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.model import Choice, Reply
-from conversations.text import fold
+from conversations.text import fold, id_after, record_id
 from handlers import campaign_wizard, campaigns, help_desk, invites, officer, on_behalf, review
 from handlers.staff import ENTRIES, Call, Step, is_staff_state, outgoing_text, refuse, screen, staff_menu, with_lead
 
@@ -31,8 +31,7 @@ async def _open(call: Call, entry: str | None) -> Step:
     if entry == "/yeucau":
         return await help_desk.waiting(call)
     if entry == "/nhan":
-        args = call.event.args.strip().lstrip("#")
-        return await help_desk.take(call, int(args) if args.isdecimal() else None)
+        return await help_desk.take(call, record_id(call.event.args.strip().lstrip("#")))
     if entry == "/moi":
         return await invites.start(call)
     if entry == "/chiendich":
@@ -82,9 +81,15 @@ async def _on_pick(call: Call) -> Step:
     """A unit picked among those a name fitted, or another name typed: the report or the export goes on."""
     intent, meta = call.intent or "", call.state.meta
     typed = call.event.text.strip() if call.event.kind == "text" and not intent else ""
-    if intent.startswith("unit:") and intent[5:].isdecimal():
-        unit = await call.tx.units.get(int(intent[5:]))
+    if intent.startswith("unit:"):  # a unit shown (a forged or stale id finds none: the list again)
+        unit_id = id_after(intent, "unit:")
+        unit = await call.tx.units.get(unit_id) if unit_id else None
         typed = unit.code if unit is not None else ""
+    if intent == "/explain":  # "ko biết", "giúp với": how to pick, with the list again
+        shown = meta.get("shown", ())
+        example = shown[0][2] if shown and shown[0][2] else ""
+        again = await _on_pick_name(call, meta["query"])
+        return with_lead(again, Reply("report.pick_help", {"count": max(len(shown) - 1, 0), "example": example}))
     if not typed or typed.isdecimal():  # neither a unit shown nor a name: the same list again
         again = await _on_pick_name(call, meta["query"])
         return with_lead(again, Reply("error.choose_one", {"count": len(meta.get("shown", ()))}))
@@ -102,15 +107,15 @@ async def _on_menu(call: Call) -> Step:
 
 async def _on_queue(call: Call) -> Step:
     intent = call.intent or ""
-    if intent.startswith("rv:") and intent[3:].isdecimal():
-        return await review.show(call, int(intent[3:]), files=True)
+    if intent.startswith("rv:"):  # an id no initiative has is "gone", like one withdrawn meanwhile
+        return await review.show(call, id_after(intent, "rv:") or 0, files=True)
     return await review.queue(call, lead=(Reply("error.choose_one", {"count": 0}),))
 
 
 async def _on_requests(call: Call) -> Step:
     intent = call.intent or ""
-    if intent.startswith("take:") and intent[5:].isdecimal():
-        return await help_desk.take(call, int(intent[5:]))
+    if intent.startswith("take:"):
+        return await help_desk.take(call, id_after(intent, "take:"))
     return await help_desk.waiting(call, lead=(Reply("error.choose_one", {"count": 0}),))
 
 

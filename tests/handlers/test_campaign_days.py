@@ -19,3 +19,14 @@ from handlers.campaign_days import parse_day
 )  # fmt: skip
 def test_days_as_people_type_them(text, expected):
     assert parse_day(text, date(2026, 11, 21)) == expected
+
+
+def test_the_furthest_day_is_five_years_ahead_and_a_kind_added_to_it_stays_a_date():
+    """Issue 15: nothing bounded the year, so 31/12/9999 plus a week's days overflowed (an OverflowError traceback)."""
+    from datetime import timedelta
+
+    from handlers.campaign_days import furthest
+
+    assert furthest(date(2026, 11, 21)) == date(2031, 11, 22)
+    assert parse_day("31/12/9999", date(2026, 11, 21)) > furthest(date(2026, 11, 21))  # read, then refused as too far
+    assert furthest(date(2026, 11, 21)) + timedelta(days=366) < date.max

@@ -122,3 +122,38 @@ async def test_moved_to_start_today_after_the_push_time_it_is_announced_at_once(
     assert "bắt đầu hôm nay nên thông báo mở đầu được gửi ngay tới 1 nhóm" in binh.text
     [announced] = await announcements(demo_db)
     assert "Tuần cao điểm tháng 11" in announced and "từ 21/11/2026 đến 27/11/2026" in announced
+
+
+@pytest.mark.parametrize("typed", ["31/12/9999", "10/12/9999", "9999-12-31", "1/1/2032"])
+async def test_a_start_years_away_is_refused_with_the_example(dispatcher, demo_db, typed):
+    """Issue 15: a start on 31/12/9999 overflowed the end date (an OverflowError, the chat gone) and 10/12/9999
+    was accepted: a day more than five years ahead is refused, with the prompt's example."""
+    hoa = await officer(dispatcher, demo_db, unit="CDCS-MN-KIMHY", user_id="hoa")
+    for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần sáng kiến Kim Hỷ", "Tuần cao điểm (7 ngày)", typed):
+        await hoa.say(text)
+    assert "xa quá" in hoa.text and "ví dụ 23/11/2026" in hoa.text and "chỉ tiêu" not in hoa.text.lower()
+    await hoa.say("thứ hai tới")  # the same question goes on
+    assert "chỉ tiêu" in hoa.text.lower()
+
+
+async def test_a_chosen_end_years_away_is_refused(dispatcher, demo_db):
+    """Issue 15: the end of a campaign of chosen days had no upper bound either (31/12/9999 was taken)."""
+    hoa = await officer(dispatcher, demo_db, unit="CDCS-MN-KIMHY", user_id="hoa")
+    for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần sáng kiến Kim Hỷ", "Tự chọn ngày bắt đầu, kết thúc",
+                 "thứ hai tới", "31/12/9999"):  # fmt: skip
+        await hoa.say(text)
+    assert "xa quá" in hoa.text and "chỉ tiêu" not in hoa.text.lower()
+    await hoa.say("6/12/2026")
+    assert "chỉ tiêu" in hoa.text.lower()
+
+
+@pytest.mark.parametrize("typed", ["ko biet", "giup voi", "giúp với"])
+async def test_a_non_answer_at_the_kind_explains_the_kinds_and_keeps_the_draft(dispatcher, demo_db, typed):
+    """Issue 15: "ko biet" at the kind answered "choose 1..N" and "giúp với" dropped the wizard (its draft lost) for
+    the worker's help; docs/answers.md promises a choice question's explanation."""
+    hoa = await officer(dispatcher, demo_db, unit="CDCS-MN-KIMHY", user_id="hoa")
+    for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần sáng kiến Kim Hỷ", typed):
+        await hoa.say(text)
+    assert "tuần cao điểm chạy 7 ngày" in hoa.text and "Loại chiến dịch nào?" in hoa.text
+    await hoa.say("1")
+    assert "bắt đầu ngày nào" in hoa.text

@@ -21,6 +21,7 @@ KNOWN = {
     "message.unsupported.received",
 }
 _reported: set[str] = set()
+MAX_ID = 100  # a chat's or a person's id, as the tables keep it
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ def incoming(update: dict, bot: BotInfo, channel: str = CHANNEL, link: str = "")
         _once(f"event:{event}", "Zalo event %r not known: answered as unsupported", event)
     sender, chat = _dict(message.get("from")), _dict(message.get("chat"))
     if not sender.get("id") or not chat.get("id") or sender.get("is_bot") or str(sender["id"]) == bot.id:
+        return None
+    if len(str(sender["id"])) > MAX_ID or len(str(chat["id"])) > MAX_ID:  # no account has one: not cut into another's
+        _once("long-id", "Zalo update with an id over %s characters ignored", MAX_ID)
         return None
     text = nfc(str(message.get("text") or ""))
     is_group = str(chat.get("chat_type", "PRIVATE")).upper() == "GROUP"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from contextvars import ContextVar
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -101,8 +101,8 @@ class WebhookServer:
     @web.middleware
     async def _bounded(self, request: web.Request, handler) -> web.StreamResponse:
         """Every request within its bounds; a webhook's body a JSON object before its handler reads it."""
-        written = []
-        _WRITTEN.set(written)
+        answered: list[web.StreamResponse] = []
+        _WRITTEN.set(answered)
         try:
             if request.method == "POST" and request.match_info.http_exception is None:
                 refused = await self._refused_body(request)
@@ -111,9 +111,9 @@ class WebhookServer:
             async with asyncio.timeout(self.bounds.work):
                 return await handler(request)
         except PASSING as error:
-            if written:  # the answer went already; what failed came after it
+            if answered:  # the answer went already; what failed came after it
                 log.warning("%s %s: work after the response failed: %s", request.method, request.path, _fault(error))
-                return written[0]
+                return answered[0]
             log.warning("%s %s answered 503, to be delivered again: %s", request.method, request.path,
                         _fault(error))
             return web.json_response({"ok": False, "error": "busy"}, status=503, headers={"Retry-After": "1"})

@@ -12,52 +12,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.settings import get_settings
 from storage import migrate
 from storage.db import Database
-from storage.demo import load_demo_units
 from storage.problems import head_revision
+from tests.bot.cli_runner import demo_url, sangkien  # noqa: F401  (fixtures)
 
 USAGE, REFUSED = 2, 1
 HUGE = "99999999999999999999"
 BEHIND = "0010_replies_in_response"
 ROOT = str(Path(__file__).resolve().parents[2])  # the processes run this checkout's code, from a folder of their own
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-
-    async def prepare():
-        db = Database.from_url(url)
-        try:
-            await migrate.upgrade(db)
-            async with db.transaction() as tx:
-                await load_demo_units(tx)
-        finally:
-            await db.close()
-
-    asyncio.run(prepare())
-    return url
-
-
-@pytest.fixture
-def sangkien(demo_url, tmp_path, monkeypatch):
-    def invoke(*args, **env):
-        monkeypatch.setenv("DATABASE_URL", demo_url)
-        monkeypatch.chdir(tmp_path)  # no .env of the checkout
-        for name, value in env.items():
-            monkeypatch.setenv(name, value.format(tmp=tmp_path))
-        get_settings.cache_clear()
-        try:
-            return CliRunner().invoke(app, [str(a).format(tmp=tmp_path) for a in args])
-        finally:
-            get_settings.cache_clear()
-
-    return invoke
 
 
 def one_line(result, command: str, told: str, code: int) -> None:

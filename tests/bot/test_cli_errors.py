@@ -4,55 +4,17 @@ stderr, named after the command, and a non-zero exit; never a traceback, and not
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.settings import get_settings
-from storage import migrate
-from storage.db import Database
-from storage.demo import load_demo_units
+from tests.bot.cli_runner import demo_url, sangkien  # noqa: F401  (fixtures)
 
 USAGE, REFUSED = 2, 1
 DATE = "write day/month/year, e.g. 23/11/2026"
 NOT_MIGRATED = "run `sangkien db upgrade`"
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-
-    async def prepare():
-        db = Database.from_url(url)
-        try:
-            await migrate.upgrade(db)
-            async with db.transaction() as tx:
-                await load_demo_units(tx)
-        finally:
-            await db.close()
-
-    asyncio.run(prepare())
-    return url
-
-
-@pytest.fixture
-def sangkien(demo_url, tmp_path, monkeypatch):
-    def invoke(*args, **env):
-        monkeypatch.setenv("DATABASE_URL", demo_url)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value.format(tmp=tmp_path))
-        get_settings.cache_clear()
-        try:
-            return CliRunner().invoke(app, [str(a).format(tmp=tmp_path) for a in args])
-        finally:
-            get_settings.cache_clear()
-
-    return invoke
 
 
 CASES = [

@@ -22,6 +22,7 @@ from tests.bot.telegram.conftest import SECRET as TELEGRAM_SECRET
 from tests.bot.telegram.conftest import webhook as telegram  # noqa: F401  (fixture)
 from tests.bot.zalo.conftest import SECRET as ZALO_SECRET
 from tests.bot.zalo.conftest import webhook as zalo  # noqa: F401  (fixture)
+from tests.storage.test_db_faults import silent_server
 
 QUICK = Bounds(work=1.0, read=0.5, idle=0.5, health=0.5)
 
@@ -40,24 +41,6 @@ async def served(db: Database, bounds: Bounds = QUICK):
         yield f"http://127.0.0.1:{server.port}"
     finally:
         await server.stop()
-
-
-@asynccontextmanager
-async def silent_server():
-    """A TCP server that accepts connections and never says a word: a database that hangs."""
-    held: list[asyncio.StreamWriter] = []
-
-    async def hold(_reader, writer):
-        held.append(writer)
-
-    server = await asyncio.start_server(hold, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        for writer in held:
-            writer.close()
-        server.close()
-        await server.wait_closed()
 
 
 # Defect 1: CSV export links.
@@ -92,8 +75,8 @@ async def test_a_path_that_names_no_file_is_404_without_a_traceback(db, caplog, 
 
 async def test_health_answers_503_in_bounded_time_while_the_database_hangs(caplog):
     """Defect 7: while the database hangs, /healthz hung (monitoring never saw a 503)."""
-    async with silent_server() as port:
-        db = Database.from_url(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/test", timeouts=Timeouts(connect=60))
+    async with silent_server() as url:
+        db = Database.from_url(url, timeouts=Timeouts(connect=60))
         try:
             async with served(db) as base, aiohttp.ClientSession() as http:
                 started = time.monotonic()
@@ -108,8 +91,8 @@ async def test_health_answers_503_in_bounded_time_while_the_database_hangs(caplo
 async def test_a_webhook_whose_database_hangs_answers_503_to_be_delivered_again(telegram, caplog):  # noqa: F811
     """Defect 7: no database timeout, so while the database hangs, webhooks hung; now the platform is told
     to deliver again (503) within the bound, with a line in the log and no traceback."""
-    async with silent_server() as port:
-        hung = Database.from_url(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/test",
+    async with silent_server() as url:
+        hung = Database.from_url(url,
                                  timeouts=Timeouts(connect=0.5, statement=0.5, pool=0.5))
         telegram.channel.dispatcher.db = hung
         try:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.bot.telegram.fake_api import FakeBotAPI  # noqa: E402
-from tests.reminders.test_broadcast import flood_control, prepare, send_all, unsent  # noqa: E402
+from tests.messaging.test_broadcast import flood_control, prepare, send_all, unsent  # noqa: E402
 
 TARGET = 1.10  # at most this many times what the limits allow
 

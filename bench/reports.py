@@ -133,7 +133,7 @@ async def traced_step(db: Database, step: str) -> dict:
     from bot.settings import Settings
     from conversations.model import Media
     from handlers.dispatcher import Dispatcher
-    from handlers.messages import Incoming
+    from messaging.messages import Incoming
 
     dispatcher = Dispatcher(db, options_from(Settings(_env_file=None, database_url="sqlite+aiosqlite:///unused.db")))
     clock, chat = QueryClock(db), str(9_100_000_000 + time.time_ns() % 10**6)

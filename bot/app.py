@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.charts import ChartProcess
+from documents.drawing import ChartProcess
 from bot.settings import Settings
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from handlers.dispatcher import Dispatcher, Options
 from handlers.staff import StaffOptions
 from storage.db import Database, Timeouts
@@ -31,7 +31,7 @@ def options_from(settings: Settings) -> Options:
 
 
 def build(settings: Settings) -> tuple[Database, Dispatcher]:
-    """The database and the dispatcher; a group report's chart is drawn in a process of its own (bot/charts.py)."""
+    """The database and the dispatcher; a group report's chart is drawn in a process of its own (documents/drawing.py)."""
     db = Database.from_url(settings.database_url, timeouts=timeouts_from(settings))
     return db, Dispatcher(db, options_from(settings), draw=ChartProcess())
 

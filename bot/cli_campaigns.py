@@ -16,7 +16,7 @@ from bot.cli_units import with_db
 from bot.cli_values import DAY, day, record_id
 from bot.settings import get_settings
 from handlers.campaigns import status
-from reminders.campaigns import announce_cancellation
+from handlers.campaign_pushes import announce_cancellation
 from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 
 campaign_app = typer.Typer(help="Peak campaigns (chiến dịch cao điểm) of a unit's subtree.", no_args_is_help=True)

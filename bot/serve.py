@@ -9,7 +9,7 @@ import signal
 from datetime import datetime, timedelta, timezone
 
 from bot.app import build
-from bot.charts import ChartProcess
+from documents.drawing import ChartProcess
 from bot.keeping import file_store
 from bot.logs import install_redaction, remove_redaction
 from bot.settings import Settings
@@ -17,7 +17,7 @@ from bot.webhook import Bounds, WebhookServer
 from bot.workers import ALONE, Worker
 from reminders.leader import Leadership
 from reminders.scheduler import Jobs, Scheduler
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 
 log = logging.getLogger(__name__)
 

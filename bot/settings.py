@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from messaging.limits import Rates
+
 DEFAULT_FIELDS = [
     "Sản xuất kinh doanh",
     "An toàn vệ sinh lao động, môi trường",
@@ -172,20 +174,20 @@ class Settings(BaseSettings):
     @field_validator("daily_push_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
-        from reminders.quiet import parse_time
+        from messaging.quiet import parse_time
 
         return parse_time(value).strftime("%H:%M")
 
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
-        from reminders.quiet import QuietHours
+        from messaging.quiet import QuietHours
 
         return str(QuietHours.parse(value))
 
     @model_validator(mode="after")
     def _push_outside_quiet_hours(self) -> "Settings":
-        from reminders.quiet import QuietHours, parse_time
+        from messaging.quiet import QuietHours, parse_time
 
         if QuietHours.parse(self.quiet_hours).holds(parse_time(self.daily_push_time)):
             raise ValueError("DAILY_PUSH_TIME falls in QUIET_HOURS: the daily figures would never go out on time")
@@ -258,6 +260,11 @@ class Settings(BaseSettings):
         values = [self.telegram_bot_token, self.telegram_webhook_secret, self.zalo_bot_token, self.zalo_webhook_secret]
         values += [secret for bot in self.bots for secret in (bot.token, bot.webhook_secret)]
         return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
+    def rates(self, platform: str) -> Rates:
+        """A platform's sending limits (telegram or zalo), for its channel's `Limits`."""
+        return Rates(getattr(self, f"{platform}_messages_per_second"), getattr(self, f"{platform}_chat_interval_seconds"),
+                     getattr(self, f"{platform}_group_messages_per_minute"))
 
     @property
     def tz(self) -> ZoneInfo:

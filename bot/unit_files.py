@@ -16,7 +16,7 @@ from typing import Iterator
 
 from openpyxl import Workbook, load_workbook
 
-from locales.spreadsheets import neutralise as safe_cell, restored
+from documents.spreadsheets import neutralise as safe_cell, restored
 from storage.unit_rows import HEADER, Problem
 
 XLSX_START = b"PK\x03\x04"  # a zip archive, as every .xlsx is

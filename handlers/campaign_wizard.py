@@ -17,7 +17,7 @@ from handlers import campaigns
 from handlers.campaign_days import YEARS_AHEAD, furthest, next_weekday, parse_day
 from handlers.campaigns import child_units, day
 from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
-from reminders.campaigns import announce_if_due
+from handlers.campaign_pushes import announce_if_due
 from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 from storage.repositories.campaigns import split_target
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from conversations.model import Choice, Reply
 from conversations.text import id_after
 from handlers.staff import Call, Step, refuse, screen, staff_menu
-from reminders.campaigns import announce_cancellation
+from handlers.campaign_pushes import announce_cancellation
 from storage.models import Campaign, Unit
 from storage.repositories import Transaction
 

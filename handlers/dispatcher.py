@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import random
 import uuid
@@ -16,12 +15,14 @@ from conversations import engine, menu, reading
 from conversations.flows import FLOWS
 from conversations.model import Context, Event, MemberRef, Reply, State, UnitRef
 from conversations.inputs import MAX_UNIT_CHOICES
-from handlers import effects, group_chats, group_report, help_chat, invites, officer, render, staff, staff_desk
-from handlers.messages import Incoming, Outgoing
+from handlers import effects, group_chats, group_report, help_chat, invites, officer, staff, staff_desk
+from messaging import render
+from messaging.keys import reply_key
+from messaging.messages import Incoming, Outgoing
 from handlers.scope import ACTIONS, Scope
 from handlers.staff import StaffOptions
-from reminders.quiet import QuietHours
-from reminders.timetable import Timetable
+from messaging.quiet import QuietHours
+from handlers.timetable import Timetable
 from storage.db import Conflict, Database
 from storage.models import Member
 from storage.repositories import Transaction
@@ -49,7 +50,7 @@ class Options:
 class Dispatcher:
     def __init__(self, db: Database, options: Options, clock: Callable[[], datetime] | None = None,
                  draw: group_report.Draw = group_report.in_thread) -> None:
-        """`draw`: where a group report's chart is drawn (the bot passes a process of its own: bot/charts.py)."""
+        """`draw`: where a group report's chart is drawn (the bot passes a process of its own: documents/drawing.py)."""
         self.db = db
         self.options = options
         self.draw = draw
@@ -318,10 +319,3 @@ class Dispatcher:
             unit = unit if unit is None or served is None or unit.path.startswith(served.path) else None
             ctx = replace(ctx, deep_link_unit=UnitRef(unit.id, unit.code, unit.name) if unit else None)
         return ctx
-
-
-def reply_key(channel: str, chat_id: str, delivery: str, index: int) -> str:
-    """The outbox key of an update's index-th reply. Chat and update ids are the platform's, of any
-    length: a digest keeps the key short and unique."""
-    digest = hashlib.sha256(f"{chat_id}\n{delivery}".encode()).hexdigest()[:40]
-    return f"reply:{channel}:{digest}:{index}"

@@ -6,15 +6,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from conversations.model import Reply
-from handlers import file_links, render
-from handlers.messages import Outgoing
+from handlers import file_links
+from messaging import render
+from messaging.messages import Outgoing
 from locales import format as fmt
 from storage.models import Initiative, Member, Unit
 from storage.repositories import Transaction
 from storage.repositories.initiatives import answers_of
 
 if TYPE_CHECKING:
-    from locales.application_form import ApplicationForm
+    from documents.application_form import ApplicationForm
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -23,7 +24,7 @@ def form_of(initiative: Initiative, author: Member, unit: Unit | None, now: date
             base_url: str | None = None) -> ApplicationForm:
     """The form filled from the stored answers; what was never asked stays blank to fill by hand. An answer
     given by voice says "(ghi âm)", and every attachment is listed with its link (`base_url`)."""
-    from locales.application_form import ApplicationForm, Author  # python-docx is loaded on first use only
+    from documents.application_form import ApplicationForm, Author  # python-docx is loaded on first use only
 
     answers = answers_of(initiative)
     files = answers.get("attachments", [])
@@ -48,7 +49,7 @@ async def form_message(
     tx: Transaction, initiative: Initiative, author: Member, unit: Unit | None, now: datetime, *, channel: str,
     chat_id: str, locale: str, base_url: str | None = None,
 ) -> Outgoing:
-    from locales.application_form import application_form, filename
+    from documents.application_form import application_form, filename
 
     form = form_of(initiative, author, unit, now, base_url)
     token = await tx.images.add(application_form(form), DOCX, filename(form))

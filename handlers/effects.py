@@ -20,7 +20,7 @@ from conversations.model import (
     Withdraw,
 )
 from handlers import documents, duplicates, help_desk, notices, own_initiatives
-from handlers.messages import Outgoing
+from messaging.messages import Outgoing
 from handlers.scope import Scope
 from storage.models import Member
 from storage.repositories import Transaction

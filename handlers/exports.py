@@ -15,7 +15,7 @@ from typing import Callable
 
 import locales
 from handlers import file_links
-from locales.spreadsheets import Column, CsvTable, XlsxBook, XlsxSheet
+from documents.spreadsheets import Column, CsvTable, XlsxBook, XlsxSheet
 from storage.exports import ExportedInitiative, count_initiatives, initiatives
 from storage.models import Phase, Unit
 from storage.reports import COUNTED, Figures, rollup

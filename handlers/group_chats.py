@@ -11,9 +11,9 @@ from datetime import datetime
 
 from conversations.model import Reply
 from handlers import group_report, officer
-from handlers.messages import Incoming, Outgoing
+from messaging.messages import Incoming, Outgoing
 from handlers.scope import Scope
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from storage.models import Member, Unit
 from storage.repositories import Transaction
 

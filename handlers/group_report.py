@@ -15,7 +15,7 @@ Drawing a chart takes about half a second of CPU (two on a process's first, whic
 and is never done with a transaction open: on SQLite every other chat would wait for the one writer.
 A report that needs a new chart raises ChartNeeded; the dispatcher has it drawn, then handles the
 update again. Where it is drawn is the dispatcher's `draw` (Draw): the bot draws in a process of its
-own (bot/charts.py), since a thread would hold the interpreter's lock for tens of milliseconds at a
+own (documents/drawing.py), since a thread would hold the interpreter's lock for tens of milliseconds at a
 time and every other chat would wait for that instead; tests draw in a thread.
 """
 
@@ -31,7 +31,7 @@ from typing import Awaitable, Callable
 
 import locales
 from handlers import officer
-from handlers.messages import Incoming, Outgoing
+from messaging.messages import Incoming, Outgoing
 from storage.db import Conflict
 from storage.models import BoundChat, Outbox, Unit
 from storage.reports import Report

@@ -14,7 +14,8 @@ from datetime import datetime
 from conversations import engine, form, menu, reading
 from conversations.flows import FLOWS, REGISTRATION
 from conversations.model import Choice, Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
-from handlers import notices, render
+from handlers import notices
+from messaging import render
 from storage.models import HelpRequest, Member
 from storage.repositories import Transaction
 from storage.repositories.initiatives import DECISIONS, answers_of

@@ -6,18 +6,13 @@ retried update, a second process or a repeated decision never sends the same not
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from conversations.model import Reply
-from handlers import render
+from messaging import render
+from messaging.keys import notice_key
 from storage.models import Member
 from storage.repositories import Transaction
-
-
-def _key(purpose: str, channel: str, chat_id: str) -> str:
-    digest = hashlib.sha256(f"{purpose}\n{channel}\n{chat_id}".encode()).hexdigest()[:40]
-    return f"notice:{digest}"
 
 
 async def to_chat(
@@ -27,7 +22,7 @@ async def to_chat(
     """Queue one notice for a chat (with a worker's voice note or photo, `media`, where it can go along);
     False when this purpose was already queued for it."""
     message = replace(render.outgoing(reply, channel=channel, chat_id=chat_id, locale=locale), media=media)
-    key = _key(purpose, channel, chat_id)
+    key = notice_key(purpose, channel, chat_id)
     return await tx.outbox.add(channel, chat_id, message.payload(), key, purpose=kind) is not None
 
 

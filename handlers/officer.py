@@ -6,9 +6,9 @@ from datetime import datetime
 
 import locales
 from conversations.model import Choice, Reply
-from handlers.messages import Incoming, Outgoing
+from messaging.messages import Incoming, Outgoing
 from handlers.scope import Scope
-from locales.chart import progress_chart
+from documents.chart import progress_chart
 from storage.models import Member, Unit
 from storage.reports import Report, progress
 from storage.repositories import Transaction

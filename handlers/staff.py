@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from conversations.model import Choice, Context, Event, Reply, State
 from conversations import lexicon
 from conversations.reading import numbered_pick
-from handlers import render
-from handlers.messages import Incoming, Outgoing
+from messaging import render
+from messaging.messages import Incoming, Outgoing
 from handlers.scope import Scope
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from storage.models import Member, Unit
 from storage.repositories import Transaction
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from handlers.messages import Outgoing
+from messaging.messages import Outgoing
 from handlers.officer import progress_message
-from reminders.pushes import queue
+from messaging.pushes import queue
 from storage.db import Database
 
 log = logging.getLogger(__name__)

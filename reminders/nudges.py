@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from conversations.model import Choice, Reply
 from handlers import notices
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from reminders.daily import push_daily
 from reminders.help_requests import escalate_once
 from reminders.nudges import nudge_drafts
 from reminders.retention import forget_old_files
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -229,7 +229,7 @@ class Attachment(Base):
     field: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20))
-    # A Telegram file id, or a Zalo CDN link of any length (its unique index takes about 2,700 bytes: handlers/messages.py)
+    # A Telegram file id, or a Zalo CDN link of any length (its unique index takes about 2,700 bytes: messaging/messages.py)
     file_ref: Mapped[str] = mapped_column(Text().with_variant(String(500), "sqlite"))
     caption: Mapped[str | None] = mapped_column(Text)
     mime_type: Mapped[str | None] = mapped_column(String(100))

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TextIO
 
 import locales
-from bot.channels.text import plain_text
+from messaging.plain import plain_text
 from bot.keeping import Keeper
 from conversations.model import Media
 from handlers.dispatcher import Dispatcher
-from handlers.messages import Incoming, Outgoing
+from messaging.messages import Incoming, Outgoing
 from storage.files import FileTooLarge
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import aiohttp
 
 from bot.channels.console import ConsoleChat
 from bot.webhook import WebhookServer
-from handlers.messages import Outgoing
+from messaging.messages import Outgoing
 from tests.bot.telegram.fake_api import UploadedFile
 from tests.bot.telegram.conftest import polling as telegram  # noqa: F401  (fixture)
 from tests.bot.zalo.conftest import polling as zalo  # noqa: F401  (fixture)

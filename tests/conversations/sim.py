@@ -28,7 +28,7 @@ from conversations.model import (
     Withdraw,
 )
 from conversations.text import fold, nfc
-from handlers.render import pressed
+from messaging.render import pressed
 
 UNITS = (
     UnitRef(1, "LDLD-HN", "Liên đoàn Lao động thành phố Hà Nội"),

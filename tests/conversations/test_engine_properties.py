@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conversations.model import DeleteDraft, Event, Media
-from handlers.render import outgoing
+from messaging.render import outgoing
 from tests.conversations.sim import Sim
 
 WORDS = [

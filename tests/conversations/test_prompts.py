@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.channels.text import plain_text
+from messaging.plain import plain_text
 from conversations.flows import REGISTRATION, SUBMISSION
-from handlers.render import outgoing
+from messaging.render import outgoing
 from tests.conversations.test_numbers import at_registration
 from tests.conversations.test_submission import at
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from bot.channels.text import plain_text
+from messaging.plain import plain_text
 from conversations.model import Media
 from handlers.dispatcher import Dispatcher
-from handlers.messages import Incoming, Outgoing
+from messaging.messages import Incoming, Outgoing
 
 _update_ids = itertools.count(1)
 

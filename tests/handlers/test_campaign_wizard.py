@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from reminders.campaigns import push_campaigns
-from reminders.quiet import QuietHours
-from reminders.timetable import Timetable
+from messaging.quiet import QuietHours
+from handlers.timetable import Timetable
 from storage.models import Outbox
 from tests.conftest import TZ
 from tests.handlers.office import person

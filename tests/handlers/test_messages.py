@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from conversations.model import Media
-from handlers.messages import MAX_FILENAME, MAX_NAME, MAX_TITLE, Incoming, clipped
+from messaging.messages import MAX_FILENAME, MAX_NAME, MAX_TITLE, Incoming, clipped
 from storage.models import HelpRequest, Member
 from tests.handlers.office import person
 from tests.handlers.talk import Person

@@ -4,7 +4,7 @@ for the person instead of the plain answer an unknown id gets."""
 
 import pytest
 
-from handlers.messages import Incoming
+from messaging.messages import Incoming
 from tests.handlers.office import filed, person
 
 HUGE = "99999999999999999999"  # past 64 bits

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 import locales
 from reminders.campaigns import push_campaigns
-from reminders.quiet import QuietHours
-from reminders.timetable import Timetable
+from messaging.quiet import QuietHours
+from handlers.timetable import Timetable
 from storage.models import Outbox
 from tests.conftest import TZ
 from tests.handlers.office import person

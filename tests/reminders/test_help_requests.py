@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from reminders.quiet import QuietHours
+from messaging.quiet import QuietHours
 from reminders.scheduler import Jobs
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from tests.conftest import TZ
 from tests.handlers.office import notices_to, person
 from tests.reminders.timeline import SimClock, drive

@@ -4,10 +4,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import update
 
-from handlers.messages import Outgoing
-from reminders.quiet import QuietHours
+from messaging.messages import Outgoing
+from messaging.quiet import QuietHours
 from reminders.scheduler import Jobs
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from storage.models import GeneratedImage
 from tests.conftest import TZ
 from tests.reminders.timeline import SimClock, fire_times

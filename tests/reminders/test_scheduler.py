@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import update
 
-from reminders.quiet import QuietHours
+from messaging.quiet import QuietHours
 from reminders.scheduler import Jobs, Scheduler
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from storage.models import Initiative
 from tests.conftest import TZ
 from tests.handlers.office import person
@@ -70,7 +70,7 @@ async def test_a_campaign_for_next_monday_sends_each_message_once_at_its_time_ac
 async def test_a_cancelled_campaign_says_so_once_and_sends_nothing_more(demo_db):
     await bind(demo_db, "-1", "CDCS-MN-KIMHY")
     campaign = await peak_week(demo_db)
-    from reminders.campaigns import announce_cancellation
+    from handlers.campaign_pushes import announce_cancellation
 
     async with demo_db.transaction() as tx:
         campaign = await tx.campaigns.get(campaign.id)

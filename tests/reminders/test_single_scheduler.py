@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from reminders.leader import Leadership
-from reminders.quiet import QuietHours
+from messaging.quiet import QuietHours
 from reminders.scheduler import Jobs, Scheduler
-from reminders.timetable import Timetable
+from handlers.timetable import Timetable
 from storage.db import Database
 from storage.models import Outbox
 from tests.conftest import POSTGRES_URL, TZ

@@ -25,11 +25,11 @@ from bot.settings import Settings
 from bot.webhook import WebhookServer
 from handlers import group_chats
 from handlers.dispatcher import Claim, Dispatcher
-from handlers.messages import Outgoing
-from reminders.leases import ChatLeases
-from reminders.limits import Limits
-from reminders.outbox import OutboxSender, SentMarks, flush_chat
-from reminders.quiet import QuietHours
+from messaging.messages import Outgoing
+from messaging.leases import ChatLeases
+from messaging.limits import Limits
+from messaging.sender import OutboxSender, SentMarks, flush_chat
+from messaging.quiet import QuietHours
 from storage.db import Database
 from storage.files import FileTooLarge
 
@@ -63,7 +63,7 @@ class TelegramChannel:
         self.username = ""
         self.marks = SentMarks(db)
         self.leases = ChatLeases.for_database(db)  # several processes: one sends to a chat at a time
-        self.limits = Limits.for_telegram(settings)
+        self.limits = Limits(settings.rates("telegram"))
         self.outbox = OutboxSender(
             db, self.name, self.flush, quiet_hours=QuietHours.parse(settings.quiet_hours), tz=settings.tz
         )

@@ -20,9 +20,9 @@ from aiogram.exceptions import (
 
 from bot.channels.common import RetryPolicy, cosmetic
 from bot.channels.telegram.render import pieces
-from handlers.messages import Outgoing
-from reminders.limits import Limits
-from reminders.outbox import Deferred, Failed, Moved, Undeliverable, send_in_steps
+from messaging.messages import Outgoing
+from messaging.limits import Limits
+from messaging.sender import Deferred, Failed, Moved, Undeliverable, send_in_steps
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

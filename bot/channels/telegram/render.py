@@ -13,9 +13,9 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.channels.text import split_lines
-from handlers.messages import Outgoing
-from handlers.render import numbered
+from messaging.plain import split_lines
+from messaging.messages import Outgoing
+from messaging.render import numbered
 
 LIMIT = 4096
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts

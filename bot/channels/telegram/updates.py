@@ -6,7 +6,7 @@ from aiogram.types import CallbackQuery, Message, Update
 
 from conversations.model import Media
 from conversations.text import fold
-from handlers.messages import Incoming
+from messaging.messages import Incoming
 
 CHANNEL = "telegram"
 # Common Vietnamese family names (họ), accents folded. Left out on purpose: those that are as often a

@@ -18,7 +18,7 @@ from bot.channels.telegram import updates
 from bot.channels.telegram.delivery import with_retries
 from bot.channels.telegram.render import pieces
 from bot.webhook import written
-from handlers.messages import Outgoing
+from messaging.messages import Outgoing
 from storage.models import utcnow
 
 if TYPE_CHECKING:

@@ -13,18 +13,18 @@ from aiohttp import web
 import locales
 from bot.channels.common import Lanes, RetryPolicy, cosmetic, essential
 from bot.keeping import Keeper
-from bot.channels.text import plain_text, split_lines
+from messaging.plain import plain_text, split_lines
 from bot.channels.zalo import updates
 from bot.channels.zalo.client import ZaloClient, ZaloError, with_retries
 from bot.settings import Settings
 from bot.webhook import ANSWERED_HERE, WebhookServer, image_url
 from handlers.file_links import kept_file_url
 from handlers.dispatcher import Dispatcher
-from handlers.messages import Incoming, Outgoing
-from reminders.leases import ChatLeases
-from reminders.limits import Limits
-from reminders.outbox import Deferred, Failed, OutboxSender, SentMarks, Undeliverable, flush_chat, send_in_steps
-from reminders.quiet import QuietHours
+from messaging.messages import Incoming, Outgoing
+from messaging.leases import ChatLeases
+from messaging.limits import Limits
+from messaging.sender import Deferred, Failed, OutboxSender, SentMarks, Undeliverable, flush_chat, send_in_steps
+from messaging.quiet import QuietHours
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class ZaloChannel:
         self.bot = updates.BotInfo("", "")
         self.marks = SentMarks(db)
         self.leases = ChatLeases.for_database(db)  # several processes: one sends to a chat at a time
-        self.limits = Limits.for_zalo(settings)
+        self.limits = Limits(settings.rates("zalo"))
         self.outbox = OutboxSender(
             db, self.name, self.flush, quiet_hours=QuietHours.parse(settings.quiet_hours), tz=settings.tz
         )

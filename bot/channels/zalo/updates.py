@@ -12,7 +12,7 @@ import re
 
 from conversations.model import Media
 from conversations.text import fold, nfc
-from handlers.messages import Incoming
+from messaging.messages import Incoming
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo"

@@ -44,7 +44,7 @@ async def _harness(tmp_path, *, webhook: bool, db: Database | None = None) -> Ha
     db = db or await demo_database(tmp_path / "tg.db")
     extra = {"telegram_webhook_url": "https://bot.example.org/telegram/hook", "telegram_webhook_secret": SECRET}
     # The person here answers within milliseconds, not at a human's pace: the per-chat spacing would only
-    # slow the conversations down (the limits are tested in tests/reminders/test_limits.py and test_broadcast.py).
+    # slow the conversations down (the limits are tested in tests/messaging/test_limits.py and test_broadcast.py).
     quick = {"telegram_chat_interval_seconds": 0.01}
     settings = settings_for(
         telegram_bot_token=api.token, telegram_api_url=api.base_url, **quick, **(extra if webhook else {})

@@ -64,7 +64,7 @@ async def test_nothing_overtakes_a_stuck_reply(polling):
 async def test_a_long_message_resumes_after_the_pieces_that_arrived(polling, monkeypatch):
     from aiogram.exceptions import TelegramNetworkError
 
-    from handlers.messages import Outgoing
+    from messaging.messages import Outgoing
 
     async with polling.db.transaction() as tx:
         long = Outgoing("telegram", str(CHAT), "\n".join(f"dòng {i}: " + "chữ " * 40 for i in range(60)))

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.channels.telegram.render import LIMIT, markup, pieces, split
-from handlers.messages import OutChoice, Outgoing
+from messaging.messages import OutChoice, Outgoing
 
 
 def message(text="Chọn:", choices=(), actions=False) -> Outgoing:

@@ -55,7 +55,7 @@ async def _harness(tmp_path, *, webhook: bool) -> Harness:
     db = await demo_database(tmp_path / "zalo.db")
     extra = {"zalo_webhook_url": "https://bot.example.org/zalo/hook", "zalo_webhook_secret": SECRET}
     # The person here answers within milliseconds, not at a human's pace: the per-chat spacing would only
-    # slow the conversations down (the limits are tested in tests/reminders/test_limits.py and test_broadcast.py).
+    # slow the conversations down (the limits are tested in tests/messaging/test_limits.py and test_broadcast.py).
     quick = {"zalo_chat_interval_seconds": 0.01}
     settings = settings_for(
         zalo_bot_token=api.token, zalo_api_url=api.base_url, **quick, **(extra if webhook else {})

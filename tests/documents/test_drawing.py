@@ -1,9 +1,9 @@
-"""Charts drawn in a process of their own (bot/charts.py): a real chart comes back, and one still comes if it died."""
+"""Charts drawn in a process of their own (documents/drawing.py): a real chart comes back, and one still comes if it died."""
 
 import os
 import signal
 
-from bot.charts import ChartProcess
+from documents.drawing import ChartProcess
 from handlers.group_report import draw_chart
 from storage.reports import Figures, Report
 

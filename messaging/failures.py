@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 import locales
-from handlers.messages import Outgoing
+from messaging.messages import Outgoing
 from storage.models import Outbox
 from storage.repositories import Transaction
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import docx
 
-from locales.application_form import DOTS, ApplicationForm, Author, application_form, filename
+from documents.application_form import DOTS, ApplicationForm, Author, application_form, filename
 
 HOA = Author("Nguyễn Thị Hoa", "12/03/1985", "Phân xưởng Cơ khí, Công ty CP Cơ khí Hà Nội", "Tổ trưởng",
              "Kỹ sư cơ khí", "60%")

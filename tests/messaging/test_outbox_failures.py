@@ -12,13 +12,13 @@ from bot.app import options_from
 from bot.channels.common import RetryPolicy
 from bot.channels.zalo.channel import ZaloChannel
 from handlers.dispatcher import Dispatcher
-from handlers.messages import Outgoing
-from reminders.outbox import MAX_ATTEMPTS
+from messaging.messages import Outgoing
+from messaging.sender import MAX_ATTEMPTS
 from storage.db import Database
 from storage.models import Outbox, utcnow
 from tests.bot.channel_harness import settings_for
 from tests.bot.zalo.fake_api import FakeZaloAPI
-from tests.reminders.test_broadcast import prepare
+from tests.messaging.test_broadcast import prepare
 
 ADMIN = 777  # the admin's private chat on Telegram
 QUICK = 0.01  # seconds between two messages to one chat: the limits are not under test here

@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from locales.chart import DPI, LABEL_WIDTH, SIZE, bars, labels, progress_chart
+from documents.chart import DPI, LABEL_WIDTH, SIZE, bars, labels, progress_chart
 from locales.format import bar
 
 

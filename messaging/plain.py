@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Callable
 
 import locales
-from handlers.messages import Outgoing
-from handlers.render import numbered
+from messaging.messages import Outgoing
+from messaging.render import numbered
 
 
 def split_lines(text: str, limit: int, hard_cut: Callable[[str, int], int] | None = None) -> list[str]:

@@ -18,9 +18,9 @@ from bot.app import options_from
 from bot.channels.common import RetryPolicy
 from bot.channels.telegram.channel import TelegramChannel
 from handlers.dispatcher import Dispatcher
-from handlers.messages import Outgoing
-from reminders.outbox import OutboxSender
-from reminders.quiet import QuietHours
+from messaging.messages import Outgoing
+from messaging.sender import OutboxSender
+from messaging.quiet import QuietHours
 from storage.db import Database
 from storage.models import Outbox
 from tests.bot.channel_harness import settings_for

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from handlers.messages import Outgoing
-from reminders.leases import ChatLeases
-from reminders.outbox import SentMarks, flush_chat
+from messaging.messages import Outgoing
+from messaging.leases import ChatLeases
+from messaging.sender import SentMarks, flush_chat
 from storage.models import utcnow
 
 

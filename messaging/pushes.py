@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
-from handlers.messages import Outgoing
+from messaging.keys import push_key
+from messaging.messages import Outgoing
 from storage.models import BoundChat
 from storage.repositories import Transaction
-
-
-def push_key(purpose: str, period: str, channel: str, chat_id: str) -> str:
-    digest = hashlib.sha256(f"{purpose}\n{period}\n{channel}\n{chat_id}".encode()).hexdigest()[:40]
-    return f"push:{digest}"
 
 
 async def queue(tx: Transaction, chat: BoundChat, message: Outgoing, purpose: str, period: str = "",

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.model import Reply
-from reminders.pushes import push_key
-from reminders.quiet import QuietHours, parse_time
+from messaging.keys import push_key
+from messaging.quiet import QuietHours, parse_time
 from storage.models import BoundChat, Campaign, Unit
 from storage.repositories import Transaction
 

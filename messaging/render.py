@@ -6,7 +6,7 @@ import re
 
 from conversations.model import Choice, Reply
 from conversations.text import fold
-from handlers.messages import OutChoice, Outgoing
+from messaging.messages import OutChoice, Outgoing
 import locales
 
 

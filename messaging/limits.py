@@ -20,10 +20,6 @@ import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 WINDOW = 60.0  # seconds of the per-group count
 PRIVATE_BURST = 3  # messages a private chat may receive back to back (Telegram allows short bursts)
@@ -56,18 +52,6 @@ class Limits:
         self._chats: dict[str, float] = {}  # per chat: when its next message is due, bursts aside
         self._groups: dict[str, deque[float]] = {}  # per group: its booked times within the window
         self._booked = 0
-
-    @classmethod
-    def for_telegram(cls, settings: "Settings", clock=None) -> "Limits":
-        rates = Rates(settings.telegram_messages_per_second, settings.telegram_chat_interval_seconds,
-                      settings.telegram_group_messages_per_minute)
-        return cls(rates, clock)
-
-    @classmethod
-    def for_zalo(cls, settings: "Settings", clock=None) -> "Limits":
-        rates = Rates(settings.zalo_messages_per_second, settings.zalo_chat_interval_seconds,
-                      settings.zalo_group_messages_per_minute)
-        return cls(rates, clock)
 
     async def wait(self, chat_id: str, is_group: bool) -> float:
         """Sleep until this chat may receive one more message; the slot booked (clock time)."""

@@ -13,11 +13,11 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from handlers.messages import Outgoing
-from reminders.outbox import SentMarks, flush_chat, send_in_steps
+from messaging.messages import Outgoing
+from messaging.sender import SentMarks, flush_chat, send_in_steps
 from storage.models import Outbox
 from storage.repositories.outbox import OutboxRepository
-from tests.reminders.test_broadcast import prepare
+from tests.messaging.test_broadcast import prepare
 
 
 def outage(monkeypatch, failures: int | None) -> list[list[int]]:

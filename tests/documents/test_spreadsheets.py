@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from locales.spreadsheets import Column, Sheet, csv_bytes, header, neutralise, xlsx_bytes
+from documents.spreadsheets import Column, Sheet, csv_bytes, header, neutralise, xlsx_bytes
 
 COLUMNS = (Column("title", width=40), Column("estimated_value", "money", 18), Column("first_applied", "applied"),
            Column("submitted_at", "datetime"), Column("percent", "percent"), Column("attachments", "int"))

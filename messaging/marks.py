@@ -1,7 +1,7 @@
 """What the platform took, written down (đánh dấu đã gửi): so a message goes again only if it was in flight
 when its process died.
 
-`flush_chat` (reminders/outbox.py) marks a row sent once all of it went, and `send_in_steps` writes
+`flush_chat` (messaging/sender.py) marks a row sent once all of it went, and `send_in_steps` writes
 down each part of a message in several parts (a chart, then its text) as it arrives, so a process
 that takes over after a crash goes on from the next part. While the database is down the marks are
 tried again until it answers, and the process remembers meanwhile what went: a database outage sends
@@ -15,7 +15,7 @@ import logging
 from contextvars import ContextVar
 from typing import Awaitable, Callable
 
-from handlers.messages import Outgoing
+from messaging.messages import Outgoing
 from storage.db import Database
 
 log = logging.getLogger(__name__)

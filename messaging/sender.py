@@ -2,8 +2,8 @@
 
 Channels send every reply through `flush_chat`, inside their per-chat lane, so the live path
 and the background `OutboxSender` never send the same row twice or out of order; across processes
-sharing a PostgreSQL database, the chat's lease does the same (reminders/leases.py). What cannot
-be delivered is given up and reported to the admins (see reminders/failures.py), never dropped silently.
+sharing a PostgreSQL database, the chat's lease does the same (messaging/leases.py). What cannot
+be delivered is given up and reported to the admins (see messaging/failures.py), never dropped silently.
 
 Sending is at least once, no more: what the platform took is written down as it is taken (`SentMarks`),
 each part of a message in several parts too, and kept in memory while the database is down. Only a process
@@ -18,11 +18,11 @@ import logging
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Awaitable, Callable
 
-from handlers.messages import Outgoing
-from reminders import failures
-from reminders.leases import NO_LEASES, ChatLeases, Lease
-from reminders.marks import SentMarks, recorded, recording
-from reminders.quiet import QuietHours
+from messaging.messages import Outgoing
+from messaging import failures
+from messaging.leases import NO_LEASES, ChatLeases, Lease
+from messaging.marks import SentMarks, recorded, recording
+from messaging.quiet import QuietHours
 from storage.db import Database
 from storage.models import utcnow
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 import pytest
 
 from bot.settings import Settings
-from reminders.limits import LATE, Limits, Rates
+from messaging.limits import LATE, Limits, Rates
 
 EPS = 1e-9
 
@@ -148,8 +148,8 @@ async def test_senders_woken_late_by_a_stall_do_not_bunch_up():
 
 def test_the_limits_come_from_the_settings():
     settings = Settings(_env_file=None, telegram_messages_per_second=300, zalo_group_messages_per_minute=12)
-    assert Limits.for_telegram(settings).rates == Rates(300, 1.0, 20)
-    assert Limits.for_zalo(settings).rates == Rates(10, 1.0, 12)
+    assert Limits(settings.rates("telegram")).rates == Rates(300, 1.0, 20)
+    assert Limits(settings.rates("zalo")).rates == Rates(10, 1.0, 12)
 
 
 def assert_within_limits(schedule, per_second, chat_interval, group_per_minute, private_burst) -> None:

@@ -1,0 +1,1 @@
+"""Documents: the files people open (the progress chart, spreadsheets, the official application form)."""

@@ -17,7 +17,7 @@ from bot.cli_values import DAY, day, record_id
 from bot.settings import get_settings
 from handlers.campaigns import status
 from handlers.campaign_pushes import announce_cancellation
-from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
+from storage.models import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 
 campaign_app = typer.Typer(help="Peak campaigns (chiến dịch cao điểm) of a unit's subtree.", no_args_is_help=True)
 NAME_MAX, SLOGAN_MAX = 200, 300

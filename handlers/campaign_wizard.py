@@ -18,7 +18,7 @@ from handlers.campaign_days import YEARS_AHEAD, furthest, next_weekday, parse_da
 from handlers.campaigns import child_units, day
 from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
 from handlers.campaign_pushes import announce_if_due
-from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
+from storage.models import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 from storage.repositories.campaigns import split_target
 
 NAME_MAX = 200

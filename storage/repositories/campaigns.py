@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, CampaignTarget, Unit, utcnow
-from storage.models_campaigns import CAMPAIGN_KINDS
+from storage.models import CAMPAIGN_KINDS
 
 
 def split_target(total: int, children: list[Unit], given: dict[int, int] | None = None) -> dict[int, int]:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, utcnow
 
 CAMPAIGN_KINDS = ("peak_week", "peak_month", "forty_days", "custom")  # tuần, tháng cao điểm, 40 ngày, tự chọn
 CAMPAIGN_DAYS = {"peak_week": 7, "peak_month": 30, "forty_days": 40}

@@ -6,12 +6,13 @@ import asyncio
 import gc
 import logging
 import signal
+import sys
 from datetime import datetime, timedelta, timezone
 
-from bot.app import build
+from bot.app import build, configure_logging
 from bot.channels.platforms import channel_for
 from bot.keeping import file_store
-from bot.logs import install_redaction, remove_redaction
+from bot.logs import RedactSecrets, install_redaction, remove_redaction
 from bot.settings import Settings
 from bot.webhook import Bounds, WebhookServer
 from bot.workers import ALONE, Worker
@@ -116,3 +117,15 @@ def _stop_on_signals() -> asyncio.Event:
         loop.add_signal_handler(getattr(signal, name), stop.set)
     return stop
 
+
+def run_worker(settings: Settings, worker: Worker) -> None:
+    """A worker process's body (spawned by bot/workers.py): the bot, as `sangkien run` would run it alone."""
+    configure_logging(settings.log_level, tag=f"worker-{worker.index}")
+    try:
+        asyncio.run(serve(settings, worker=worker))
+    except KeyboardInterrupt:
+        pass
+    except Exception as error:  # redacted: aiohttp errors carry URLs with the token
+        message = RedactSecrets(settings.secrets).redact(f"{type(error).__name__}: {error}")
+        sys.stderr.write(f"worker {worker.index} stopped: {message}\n")
+        sys.exit(1)

@@ -164,6 +164,7 @@ async def _checked(settings) -> None:
 
 
 def _run_workers(settings, count: int) -> None:
+    from bot.serve import run_worker
     from bot.workers import Supervisor, refusal
 
     problem = refusal(settings, count)
@@ -171,6 +172,6 @@ def _run_workers(settings, count: int) -> None:
         raise typer.BadParameter(problem, param_hint="--workers")
     asyncio.run(_checked(settings))  # before any worker starts
     configure_logging(settings.log_level, tag="supervisor")
-    code = Supervisor(settings, count).run()
+    code = Supervisor(settings, count, run_worker).run()
     if code:
         raise typer.Exit(code)

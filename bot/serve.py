@@ -6,18 +6,20 @@ import asyncio
 import gc
 import logging
 import signal
+import sys
 from datetime import datetime, timedelta, timezone
 
-from bot.app import build
-from documents.drawing import ChartProcess
+from bot.app import build, configure_logging
+from bot.channels.platforms import channel_for
 from bot.keeping import file_store
-from bot.logs import install_redaction, remove_redaction
+from bot.logs import RedactSecrets, install_redaction, remove_redaction
 from bot.settings import Settings
 from bot.webhook import Bounds, WebhookServer
 from bot.workers import ALONE, Worker
+from documents.drawing import ChartProcess
+from handlers.timetable import Timetable
 from reminders.leader import Leadership
 from reminders.scheduler import Jobs, Scheduler
-from handlers.timetable import Timetable
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
     if settings.needs_webhook_server:
         server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker, file_store(settings.data_dir),
                                Bounds.from_settings(settings))
-    channels = [_channel(name, each, db, dispatcher) for name, each in settings.each_bot()]
+    channels = [channel_for(name, each, db, dispatcher) for name, each in settings.each_bot()]
     leading = None
     try:
         await _check_bot_units(db, settings)
@@ -64,16 +66,6 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
         if isinstance(dispatcher.draw, ChartProcess):
             dispatcher.draw.close()
         remove_redaction(redaction)
-
-
-def _channel(name: str, settings: Settings, db, dispatcher):
-    if settings.telegram_bot_token is not None:
-        from bot.channels.telegram.channel import TelegramChannel
-
-        return TelegramChannel(settings, db, dispatcher, name=name)
-    from bot.channels.zalo.channel import ZaloChannel
-
-    return ZaloChannel(settings, db, dispatcher, name=name)
 
 
 async def _check_bot_units(db, settings: Settings) -> None:
@@ -124,3 +116,16 @@ def _stop_on_signals() -> asyncio.Event:
     for name in ("SIGINT", "SIGTERM"):
         loop.add_signal_handler(getattr(signal, name), stop.set)
     return stop
+
+
+def run_worker(settings: Settings, worker: Worker) -> None:
+    """A worker process's body (spawned by bot/workers.py): the bot, as `sangkien run` would run it alone."""
+    configure_logging(settings.log_level, tag=f"worker-{worker.index}")
+    try:
+        asyncio.run(serve(settings, worker=worker))
+    except KeyboardInterrupt:
+        pass
+    except Exception as error:  # redacted: aiohttp errors carry URLs with the token
+        message = RedactSecrets(settings.secrets).redact(f"{type(error).__name__}: {error}")
+        sys.stderr.write(f"worker {worker.index} stopped: {message}\n")
+        sys.exit(1)

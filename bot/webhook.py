@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -34,7 +33,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")  # secrets.token_urlsafe: anything e
 # a database slow or gone. Answered 503 and logged as one line; anything else is a bug and keeps its traceback.
 PASSING = (Conflict, Unavailable, TimeoutError, ConnectionError)
 # A handler that wrote its response itself says so (`written`): no other answer may follow on the connection.
-_WRITTEN: ContextVar[list[web.StreamResponse] | None] = ContextVar("webhook_response_written", default=None)
+WRITTEN = web.RequestKey("written", web.StreamResponse)
 ANSWERED_HERE = (*PASSING, Unfit)  # a channel lets these reach the server, which answers them (Unfit: 400)
 
 
@@ -53,11 +52,9 @@ class Bounds:
                    settings.webhook_idle_timeout_seconds, settings.health_check_timeout_seconds)
 
 
-def written(response: web.StreamResponse) -> None:
-    """The handler has written this response itself (see _bounded)."""
-    holder = _WRITTEN.get()
-    if holder is not None:
-        holder.append(response)
+def written(request: web.Request, response: web.StreamResponse) -> None:
+    """The handler has written the request's response itself: what fails after it cannot change the answer."""
+    request[WRITTEN] = response
 
 
 def image_url(public_base_url: str, token: str) -> str:
@@ -101,8 +98,6 @@ class WebhookServer:
     @web.middleware
     async def _bounded(self, request: web.Request, handler) -> web.StreamResponse:
         """Every request within its bounds; a webhook's body a JSON object before its handler reads it."""
-        answered: list[web.StreamResponse] = []
-        _WRITTEN.set(answered)
         try:
             if request.method == "POST" and request.match_info.http_exception is None:
                 refused = await self._refused_body(request)
@@ -111,9 +106,9 @@ class WebhookServer:
             async with asyncio.timeout(self.bounds.work):
                 return await handler(request)
         except PASSING as error:
-            if answered:  # the answer went already; what failed came after it
+            if WRITTEN in request:  # the answer went already; what failed came after it
                 log.warning("%s %s: work after the response failed: %s", request.method, request.path, _fault(error))
-                return answered[0]
+                return request[WRITTEN]
             log.warning("%s %s answered 503, to be delivered again: %s", request.method, request.path,
                         _fault(error))
             return web.json_response({"ok": False, "error": "busy"}, status=503, headers={"Retry-After": "1"})

@@ -1,6 +1,6 @@
 """`sangkien run --workers N`: N bot processes on one machine, one webhook port, one PostgreSQL database.
 
-Each worker is a whole bot process (bot/serve.py) listening on the same port with SO_REUSEPORT, so
+Each worker is a whole bot process (bot/serve.py, `run_worker`) listening on the same port with SO_REUSEPORT, so
 the kernel spreads the platforms' connections over them. What keeps answers right across processes
 lives in the database: processed update ids (a delivery to two workers counts once), versioned
 conversation state (a conflicting write retries on fresh state), chat leases (a chat's messages
@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Callable
 
 from bot.settings import Settings
 from storage.db import backend
@@ -44,8 +45,9 @@ def refusal(settings: Settings, count: int) -> str | None:
         return ("--workers needs PostgreSQL in DATABASE_URL: an embedded SQLite file is written by one process "
                 "(move it with `sangkien db copy --to URL`, see docs/deploy.md)")
     for channel, each in settings.each_bot():  # each copy holds one platform's token and webhook
-        if not (each.telegram_webhook_url or each.zalo_webhook_url):
-            setting = "TELEGRAM_WEBHOOK_URL" if each.telegram_bot_token is not None else "ZALO_WEBHOOK_URL"
+        platform = channel.split("-")[0]
+        if not getattr(each, f"{platform}_webhook_url"):
+            setting = f"{platform.upper()}_WEBHOOK_URL"
             return f"--workers needs a webhook URL for {channel} ({setting}): long polling allows one reader"
     if settings.webhook_port == 0:
         return "--workers needs a fixed WEBHOOK_PORT for the workers to share"
@@ -55,10 +57,12 @@ def refusal(settings: Settings, count: int) -> str | None:
 class Supervisor:
     """Starts the workers, restarts one that dies (up to `restarts` in `window` seconds), stops them all."""
 
-    def __init__(self, settings: Settings, count: int, *, restarts: int = 5, window: float = 60.0, target=None) -> None:
+    def __init__(self, settings: Settings, count: int, target: Callable[[Settings, Worker], None], *,
+                 restarts: int = 5, window: float = 60.0) -> None:
+        """`target(settings, worker)`: what a worker process runs (bot.serve.run_worker; tests give a stand-in)."""
         self.settings = settings
         self.count = count
-        self.target = target or run_worker  # what a worker runs (tests give a stand-in)
+        self.target = target
         self.restarts = restarts
         self.window = window
         self.stopping = threading.Event()
@@ -117,22 +121,3 @@ def _stop_all(processes: list) -> None:
             process.kill()
             process.join()
 
-
-def run_worker(settings: Settings, worker: Worker) -> None:
-    """A worker process's body (spawned): the bot, as `sangkien run` would run it alone."""
-    import asyncio
-    import sys
-
-    from bot.app import configure_logging
-    from bot.logs import RedactSecrets
-    from bot.serve import serve
-
-    configure_logging(settings.log_level, tag=f"worker-{worker.index}")
-    try:
-        asyncio.run(serve(settings, worker=worker))
-    except KeyboardInterrupt:
-        pass
-    except Exception as error:  # redacted: aiohttp errors carry URLs with the token
-        message = RedactSecrets(settings.secrets).redact(f"{type(error).__name__}: {error}")
-        sys.stderr.write(f"worker {worker.index} stopped: {message}\n")
-        sys.exit(1)

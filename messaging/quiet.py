@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 
 def parse_time(text: str) -> time:
@@ -41,10 +41,3 @@ class QuietHours:
         if self.start < self.end:
             return self.start <= at < self.end
         return at >= self.start or at < self.end
-
-    def next_end(self, now: datetime) -> datetime:
-        """When the quiet hours holding `now` end (`now` itself when they do not hold it); `now` is local."""
-        if not self.holds(now):
-            return now
-        end = now.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
-        return end if end > now else end + timedelta(days=1)

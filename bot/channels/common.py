@@ -52,6 +52,27 @@ class RetryPolicy:
         return random.uniform(0, min(self.cap, self.base * 2**attempt))
 
 
+# How long to wait before trying a failed call again, in seconds; None: raise it (each platform's errors).
+RetryWait = Callable[[Exception, int, "RetryPolicy"], "float | None"]
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, wait: RetryWait, platform: str,
+                       sleep=asyncio.sleep) -> T:
+    """The call, tried again as `wait` says for the platform's error (a flood wait, the network, a 5xx)."""
+    for attempt in range(policy.attempts):
+        try:
+            return await call()
+        except Exception as error:
+            delay = wait(error, attempt, policy)
+            if delay is None or attempt == policy.attempts - 1:
+                raise
+            code = getattr(error, "code", None)  # the kind only: a message may quote a URL with the token
+            kind = f"{type(error).__name__} {code}" if isinstance(code, int) else type(error).__name__
+            log.warning("%s call failed (%s), retrying in %.1f s", platform, kind, delay)
+            await sleep(delay)
+    raise AssertionError("unreachable")
+
+
 class Lanes:
     """Updates of one chat run strictly in arrival order; different chats run side by side."""
 

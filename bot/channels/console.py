@@ -16,12 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 import locales
-from messaging.plain import plain_text
+from bot.channels.base import Capabilities, Channel
 from bot.keeping import Keeper
 from conversations.model import Media
 from handlers.dispatcher import Dispatcher
@@ -48,7 +47,9 @@ def incoming_from_line(line: str, *, user_id: str, name: str, update_id: str | N
     return Incoming(**base, text=line)
 
 
-class ConsoleChat:
+class ConsoleChat(Channel):
+    can = Capabilities(documents=True)  # a document is saved where the terminal's user can open it
+
     def __init__(
         self,
         dispatcher: Dispatcher,
@@ -61,14 +62,13 @@ class ConsoleChat:
         files_dir: Path = Path("sangkien-files"),
         keeper: Keeper | None = None,
     ) -> None:
-        self.dispatcher = dispatcher
+        super().__init__(CHANNEL, dispatcher.db, dispatcher, keeper)
         self.user_id = user_id
-        self.name = name
+        self.display_name = name
         self.session = session
         self.stdin = stdin
         self.stdout = stdout
-        self.files_dir = files_dir
-        self.keeper = keeper  # keeps a copy of a file named after '@voice', '@photo'... when it exists
+        self.files_dir = files_dir  # the keeper keeps a copy of a file named after '@voice', '@photo'... when it exists
 
     async def run(self, interactive: bool | None = None) -> None:
         interactive = self.stdin.isatty() if interactive is None else interactive
@@ -96,33 +96,29 @@ class ConsoleChat:
             await self.say(line, update_id=update_id)
 
     async def say(self, line: str, *, update_id: str | None) -> list[Outgoing]:
-        incoming = incoming_from_line(line, user_id=self.user_id, name=self.name, update_id=update_id)
-        if incoming.media is not None and self.keeper is not None:
-            incoming = replace(incoming, media=await self.keeper.keep(incoming.media, _reading(incoming.media.ref)))
-        await self.notices()  # what arrived since the last line comes before the answer to this one
-        messages = await self.dispatcher.handle(incoming)
-        await self._print(messages)
-        await self.dispatcher.delivered(messages)
+        """What the person typed, answered; what others queued for them since comes first, being older."""
+        messages = await self.lanes.run(self.user_id, lambda: self.handle((line, update_id)))
         await self.notices()
         return messages
 
-    async def _print(self, messages: list[Outgoing]) -> None:
-        for message in messages:
-            self.stdout.write(plain_text(message) + "\n\n")
-            if message.media:
-                self.stdout.write(f"{await self._media_line(message)}\n\n")
-            if message.document:
-                self.stdout.write(f"📎 {await self._save(message.document)}\n\n")
+    async def parse(self, update: tuple[str, str | None]) -> Incoming:
+        line, update_id = update
+        return incoming_from_line(line, user_id=self.user_id, name=self.display_name, update_id=update_id)
+
+    async def fetch(self, media: Media, limit: int) -> bytes:
+        return await _reading(media.ref)(limit)
+
+    async def send(self, message: Outgoing) -> None:
+        self.stdout.write(self.text_of(message) + "\n\n")
+        if message.media:
+            self.stdout.write(f"{await self._media_line(message)}\n\n")
+        if message.document:
+            self.stdout.write(f"📎 {await self._save(message.document)}\n\n")
         self.stdout.flush()
 
-    async def notices(self) -> list[Outgoing]:
-        """What others queued for this person (decisions, a supporter's words): printed, then marked sent."""
-        async with self.dispatcher.db.transaction() as tx:
-            rows = await tx.outbox.unsent_for_chat(CHANNEL, self.user_id)
-        owed = [Outgoing.from_payload(CHANNEL, row.chat_id, row.payload, row.id) for row in rows]
-        await self._print(owed)
-        await self.dispatcher.delivered(owed)
-        return owed
+    async def notices(self) -> int:
+        """What is owed to this person (replies, decisions, a supporter's words): printed, then marked sent."""
+        return await self.flush(self.user_id)
 
     async def _watch(self) -> None:
         while True:

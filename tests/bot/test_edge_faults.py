@@ -116,7 +116,7 @@ async def test_a_webhook_whose_work_outlasts_the_bound_answers_503(zalo, monkeyp
     zalo.channel.attach(zalo.server)
     await zalo.server.start()
 
-    async def forever(_incoming):
+    async def forever(_incoming, _claim=None):
         await asyncio.sleep(3600)
 
     monkeypatch.setattr(zalo.channel.dispatcher, "handle", forever)

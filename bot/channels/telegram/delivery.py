@@ -1,14 +1,14 @@
-"""Sending to Telegram safely: within the limits; 429 waits retry_after; network errors and 5xx back off."""
+"""Sending to Telegram: the calls one Outgoing takes, and what Telegram's errors mean (429 waits retry_after;
+network errors and 5xx back off; blocked or kicked: the chat is gone; a new supergroup id: it moved)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable, TypeVar
+from pathlib import Path
+from typing import Awaitable, Callable
 
 from aiogram import Bot
-from aiogram.methods.base import Response
-from aiogram.types import BufferedInputFile, Message
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -17,40 +17,29 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods.base import Response
+from aiogram.types import BufferedInputFile, Message
 
-from bot.channels.common import RetryPolicy, cosmetic
+from bot.channels.common import RetryPolicy
 from bot.channels.telegram.render import pieces
+from bot.keeping import Keeper, as_voice_note
 from messaging.messages import Outgoing
-from messaging.limits import Limits
-from messaging.sender import Deferred, Failed, Moved, Undeliverable, send_in_steps
+from messaging.sender import Deferred, Failed, Moved, Step, Undeliverable
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 # aiogram builds Response[<result type>] for every answer and pydantic caches that class only weakly: held
 # here, it is built once instead of again after every garbage collection (milliseconds each, in a broadcast).
 ANSWERS = (Response[Message], Response[bool])
-
-
-async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sleep=asyncio.sleep) -> T:
-    for attempt in range(policy.attempts):
-        last = attempt == policy.attempts - 1
-        try:
-            return await call()
-        except TelegramRetryAfter as error:
-            if last or error.retry_after > policy.longest_wait:
-                raise
-            log.warning("Telegram asks to wait %s s (flood control)", error.retry_after)
-            await sleep(error.retry_after)
-        except (TelegramNetworkError, TelegramServerError) as error:
-            if last:
-                raise
-            delay = policy.backoff(attempt)
-            log.warning("Telegram call failed (%s), retrying in %.1f s", type(error).__name__, delay)
-            await sleep(delay)
-    raise AssertionError("unreachable")
-
-
 PASSED_ON = {"photo": "photo", "voice": "voice", "audio": "audio", "document": "document", "video": "video"}
+Paced = Callable[[Callable[[], Awaitable[object]]], Step]  # a call made one step: paced and retried
+
+
+def retry_wait(error: Exception, attempt: int, policy: RetryPolicy) -> float | None:
+    if isinstance(error, TelegramRetryAfter):  # flood control; a longer wait leaves the message to the outbox
+        return error.retry_after if error.retry_after <= policy.longest_wait else None
+    if isinstance(error, (TelegramNetworkError, TelegramServerError)):
+        return policy.backoff(attempt)
+    return None
 
 
 def classify(error: Exception, pieces_sent: int) -> Exception:
@@ -70,43 +59,24 @@ def is_group(chat_id: str) -> bool:
     return chat_id.startswith("-")  # groups, supergroups and channels have negative ids
 
 
-def paced(limits: Limits | None, chat_id: str, call: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
-    """The call, once the limits give the chat a slot: every attempt, retries too, takes one."""
-
-    async def when_allowed() -> T:
-        if limits is not None:
-            await limits.wait(chat_id, is_group(chat_id))
-        return await call()
-
-    return when_allowed
-
-
-async def send(
+def steps(
     bot: Bot,
     message: Outgoing,
-    policy: RetryPolicy,
+    step: Paced,
     image: bytes | None = None,
     document: tuple[bytes, str] | None = None,
-    limits: Limits | None = None,
     passed_on: tuple[str, str | BufferedInputFile] | None = None,
-) -> None:
+) -> list[Step]:
     """The image and the document (uploaded), a person's file passed on (`passed_on`: its kind and Telegram
-    file id, a photo's link or an upload), then every piece of the text; a retry resumes after what arrived."""
+    file id, a photo's link or an upload), then every piece of the text."""
     chat_id = int(message.chat_id)
-
-    def step(call: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
-        return lambda: with_retries(paced(limits, message.chat_id, call), policy)
-
-    def text(piece) -> Callable[[], Awaitable[object]]:
-        return step(lambda: bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=piece.markup))
-
-    steps = []
+    calls = []
     if image is not None:
         upload = BufferedInputFile(image, filename="image.png")
-        steps.append(step(lambda: bot.send_photo(chat_id=chat_id, photo=upload)))
+        calls.append(step(lambda: bot.send_photo(chat_id=chat_id, photo=upload)))
     if document is not None:
         attached = BufferedInputFile(document[0], filename=document[1])
-        steps.append(step(lambda: bot.send_document(chat_id=chat_id, document=attached)))
+        calls.append(step(lambda: bot.send_document(chat_id=chat_id, document=attached)))
     if passed_on is not None:
         kind, file = passed_on
         method = getattr(bot, f"send_{PASSED_ON[kind]}")
@@ -117,25 +87,32 @@ async def send(
             except TelegramBadRequest as error:  # a file Telegram will not take: the text still says what it was
                 log.warning("Telegram refused a %s passed on (%s)", kind, error.message[:80])
 
-        steps.append(step(pass_on))
-    steps.extend(text(piece) for piece in pieces(message))
-    await send_in_steps(message, steps, classify)
+        calls.append(step(pass_on))
+    for piece in pieces(message):
+        calls.append(step(lambda piece=piece: bot.send_message(chat_id=chat_id, text=piece.text,
+                                                               reply_markup=piece.markup)))
+    return calls
 
 
-async def typing_while(bot: Bot, chat_id: str, work: Awaitable[T], after: float = 0.8) -> T:
-    """Show "typing…" when the work takes longer than a moment."""
-
-    async def indicate() -> None:
-        await asyncio.sleep(after)
-        while True:
-            typing = bot.send_chat_action(chat_id=int(chat_id), action="typing")
-            if not await cosmetic("Telegram sendChatAction", typing):
-                return  # not tried again for this answer: a warning every 4.5 s would say nothing new
-            await asyncio.sleep(4.5)  # Telegram shows the action for about 5 seconds
-
-    indicator = asyncio.create_task(indicate())
-    try:
-        return await work
-    finally:
-        indicator.cancel()
-        await asyncio.gather(indicator, return_exceptions=True)
+async def passed_on(message: Outgoing, channel: str, keeper: Keeper) -> tuple[str, str | BufferedInputFile] | None:
+    """A file a person sent, passed on: by file id when this bot received it, else the bot's own copy uploaded
+    (a voice note as OGG/Opus, the one format Telegram plays as voice); a photo kept by link only (Zalo's) by
+    that link."""
+    media = message.media or {}
+    kind, ref = media.get("kind"), str(media.get("ref") or "")
+    if kind not in PASSED_ON:
+        return None
+    if media.get("channel") == channel:
+        return kind, ref
+    data = await keeper.store.get(media["stored"]) if media.get("stored") else None
+    if data is None:
+        return (kind, ref) if kind == "photo" and ref.startswith("https://") else None
+    name = media.get("filename") or Path(media["stored"]).name
+    if kind == "voice":
+        try:
+            data = await asyncio.to_thread(as_voice_note, data) or data
+            name = f"{Path(name).stem}.ogg"
+        except Exception as error:  # not audio PyAV reads: it goes as a file the officer can still open
+            log.warning("a voice note could not be made OGG/Opus (%s): sent as audio", type(error).__name__)
+            kind = "audio"
+    return kind, BufferedInputFile(data, filename=name)

@@ -1,68 +1,46 @@
-"""Telegram's webhook: the secret checked in constant time; a quick single reply rides in the response."""
+"""Telegram's webhook: a quick single reply rides in the response (the secret is checked by the channel base)."""
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import time
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Awaitable, Callable
 
 from aiogram.types import Update
 from aiohttp import web
-from pydantic import ValidationError
 
-from bot.channels.telegram import updates
-from bot.channels.telegram.delivery import with_retries
 from bot.channels.telegram.render import pieces
 from bot.webhook import written
+from handlers.dispatcher import Claim
+from messaging.leases import ChatLeases
 from messaging.messages import Outgoing
+from storage.db import Database
 from storage.models import utcnow
-
-if TYPE_CHECKING:
-    from bot.channels.telegram.channel import TelegramChannel
 
 log = logging.getLogger(__name__)
 QUICK = 5.0  # seconds: later than this, Telegram may already be giving up on the request
 HOLD = timedelta(seconds=30)  # no sender takes a reply while its response is written (a crash ends the hold)
+Handle = Callable[[Update, Claim], Awaitable[list[Outgoing]]]
 
 
 class TelegramWebhook:
-    def __init__(self, channel: "TelegramChannel") -> None:
-        self.channel = channel
-        self.settings = channel.settings
-        self._secret = self.settings.telegram_webhook_secret.get_secret_value().encode()
-        self._in_flight: set[asyncio.Task] = set()
+    """The reply in the response: claimed in the update's transaction when it is all the chat is owed."""
 
-    async def register(self) -> None:
-        await with_retries(
-            lambda: self.channel.bot.set_webhook(
-                url=self.settings.telegram_webhook_url,
-                secret_token=self._secret.decode(),
-                allowed_updates=self.channel.allowed_updates,
-            ),
-            self.channel.policy,
-        )
+    def __init__(self, db: Database, leases: ChatLeases, channel: str, flush: Callable[[str], Awaitable[int]]) -> None:
+        self.db = db
+        self.leases = leases
+        self.channel = channel
+        self.flush = flush
+        self._in_flight: set[asyncio.Task] = set()
 
     async def drain(self) -> None:
         await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    async def receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if not hmac.compare_digest(given, self._secret):
-            log.warning("Telegram webhook call with a wrong or missing secret from %s", request.remote)
-            return web.json_response({"ok": False}, status=401)
-        try:
-            update = Update.model_validate(await request.json(), context={"bot": self.channel.bot})
-        except (ValueError, ValidationError):
-            return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        arrived = time.monotonic()  # Telegram's patience runs from here, not from when the chat's lane is free
-        chat = updates.chat_of(update) or f"update:{update.update_id}"
-        return await self.channel.lanes.run(chat, lambda: self._answer(request, update, arrived))
-
-    async def _answer(self, request: web.Request, update: Update, arrived: float) -> web.StreamResponse:
+    async def answer(self, request: web.Request, update: Update, handle: Handle, arrived: float) -> web.StreamResponse:
+        """`handle(update, claim)` in the chat's lane; `arrived`: when the request came (time.monotonic)."""
         inline: list[tuple[Outgoing, dict]] = []
 
         async def claim(tx, messages: list[Outgoing]) -> None:
@@ -71,7 +49,7 @@ class TelegramWebhook:
             if reply is not None and time.monotonic() - arrived < QUICK and await self._claim(tx, messages[0]):
                 inline.append((messages[0], reply))
 
-        messages = await self.channel.handle(update, claim)
+        messages = await handle(update, claim)
         if inline:
             return await self._in_response(request, *inline[0], arrived)
         if messages:  # answer Telegram now; the sending waits its turn in the chat's lane
@@ -88,11 +66,11 @@ class TelegramWebhook:
             await response.write_eof()
         except (ConnectionError, RuntimeError) as error:  # Telegram closed the connection: it gave up on us
             log.info("a webhook response could not be written (%s): its reply goes by the API", type(error).__name__)
-            async with self.channel.db.transaction() as tx:
+            async with self.db.transaction() as tx:
                 await tx.outbox.let_go([message.outbox_id])
             self._flush_later(message.chat_id)
             return response
-        written(response)
+        written(request, response)
         in_time = time.monotonic() - arrived < QUICK
         try:  # shielded: the request's time running out must not leave the reply held
             await asyncio.shield(self._mark(message.outbox_id, in_time))
@@ -103,28 +81,27 @@ class TelegramWebhook:
         return response
 
     async def _mark(self, outbox_id: int, in_time: bool) -> None:
-        async with self.channel.db.transaction() as tx:
+        async with self.db.transaction() as tx:
             if in_time:
                 await tx.outbox.mark_sent([outbox_id])
             else:
                 await tx.outbox.mark_answered(outbox_id)
 
     def _flush_later(self, chat_id: str) -> None:
-        task = asyncio.create_task(self.channel.flush(chat_id))
+        task = asyncio.create_task(self.flush(chat_id))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
     async def _claim(self, tx, message: Outgoing) -> bool:
         """Hold the reply for the response when it is all the chat is owed (nothing older waits) and no other process
         is sending to the chat."""
-        channel = self.channel
-        if not await channel.leases.take(tx, channel.name, message.chat_id):
+        if not await self.leases.take(tx, self.channel, message.chat_id):
             return False
-        owed = await tx.outbox.unsent_for_chat(channel.name, message.chat_id)
+        owed = await tx.outbox.unsent_for_chat(self.channel, message.chat_id)
         only = [row.id for row in owed] == [message.outbox_id]
         if only:
             await tx.outbox.hold_for_response(message.outbox_id, utcnow() + HOLD)
-        await channel.leases.release(tx, channel.name, message.chat_id)
+        await self.leases.release(tx, self.channel, message.chat_id)
         return only
 
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any
 
 import httpx
 
 from bot.channels.common import RetryPolicy
 from storage.files import FileTooLarge
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class ZaloError(Exception):
@@ -114,16 +109,8 @@ class ZaloClient:
         return await self.call("sendChatAction", chat_id=chat_id, action=action)
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, sleep=asyncio.sleep) -> T:
-    """Retry network errors, quota (429) and 5xx answers with backoff and jitter; others at once."""
-    for attempt in range(policy.attempts):
-        try:
-            return await call()
-        except (ZaloError, ConnectionError) as error:
-            transient = isinstance(error, ConnectionError) or error.transient
-            if not transient or attempt == policy.attempts - 1:
-                raise
-            delay = policy.backoff(attempt + (2 if isinstance(error, ZaloError) and error.code == 429 else 0))
-            log.warning("Zalo call failed (%s), retrying in %.1f s", error, delay)
-            await sleep(delay)
-    raise AssertionError("unreachable")
+def retry_wait(error: Exception, attempt: int, policy: RetryPolicy) -> float | None:
+    """Network errors, quota (429) and 5xx answers are tried again with backoff and jitter; others are not."""
+    if isinstance(error, ConnectionError) or (isinstance(error, ZaloError) and error.transient):
+        return policy.backoff(attempt + (2 if isinstance(error, ZaloError) and error.code == 429 else 0))
+    return None

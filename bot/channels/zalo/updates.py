@@ -89,6 +89,12 @@ def unwrapped(update: dict) -> dict:
     return inner if "message" not in update and isinstance(inner, dict) else update
 
 
+def chat_of(update: dict) -> str | None:
+    """The chat an update is in, before it is read as Incoming."""
+    chat = _dict(_dict(unwrapped(update).get("message")).get("chat")).get("id")
+    return str(chat) if chat else None
+
+
 def incoming(update: dict, bot: BotInfo, channel: str = CHANNEL, link: str = "") -> Incoming | None:
     """`link`: where a person opens a private chat with the bot (ZALO_BOT_LINK), shown to groups."""
     update = unwrapped(update)

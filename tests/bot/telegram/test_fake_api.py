@@ -7,7 +7,7 @@ import time
 
 import aiohttp
 import pytest
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatAction, ContentType
@@ -292,22 +292,6 @@ def test_callback_update_is_a_valid_callback_query():
     query = parsed.callback_query
     assert query.data == "idea:7" and query.from_user.id == 42 and query.chat_instance
     assert query.message.message_id == 3 and query.message.chat.id == 42
-
-
-async def test_dispatcher_polling_round_trip(api, bot):
-    dispatcher = Dispatcher()
-
-    @dispatcher.message()
-    async def echo(message: Message) -> None:
-        await message.answer(f"Bạn nói: {message.text}")
-
-    polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False))
-    try:
-        api.push_update(text_update(42, "sáng kiến"))
-        await api.wait_for(lambda api: api.sent_texts(42) == ["Bạn nói: sáng kiến"], timeout=5)
-    finally:
-        await dispatcher.stop_polling()
-        await asyncio.wait_for(polling, timeout=5)
 
 
 async def test_flood_control_answers_429_with_how_long_to_wait(api, bot):

@@ -155,9 +155,9 @@ async def test_a_message_zalo_refuses_for_good_does_not_block_the_next(polling):
 async def test_a_stop_finishes_the_messages_already_taken(polling, monkeypatch):
     real = polling.channel.dispatcher.handle
 
-    async def slow(incoming):
+    async def slow(incoming, claim=None):
         await asyncio.sleep(0.5)
-        return await real(incoming)
+        return await real(incoming, claim)
 
     monkeypatch.setattr(polling.channel.dispatcher, "handle", slow)
     polling.api.push_update(text_update(CHAT, "Xin chào"))

@@ -99,11 +99,11 @@ async def test_a_failure_while_handling_answers_5xx_and_a_redelivery_succeeds(we
     """A database gone for a moment is 503 (a line in the log, issue 15); a bug stays a 500 with its traceback."""
     real, calls = webhook.channel.dispatcher.handle, []
 
-    async def fails_once(incoming):
+    async def fails_once(incoming, claim=None):
         calls.append(incoming.update_id)
         if len(calls) == 1:
             raise fault
-        return await real(incoming)
+        return await real(incoming, claim)
 
     monkeypatch.setattr(webhook.channel.dispatcher, "handle", fails_once)
     update = text_update(CHAT, "Xin chào")

@@ -15,7 +15,7 @@ from bot.cli_errors import OperatorError as Refused  # raised inside the transac
 from bot.cli_units import with_db
 from bot.cli_values import DAY, day, record_id
 from bot.settings import get_settings
-from handlers.campaigns import status
+from handlers.campaign_views import status
 from handlers.campaign_pushes import announce_cancellation
 from storage.models_campaigns import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 

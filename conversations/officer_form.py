@@ -37,7 +37,7 @@ class Question:
     prompt: str  # a locale key
     answer: str = ""  # the draft key it fills; the step's name when empty
     options: tuple[str, ...] = ()  # choice: the values, offered as "<step>:<value>" labelled "<form>.<step>.<value>"
-    explain: str | None = None  # choice: said for "ko biết", "giúp với", before the question again
+    explain: str | None = None  # said for "ko biết", "giúp với" (where the screen explains), then the question again
     skippable: bool = False  # text: "không", "bỏ qua", or "không cần <skip_words>" leave it empty
     skip_words: tuple[str, ...] = ()
     unreadable: str | None = None  # day: said when no day is read from the words
@@ -117,6 +117,8 @@ def prompt(form: OfficerForm, question: Question, draft: dict, today: date, edit
 
 def read(question: Question, draft: dict, text: str, intent: str, today: date) -> Answered | Again | Lookup:
     """One answer to `question`: `text` as typed (spaces collapsed), `intent` what the screen read in it."""
+    if intent == "/explain" and question.explain:  # "ko biết", "giúp với" where the screen explains itself
+        return Again((Reply(question.explain),))
     if question.kind == "unit":
         return Lookup(id_after(intent, "cu:") or 0 if intent.startswith("cu:") else None, text)
     if question.kind == "confirm":
@@ -145,8 +147,6 @@ def _why(question: Question, refusal: Reply | None, draft: dict, text: str, toda
 
 
 def _choice(question: Question, draft: dict, intent: str) -> Answered | Again:
-    if intent == "/explain" and question.explain:  # "ko biết", "giúp với": what the options mean
-        return Again((Reply(question.explain),))
     value = intent.removeprefix(f"{question.step}:")
     if intent.startswith(f"{question.step}:") and value in question.options:
         return _answered(question, draft, value)

@@ -6,9 +6,11 @@ is checked against the person's scope: a forged id is refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from conversations.model import Choice, Reply
+from handlers.screen_state import ScreenState
 from handlers.staff import Call, Step, refuse, screen
 from storage.models import Campaign, Unit
 from storage.repositories import Transaction
@@ -16,6 +18,11 @@ from storage.repositories import Transaction
 RECENT = timedelta(days=7)  # a campaign that just ended stays listed a week, so its close is visible
 LISTED = 8
 TOP_SHARES = 5  # child units shown with their share; the rest are counted
+
+
+@dataclass(frozen=True)
+class CampaignShown(ScreenState):
+    campaign: int  # the campaign opened, being edited or cancelled
 
 
 def status(campaign: Campaign, today: date) -> str:
@@ -93,7 +100,7 @@ async def show(call: Call, campaign_id: int, lead: tuple = ()) -> Step:
         offered.append(Choice("ccancel", key="choice.campaign.cancel"))
     offered.append(Choice("/back", key="choice.back"))
     reply = Reply("campaign.facts", {"c": params}, tuple(offered))
-    return screen("campaign", [*lead, reply], campaign=campaign.id)
+    return CampaignShown(campaign.id).screen("campaign", [*lead, reply])
 
 
 async def not_editable(call: Call, campaign_id: int) -> Step | None:

@@ -8,6 +8,7 @@ here: the units in scope, the summary's shares, saving and announcing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from conversations import campaign_rules as rules
@@ -17,13 +18,19 @@ from conversations.officer_form import Again, Lookup, Question, prompt, read, sh
 from conversations.text import collapse_spaces
 from handlers.campaign_pushes import announce_if_due
 from handlers.campaign_views import child_units, facts, facts_of, listing, not_editable, show
-from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
+from handlers.screen_state import ScreenState
+from handlers.staff import Call, Step, refuse, staff_menu, units_in_scope
 from storage.repositories.campaigns import split_target
 
 FLOWS = CAMPAIGN.screens
 FREE_TEXT = {CAMPAIGN.screen(q) for q in CAMPAIGN.questions if q.kind in ("unit", "text", "day", "number")}
 COLUMNS = {"starts": "starts_on", "ends": "ends_on"}  # the draft's keys that the table names otherwise
 SAVED = ("name", "kind", "starts", "ends", "target", "slogan")
+
+
+@dataclass(frozen=True)
+class Wizard(ScreenState):
+    draft: dict = field(default_factory=dict)  # the answers so far, by the form's keys
 
 
 async def start(call: Call) -> Step:
@@ -59,7 +66,7 @@ async def ask(call: Call, question: Question, draft: dict, lead: tuple = (), uni
         reply = prompt(CAMPAIGN, question, draft, today, offered=(Choice("ccreate", key="choice.campaign.create"),), params=params)
     else:
         reply = prompt(CAMPAIGN, question, draft, today, editing=editing)
-    return screen(CAMPAIGN.screen(question), [*lead, reply], draft=draft)
+    return Wizard(draft).screen(CAMPAIGN.screen(question), [*lead, reply])
 
 
 def _example(offered: tuple[Choice, ...]) -> str:
@@ -85,7 +92,7 @@ async def _above_share(call: Call, draft: dict) -> list[dict]:
 
 async def on_answer(call: Call) -> Step:
     question = CAMPAIGN.at(call.state.flow)
-    draft = dict(call.state.meta.get("draft") or {})
+    draft = dict(Wizard.from_meta(call.state.meta).draft)
     text = collapse_spaces(call.event.text) if call.event.kind == "text" else ""
     intent = call.intent or ""  # a number picks an option shown; any other number is the answer (a target, a day)
     if intent == "/back":

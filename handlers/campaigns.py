@@ -13,8 +13,8 @@ from conversations.model import Choice, Reply
 from conversations.text import id_after
 from handlers import campaign_wizard
 from handlers.campaign_pushes import announce_cancellation
-from handlers.campaign_views import listing, not_editable, owned, show, status
-from handlers.staff import Call, Step, refuse, screen, staff_menu
+from handlers.campaign_views import CampaignShown, listing, not_editable, owned, show, status
+from handlers.staff import Call, Step, refuse, staff_menu
 from storage.models import Campaign, Unit
 
 __all__ = ["listing", "on_list", "on_campaign", "on_edit", "on_cancel", "status"]
@@ -33,7 +33,7 @@ async def on_list(call: Call) -> Step:
 
 async def on_campaign(call: Call) -> Step:
     """One campaign's screen: edit (before it starts), cancel, or back to the list."""
-    campaign_id = call.state.meta["campaign"]
+    campaign_id = CampaignShown.from_meta(call.state.meta).campaign
     intent = call.intent or ""
     if intent == "cedit":
         return await ask_edit(call, campaign_id)
@@ -51,11 +51,11 @@ async def ask_edit(call: Call, campaign_id: int, lead: tuple = ()) -> Step:
     campaign = await call.tx.campaigns.get(campaign_id)
     offered = [Choice(f"cf:{f}", key=f"choice.campaign.field.{f}") for f in EDITABLE]
     reply = Reply("campaign.edit_what", {"name": campaign.name}, (*offered, Choice("/back", key="choice.back")))
-    return screen("campaign_edit", [*lead, reply], campaign=campaign_id)
+    return CampaignShown(campaign_id).screen("campaign_edit", [*lead, reply])
 
 
 async def on_edit(call: Call) -> Step:
-    campaign_id = call.state.meta["campaign"]
+    campaign_id = CampaignShown.from_meta(call.state.meta).campaign
     intent = call.intent or ""
     if intent == "/back":
         return await show(call, campaign_id)
@@ -72,7 +72,7 @@ async def ask_cancel(call: Call, campaign_id: int) -> Step:
         return found
     offered = (Choice("cyes", key="choice.campaign.yes_cancel"), Choice("/back", key="choice.campaign.keep"))
     reply = Reply("campaign.confirm_cancel", {"name": found[0].name}, offered, actions=True)
-    return screen("campaign_cancel", [reply], campaign=campaign_id)
+    return CampaignShown(campaign_id).screen("campaign_cancel", [reply])
 
 
 async def _cancellable(call: Call, campaign_id: int) -> tuple[Campaign, Unit] | Step:
@@ -94,7 +94,7 @@ def _not_cancellable(campaign: Campaign, today: date) -> Reply | None:
 
 
 async def on_cancel(call: Call) -> Step:
-    campaign_id = call.state.meta["campaign"]
+    campaign_id = CampaignShown.from_meta(call.state.meta).campaign
     if (call.intent or "") not in ("cyes", "/yes"):
         return await show(call, campaign_id)
     found = await _cancellable(call, campaign_id)

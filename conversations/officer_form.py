@@ -17,7 +17,7 @@ from conversations.model import Choice, Reply
 from conversations.parsing.days import parse_day
 from conversations.text import fold, id_after
 
-KINDS = ("unit", "text", "choice", "day", "number", "confirm")
+KINDS = ("unit", "text", "choice", "day", "number", "yes_no", "confirm")
 SKIPS = ("/skip", "/no", "/dont_know")  # at a question that may be left empty
 YES = ("/yes", "/confirm")
 BACK = Choice("/back", key="choice.back")
@@ -189,7 +189,14 @@ def _number(question: Question, draft: dict, text: str, intent: str, today: date
     return _why(question, refusal, draft, text, today) if refusal else _answered(question, draft, number)
 
 
-READERS = {"text": _text, "day": _day, "number": _number}
+def _yes_no(question: Question, draft: dict, text: str, intent: str, today: date) -> Answered | Again:
+    """ "có", "ok", "ừ" or "không", "ko": its own buttons (in `offers`) send /yes and /no."""
+    if intent in YES or intent == "/no":
+        return _answered(question, draft, intent != "/no")
+    return Again((_choose(3),))  # yes, no and back
+
+
+READERS = {"text": _text, "day": _day, "number": _number, "yes_no": _yes_no}
 
 
 def shown_value(value: Any) -> Any:

@@ -98,6 +98,10 @@ def test_a_field_is_one_entry():
     assert read(place, DRAFT, "Nhà văn hoá quận", "", TODAY).draft["place"] == "Nhà văn hoá quận"
     assert read(place, DRAFT, "không", "/no", TODAY).draft["place"] is None
     assert "campaign_place" in form.screens
+    public = Question("public", "yes_no", "campaign.ask_slogan")  # and a yes/no one: "có", "ko"
+    assert read(public, DRAFT, "có", "/yes", TODAY).draft["public"] is True
+    assert read(public, DRAFT, "ko", "/no", TODAY).draft["public"] is False
+    assert isinstance(read(public, DRAFT, "mai tính", "", TODAY), Again)
 
 
 def test_every_editable_field_asks_questions_of_the_form():

@@ -24,8 +24,8 @@ from storage.repositories.campaigns import split_target
 
 FLOWS = CAMPAIGN.screens
 FREE_TEXT = {CAMPAIGN.screen(q) for q in CAMPAIGN.questions if q.kind in ("unit", "text", "day", "number")}
+SAVED = tuple(q.key for q in CAMPAIGN.questions if q.kind not in ("unit", "confirm"))  # a campaign's own columns
 COLUMNS = {"starts": "starts_on", "ends": "ends_on"}  # the draft's keys that the table names otherwise
-SAVED = ("name", "kind", "starts", "ends", "target", "slogan")
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,14 @@ async def start(call: Call) -> Step:
     return await ask(call, CAMPAIGN.get("unit"), {"asked_unit": True})
 
 
-async def edit(call: Call, campaign_id: int, field: str) -> Step:
+async def edit(call: Call, campaign_id: int, what: str) -> Step:
     """Ask for one field of a campaign that has not started (the caller checked scope and dates)."""
     campaign = await call.tx.campaigns.get(campaign_id)
     unit = await call.tx.units.get(campaign.unit_id)
-    draft = _with_unit({"editing": campaign.id, "field": field, "name": campaign.name, "kind": campaign.kind,
-                        "starts": campaign.starts_on.isoformat(), "ends": campaign.ends_on.isoformat(),
-                        "target": campaign.target, "slogan": campaign.slogan}, unit)  # fmt: skip
-    return await ask(call, CAMPAIGN.get(EDITABLE[field][0]), draft)
+    stored = {key: getattr(campaign, COLUMNS.get(key, key)) for key in SAVED}
+    answers = {key: value.isoformat() if isinstance(value, date) else value for key, value in stored.items()}
+    draft = _with_unit({"editing": campaign.id, "field": what, **answers}, unit)
+    return await ask(call, CAMPAIGN.get(EDITABLE[what][0]), draft)
 
 
 def _with_unit(draft: dict, unit) -> dict:

@@ -154,7 +154,7 @@ def _choice(question: Question, draft: dict, intent: str) -> Answered | Again:
 
 
 def _text(question: Question, draft: dict, text: str, intent: str, today: date) -> Answered | Again:
-    if question.skippable and (intent in SKIPS or _refused(text, question.skip_words)):
+    if question.skippable and (intent in SKIPS or _declined(text, question.skip_words)):
         return _answered(question, draft, None)
     refusal = question.check(text, draft, today)
     if not text or refusal is not None:
@@ -164,7 +164,7 @@ def _text(question: Question, draft: dict, text: str, intent: str, today: date) 
     return _answered(question, draft, text)
 
 
-def _refused(text: str, words: tuple[str, ...]) -> bool:
+def _declined(text: str, words: tuple[str, ...]) -> bool:
     """ "ko can khau hieu", "khỏi slogan": a no, once the question's own words are taken off."""
     if not words:
         return False

@@ -1,12 +1,12 @@
 """`sangkien campaign`: peak campaigns (chiến dịch cao điểm) of a unit's subtree from the command line.
 
-The same rules as the chat: a campaign starts today or later, is edited only before it starts,
-and its cancellation notice goes out once. Every refusal exits non-zero and writes nothing.
+The same rules as the chat (conversations/campaign_rules.py): a campaign starts today or later, within
+five years, is edited only before it starts, and its cancellation notice goes out once. Every refusal exits non-zero and writes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Optional
 
 import typer
@@ -15,37 +15,55 @@ from bot.cli_errors import OperatorError as Refused  # raised inside the transac
 from bot.cli_units import with_db
 from bot.cli_values import DAY, day, record_id
 from bot.settings import get_settings
-from handlers.campaigns import status
+from conversations import campaign_rules as rules
+from conversations.model import Reply
+from handlers.campaign_views import status
 from handlers.campaign_pushes import announce_cancellation
-from storage.models import CAMPAIGN_DAYS, CAMPAIGN_KINDS
 
 campaign_app = typer.Typer(help="Peak campaigns (chiến dịch cao điểm) of a unit's subtree.", no_args_is_help=True)
-NAME_MAX, SLOGAN_MAX = 200, 300
+
+# The campaign rules' reasons (conversations/campaign_rules.py) as this command says them: a bad option
+# (the option named, exit 2), or a refusal (exit 1).
+OPTIONS = {"campaign.unknown_kind": "--kind", "campaign.name_needs_letters": "--name", "campaign.name_needed": "--name",
+           "campaign.slogan_needed": "--slogan"}  # fmt: skip
+LINES = {
+    "campaign.unknown_kind": "{kinds}",
+    "campaign.name_needs_letters": "letters, not only symbols, punctuation or digits",
+    "campaign.name_needed": "{min} to {max} characters",
+    "campaign.slogan_needed": "at most {max} characters",
+    "campaign.past_date": "--start {starts} is in the past: a campaign starts today ({today}) or later",
+    "campaign.far_date": "{day} is more than {years} years ahead: a campaign is planned up to {latest}",
+    "campaign.end_needed": "a custom campaign needs --end",
+    "campaign.end_before_start": "--end is before --start",
+    "campaign.fixed_length": "a {kind} campaign lasts {days} days: it ends on {ends} (use --kind custom for other dates)",
+}
 
 
 def _now() -> datetime:
     return datetime.now(get_settings().tz)
 
 
+def _check(refusal: Reply | None) -> None:
+    """Say a rule's refusal, if any, as this command's one line."""
+    if refusal is None:
+        return
+    params = {k: ", ".join(v) if isinstance(v, tuple) else v for k, v in refusal.params.items()}
+    line = LINES[refusal.key].format(**params)
+    if refusal.key in OPTIONS:
+        raise typer.BadParameter(line, param_hint=OPTIONS[refusal.key])
+    raise Refused(line)
+
+
 def _ends(kind: str, starts: date, ends: date | None) -> date:
     """The last day: given for a custom campaign, else fixed by the kind."""
-    if kind == "custom":
-        if ends is None:
-            raise Refused("a custom campaign needs --end")
-        if ends < starts:
-            raise Refused("--end is before --start")
-        return ends
-    fixed = starts + timedelta(days=CAMPAIGN_DAYS[kind] - 1)
-    if ends is not None and ends != fixed:
-        raise Refused(f"a {kind} campaign lasts {CAMPAIGN_DAYS[kind]} days: it ends on {fixed} (use --kind custom for other dates)")
-    return fixed
+    found = rules.ends_on(kind, starts, ends)
+    _check(found if isinstance(found, Reply) else None)
+    return found
 
 
 def _checked_text(name: str | None, slogan: str | None) -> None:
-    if name is not None and not 2 <= len(name.strip()) <= NAME_MAX:
-        raise typer.BadParameter(f"2 to {NAME_MAX} characters", param_hint="--name")
-    if slogan is not None and len(slogan.strip()) > SLOGAN_MAX:
-        raise typer.BadParameter(f"at most {SLOGAN_MAX} characters", param_hint="--slogan")
+    _check(rules.name_refusal(name.strip()) if name is not None else None)
+    _check(rules.slogan_refusal(slogan.strip()) if slogan is not None else None)
 
 
 async def _per_unit(tx, unit, pairs: list[str]) -> dict[int, int] | None:
@@ -73,17 +91,16 @@ def _line(campaign, unit, today: date) -> str:
 def create(
     unit: str = typer.Option(..., "--unit", help="The unit code: the campaign covers its subtree."),
     name: str = typer.Option(..., "--name"),
-    kind: str = typer.Option(..., "--kind", help=", ".join(CAMPAIGN_KINDS)),
+    kind: str = typer.Option(..., "--kind", help=", ".join(rules.KINDS)),
     start: date = typer.Option(..., "--start", parser=day, metavar=DAY, help="First day (today or later)."),
     end: Optional[date] = typer.Option(None, "--end", parser=day, metavar=DAY, help="Last day; only for --kind custom."),
-    target: int = typer.Option(..., "--target", min=1, max=10_000_000, help="Initiatives for the whole subtree."),
+    target: int = typer.Option(..., "--target", min=1, max=rules.TARGET_MAX, help="Initiatives for the whole subtree."),
     per_unit: list[str] = typer.Option([], "--per-unit", help="CODE=N: a child unit's share (repeat); the rest by member share."),
     slogan: Optional[str] = typer.Option(None, "--slogan"),
 ) -> None:
     """Create a campaign; the target is split across the child units by member share unless given per unit."""
     kind = kind.strip().lower().replace("-", "_")
-    if kind not in CAMPAIGN_KINDS:
-        raise typer.BadParameter(", ".join(CAMPAIGN_KINDS), param_hint="--kind")
+    _check(rules.kind_refusal(kind))
     _checked_text(name, slogan)
     now = _now()
 
@@ -91,8 +108,7 @@ def create(
         found = await tx.units.by_code(unit)
         if found is None:
             raise Refused(f"no unit {unit!r}")
-        if start < now.date():
-            raise Refused(f"--start {start} is in the past: a campaign starts today ({now.date()}) or later")
+        _check(rules.start_refusal(start, now.date()))
         ends = _ends(kind, start, end)
         given = await _per_unit(tx, found, per_unit)
         try:
@@ -141,7 +157,7 @@ def edit(
     name: Optional[str] = typer.Option(None, "--name"),
     start: Optional[date] = typer.Option(None, "--start", parser=day, metavar=DAY),
     end: Optional[date] = typer.Option(None, "--end", parser=day, metavar=DAY, help="Only for a custom campaign."),
-    target: Optional[int] = typer.Option(None, "--target", min=1, max=10_000_000),
+    target: Optional[int] = typer.Option(None, "--target", min=1, max=rules.TARGET_MAX),
     per_unit: list[str] = typer.Option([], "--per-unit", help="CODE=N: a child unit's share (repeat)."),
     slogan: Optional[str] = typer.Option(None, "--slogan", help="An empty text removes it."),
 ) -> None:
@@ -160,8 +176,7 @@ def edit(
             state = "was cancelled" if campaign.cancelled_at else f"started on {campaign.starts_on}"
             raise Refused(f"campaign {campaign.id} {state}: it can no longer be edited")
         starts = start or campaign.starts_on
-        if start and starts < today:
-            raise Refused(f"--start {starts} is in the past: a campaign starts today ({today}) or later")
+        _check(rules.start_refusal(starts, today) if start else None)
         changes: dict = {"starts_on": starts}
         if start or end:
             keep = campaign.ends_on if campaign.kind == "custom" else None

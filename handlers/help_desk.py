@@ -8,12 +8,14 @@ worker's side), and the helper can continue the worker's draft on their behalf.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from conversations.flows import SUBMISSION
 from conversations.attachments import sent_along
 from conversations.model import Choice, Reply, State
 from handlers import help_chat, notices
+from handlers.screen_state import ScreenState
 from handlers.staff import Call, Step, intent_on_screen, refuse, screen, staff_menu
 from storage.models import HelpRequest
 from storage.repositories import Transaction
@@ -21,6 +23,11 @@ from storage.repositories.initiatives import answers_of
 
 LIST_SIZE = 8
 MAX_RELAY = 2000
+
+
+@dataclass(frozen=True)
+class Relaying(ScreenState):
+    request: int  # the help request taken: the supporter's words go to its worker
 
 
 async def route(tx: Transaction, request: HelpRequest, now: datetime, *, above: int | None = None) -> bool:
@@ -91,13 +98,13 @@ def _relaying(request: HelpRequest, lead: tuple = ()) -> Step:
     if request.initiative_id and request.member_id:
         offered.insert(0, Choice("/continue", key="choice.assess.help_continue_draft"))
     reply = Reply("helpdesk.relaying", {"name": request.name}, tuple(offered))
-    return screen("relay", [*lead, reply], request=request.id)
+    return Relaying(request.id).screen("relay", [*lead, reply])
 
 
 async def relay(call: Call) -> Step:
     """On the relay screen: words, voice notes and photos go to the worker; only the options shown act
     ("ok", "cảm ơn" are words for the worker); Done closes the request; Continue opens their draft."""
-    request = await call.tx.help_requests.get(call.state.meta["request"])
+    request = await call.tx.help_requests.get(Relaying.from_meta(call.state.meta).request)
     if request is None or request.taken_by_id != call.member.id or request.status != "taken":
         return staff_menu(call, lead=(Reply("helpdesk.not_yours"),))
     intent = call.intent if call.event.kind in ("command", "choice") else intent_on_screen(call.state, call.event, call.locale, words=False)

@@ -5,17 +5,24 @@ Only a unit inside the officer's own subtree can be offered; the link works once
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from conversations.model import Choice, Reply
 from conversations.text import id_after
 from handlers import notices
+from handlers.screen_state import ScreenState
 from handlers.staff import Call, Step, refuse, screen, staff_menu, units_in_scope
 from storage.models import Member
 from storage.repositories import Transaction
 
 PREFIX = "inv_"  # /start inv_<token>; a unit code never starts so (codes are letters, digits, '-')
 ROLES = ("officer", "support")
+
+
+@dataclass(frozen=True)
+class Inviting(ScreenState):
+    role: str  # the role the invitation gives; its unit is asked
 
 
 def token_of(args: str) -> str | None:
@@ -41,11 +48,11 @@ async def on_role(call: Call) -> Step:
 async def _ask_unit(call: Call, role: str, units=None, lead: tuple = ()) -> Step:
     offered = [Choice(f"iu:{u.id}", label=u.name) for u in units or await units_in_scope(call, "invite")]
     reply = Reply("invite.ask_unit", {"role": role}, (*offered, Choice("/moi", key="choice.back")))
-    return screen("invite_unit", [*lead, reply], role=role)
+    return Inviting(role).screen("invite_unit", [*lead, reply])
 
 
 async def on_unit(call: Call) -> Step:
-    role = call.state.meta["role"]
+    role = Inviting.from_meta(call.state.meta).role
     intent = call.intent or ""
     if intent == "/moi":
         return await start(call)

@@ -7,15 +7,28 @@ author and the support member as the one who entered it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from conversations import form
 from conversations.flows import SUBMISSION
 from conversations.model import Choice, Reply, State
 from conversations.text import id_after
+from handlers.screen_state import ScreenState
 from handlers.staff import Call, Step, refuse, screen, units_in_scope
 from storage.models import Member
 
 MATCHES = 6
 MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class Behalf(ScreenState):
+    query: str | None = None  # the name last searched: "a new worker with this name" takes it
+
+
+@dataclass(frozen=True)
+class NewWorker(ScreenState):
+    name: str  # the worker to add, whose unit is asked
 
 
 async def start(call: Call, lead: tuple = ()) -> Step:
@@ -30,11 +43,12 @@ async def on_name(call: Call) -> Step:
     intent = call.intent or ""
     if intent.startswith("bm:"):  # an id nobody has is refused like a worker out of scope
         return await _chosen(call, id_after(intent, "bm:") or 0)
-    if intent == "bnew" and call.state.meta.get("query"):
-        name = call.state.meta["query"]
+    asked = Behalf.from_meta(call.state.meta)
+    if intent == "bnew" and asked.query:
+        name = asked.query
         offered = [Choice(f"bu:{u.id}", label=u.name) for u in await units_in_scope(call, "submit_on_behalf")]
         reply = Reply("behalf.ask_unit", {"name": name}, (*offered, Choice("/canbo", key="choice.back")))
-        return screen("behalf_unit", [reply], name=name)
+        return NewWorker(name).screen("behalf_unit", [reply])
     if intent in ("/canbo", "/back"):
         from handlers.staff import staff_menu
 
@@ -46,12 +60,12 @@ async def on_name(call: Call) -> Step:
     offered = [Choice(f"bm:{m.id}", key="behalf.member", params={"name": m.name, "unit": u.name}) for m, u in found]
     offered += [Choice("bnew", key="behalf.new", params={"name": name}), Choice("/canbo", key="choice.back")]
     reply = Reply("behalf.pick", {"count": len(found), "name": name}, tuple(offered))
-    return screen("behalf", [reply], query=name)
+    return Behalf(query=name).screen("behalf", [reply])
 
 
 async def on_unit(call: Call) -> Step:
     """The unit of a new worker: one of the offered roots, or a unit of the subtree found by name."""
-    name = call.state.meta["name"]
+    name = NewWorker.from_meta(call.state.meta).name
     intent = call.intent or ""
     if intent.startswith("bu:"):
         unit = await call.tx.units.get(id_after(intent, "bu:") or 0)
@@ -65,7 +79,7 @@ async def on_unit(call: Call) -> Step:
     offered = [Choice(f"bu:{u.id}", label=u.name) for u in await units_in_scope(call, "submit_on_behalf", text)]
     key = "behalf.units_found" if offered else "behalf.no_unit"
     reply = Reply(key, {"name": name, "query": text}, (*offered, Choice("/canbo", key="choice.back")))
-    return screen("behalf_unit", [reply], name=name)
+    return NewWorker(name).screen("behalf_unit", [reply])
 
 
 async def _chosen(call: Call, member_id: int) -> Step:

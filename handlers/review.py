@@ -7,12 +7,14 @@ a decision reaches them exactly once however often the update is retried.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conversations.attachments import sent_along
 from conversations.model import Choice, Reply
 from handlers import documents, duplicates, notices
+from handlers.screen_state import ScreenState
 from handlers.staff import Call, Step, refuse, screen, staff_menu, with_lead
 from storage.authorship import wrote
 from storage.repositories.initiatives import answers_of
@@ -20,6 +22,14 @@ from storage.repositories.initiatives import answers_of
 QUEUE_SIZE = 8
 MAX_REASON = 1000
 ASKS_REASON = {"/needs_changes": "needs_changes", "/reject": "rejected"}
+
+
+@dataclass(frozen=True)
+class Reviewing(ScreenState):
+    """One initiative under review: its screen, the confirmation of valid, the reason asked."""
+
+    item: int
+    decision: str | None = None  # needs_changes | rejected: what the reason asked is for
 
 
 async def queue(call: Call, lead: tuple = ()) -> Step:
@@ -75,23 +85,23 @@ async def show(call: Call, initiative_id: int, lead: tuple = (), files: bool = F
     actions += [Choice("/form", key="choice.assess.form"), Choice("/duyet", key="choice.back")]
     reply = Reply("assess.item", params, tuple(actions), actions=True)
     along = sent_along(params["answers"]) if files else ()
-    return screen("reviewing", [*lead, *along, reply], item=initiative.id)
+    return Reviewing(initiative.id).screen("reviewing", [*lead, *along, reply])
 
 
 async def on_item(call: Call) -> Step:
     """A choice on the screen of one initiative."""
-    item = call.state.meta["item"]
+    item = Reviewing.from_meta(call.state.meta).item
     if call.intent in ("/valid", *ASKS_REASON) and await _own(call, item):
         return await show(call, item)  # typed "hợp lệ" where no button was offered: it says why
     if call.intent == "/valid":
         found = await call.tx.initiatives.with_author(item)
         params = {"code": found[0].code, "title": found[0].title} if found else {}
         reply = Reply("assess.confirm_valid", params, (Choice("/yes", key="choice.assess.yes_valid"), Choice("/no", key="choice.back")), actions=True)
-        return screen("confirm_valid", [reply], item=item)
+        return Reviewing(item).screen("confirm_valid", [reply])
     if call.intent in ASKS_REASON:
         decision = ASKS_REASON[call.intent]
         reply = Reply(f"assess.ask_reason.{decision}", {}, (Choice("/back", key="choice.back"),))
-        return screen("reason", [reply], item=item, decision=decision)
+        return Reviewing(item, decision).screen("reason", [reply])
     if call.intent == "/form":
         return await form(call, item)
     if call.intent in ("/duyet", "/back"):
@@ -100,7 +110,7 @@ async def on_item(call: Call) -> Step:
 
 
 async def on_confirm(call: Call) -> Step:
-    item = call.state.meta["item"]
+    item = Reviewing.from_meta(call.state.meta).item
     if call.intent == "/yes":
         return await decide(call, item, "valid", None)
     return await show(call, item)
@@ -108,15 +118,16 @@ async def on_confirm(call: Call) -> Step:
 
 async def on_reason(call: Call) -> Step:
     """The comment of "needs changes" or the reason of a rejection: required, in words."""
-    item, decision = call.state.meta["item"], call.state.meta["decision"]
+    on = Reviewing.from_meta(call.state.meta)
+    item, decision = on.item, on.decision
     if call.intent in ("/back", "/cancel"):
         return await show(call, item)
     text = call.event.text.strip() if call.event.kind == "text" else ""
     ask_again = Reply(f"assess.ask_reason.{decision}", {}, (Choice("/back", key="choice.back"),))
     if len(text) < 3 or call.intent is not None:
-        return screen("reason", [Reply("assess.reason_required"), ask_again], item=item, decision=decision)
+        return on.screen("reason", [Reply("assess.reason_required"), ask_again])
     if len(text) > MAX_REASON:
-        return screen("reason", [Reply("assess.reason_too_long", {"max": MAX_REASON}), ask_again], item=item, decision=decision)
+        return on.screen("reason", [Reply("assess.reason_too_long", {"max": MAX_REASON}), ask_again])
     return await decide(call, item, decision, text)
 
 

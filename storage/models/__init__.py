@@ -10,11 +10,11 @@ from storage.models.units import CODE, CODE_CHARACTERS, Phase, PhaseTarget, UNIT
 from storage.models.people import ChannelIdentity, Invite, Member, Role
 from storage.models.initiatives import Attachment, CodeCounter, HelpRequest, Initiative, StatusChange
 from storage.models.chats import ChatLease, ConversationState, GeneratedImage, Outbox, ProcessedUpdate
-from storage.models.campaigns import BoundChat, CAMPAIGN_DAYS, CAMPAIGN_KINDS, Campaign, CampaignTarget
+from storage.models.campaigns import BoundChat, Campaign, CampaignTarget
 
 __all__ = [
     "Base", "JSONType", "UTCDateTime", "utcnow", "CODE", "CODE_CHARACTERS", "Phase", "PhaseTarget", "UNIT_KINDS",
     "Unit", "ChannelIdentity", "Invite", "Member", "Role", "Attachment", "CodeCounter", "HelpRequest", "Initiative",
     "StatusChange", "ChatLease", "ConversationState", "GeneratedImage", "Outbox", "ProcessedUpdate", "BoundChat",
-    "CAMPAIGN_DAYS", "CAMPAIGN_KINDS", "Campaign", "CampaignTarget"
+    "Campaign", "CampaignTarget"
 ]

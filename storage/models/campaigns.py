@@ -12,9 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UTCDateTime, utcnow
 
-CAMPAIGN_KINDS = ("peak_week", "peak_month", "forty_days", "custom")  # tuần, tháng cao điểm, 40 ngày, tự chọn
-CAMPAIGN_DAYS = {"peak_week": 7, "peak_month": 30, "forty_days": 40}
-
 
 class BoundChat(Base):
     """A chat that receives a unit's pushes: a group bound by an officer, or an officer's own private chat."""

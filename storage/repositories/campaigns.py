@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.campaign_rules import KINDS as CAMPAIGN_KINDS
 from storage.models import Campaign, CampaignTarget, Unit, utcnow
-from storage.models import CAMPAIGN_KINDS
 
 
 def split_target(total: int, children: list[Unit], given: dict[int, int] | None = None) -> dict[int, int]:

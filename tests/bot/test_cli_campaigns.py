@@ -157,3 +157,23 @@ def test_a_started_campaign_cannot_be_edited(url):
     for command in (["edit", 9, "--name", "Không có"], ["cancel", 9]):
         missing = sangkien("campaign", *command)
         assert missing.exit_code == 1 and "no campaign 9" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "told"),
+    [
+        (["--start", "2099-01-05"], "more than 5 years ahead"),
+        (["--name", "🔥🔥 2026"], "letters"),
+        (["--kind", "custom", "--end", "2099-01-01"], "more than 5 years ahead"),
+    ],
+)
+def test_the_chats_rules_hold_here_too(url, extra, told):
+    """conversations/campaign_rules.py: a day within five years, a name in words, as the wizard says."""
+    options = {"--unit": "CDN-GD-HN", "--name": "Tuần cao điểm", "--kind": "peak_week", "--start": MONDAY, "--target": 18}
+    options.update(dict(zip(extra[::2], extra[1::2])))
+    result = sangkien("campaign", "create", *[part for pair in options.items() for part in pair])
+    assert result.exit_code != 0 and told in result.output, result.output
+    assert counted(url, Campaign) == 0
+    assert create().exit_code == 0
+    moved = sangkien("campaign", "edit", 1, "--start", "2099-01-05")
+    assert moved.exit_code == 1 and "more than 5 years ahead" in moved.output

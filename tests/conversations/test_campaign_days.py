@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from handlers.campaign_days import parse_day
+from conversations.parsing.days import parse_day
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ def test_the_furthest_day_is_five_years_ahead_and_a_kind_added_to_it_stays_a_dat
     """Issue 15: nothing bounded the year, so 31/12/9999 plus a week's days overflowed (an OverflowError traceback)."""
     from datetime import timedelta
 
-    from handlers.campaign_days import furthest
+    from conversations.campaign_rules import furthest
 
     assert furthest(date(2026, 11, 21)) == date(2031, 11, 22)
     assert parse_day("31/12/9999", date(2026, 11, 21)) > furthest(date(2026, 11, 21))  # read, then refused as too far

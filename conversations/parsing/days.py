@@ -15,12 +15,6 @@ _WEEKDAYS = {
 _NEXT_WEEK = re.compile(r"\s+(?:tuan toi|tuan sau|toi|sau|next week)$")
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-YEARS_AHEAD = 5  # a campaign starts (and ends) within this many years: "31/12/9999" is a slip, refused
-
-
-def furthest(today: date) -> date:
-    """The last day a campaign typed on `today` may start on (or a campaign starting `today` end on)."""
-    return today + timedelta(days=365 * YEARS_AHEAD + YEARS_AHEAD // 4 + 1)
 
 
 def next_weekday(today: date, weekday: int) -> date:

@@ -23,7 +23,7 @@ from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.webhook import TelegramWebhook
 from bot.settings import Settings
 from bot.webhook import WebhookServer
-from handlers import group_chats
+from handlers import routes
 from handlers.dispatcher import Claim, Dispatcher
 from messaging.messages import Outgoing
 from messaging.leases import ChatLeases
@@ -127,7 +127,7 @@ class TelegramChannel:
         incoming = updates.incoming(update, self.username, self.name)
         if incoming is None:
             return []
-        if incoming.is_group and incoming.command in group_chats.FOR_GROUP_ADMINS:
+        if incoming.is_group and incoming.command in routes.FOR_GROUP_ADMINS:
             incoming = replace(incoming, chat_admin=await self._is_chat_admin(incoming))
         return await typing_while(self.bot, incoming.chat_id, self._kept_then_handled(incoming, claim))
 

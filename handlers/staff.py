@@ -1,4 +1,4 @@
-"""The officers' and support team's work in a private chat (công việc cán bộ), behind one entry point.
+"""The officers' and support team's work in a private chat (công việc cán bộ), opened from handlers/routes.py.
 
 Every screen checks the person's scope on the server; nothing is stored for a refused request.
 Screens keep the choices they showed in the state, so a typed number or a button's label means
@@ -96,7 +96,7 @@ def intent_on_screen(state: State, event: Event, locale: str, words: bool = True
     shown = tuple(Choice(v, key=k, label=label, params=p) for v, k, label, p in state.meta.get("shown", ()))
     if event.kind == "choice":
         return event.text
-    if event.kind == "command":  # its word as the route table names it (handlers.turn)
+    if event.kind == "command":  # its word as the route table names it (handlers.routes)
         return "/" + event.command
     if event.kind != "text":
         return None

@@ -22,6 +22,8 @@ from storage.repositories.initiatives import DECISIONS, answers_of
 
 @dataclass(frozen=True)
 class Turn:
+    """What every use case knows of the update it answers; built once, changed only by `replace`."""
+
     tx: Transaction
     incoming: Incoming
     event: Event  # its command word as the route table names it ("review" arrives as "duyet")

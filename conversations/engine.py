@@ -28,8 +28,9 @@ from conversations.model import (
 from conversations import lexicon
 from conversations.text import fold
 
-LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language"}
-GLOBAL = LEAVING | {"/help", "/support"}
+# The words that leave any screen (a form's question, an officer's screen) for the worker's own screens.
+LEAVING = frozenset({"/cancel", "/mine", "/menu", "/start", "/new", "/language", "/help"})
+GLOBAL = LEAVING | {"/support"}
 _LANGUAGE_WORDS = {"english": "en", "tieng anh": "en", "tieng viet": "vi", "vietnamese": "vi"}
 
 
@@ -47,6 +48,10 @@ def needs(state: State, event: Event) -> set[str]:
 
 
 def step(state: State, event: Event, ctx: Context) -> Result:
+    event = reading.as_pressed(state, event, ctx)
+    handover = _for_the_desk(state, event, ctx)
+    if handover is not None:
+        return Result(state, (), handover=handover)
     stored = synced(state, ctx, follow=event.kind == "command" and event.command == "resume")  # after help
     result = _step(stored, event, ctx)
     if stored is not state:  # changed elsewhere: the answer goes to the question the person saw, with a word
@@ -65,6 +70,17 @@ def step(state: State, event: Event, ctx: Context) -> Result:
     if event.args != "hidden":  # a readable message ends a run of hidden ones
         after = after.with_meta(hidden=None)
     return Result(after, result.replies, effects)
+
+
+def _for_the_desk(state: State, event: Event, ctx: Context) -> str | None:
+    """The officers' screen a registered person's message opens (a command word anywhere; a pressed or typed
+    word outside the forms, where typed answers are answers even when they look like one)."""
+    if ctx.member is None or not ctx.desk:
+        return None
+    if event.kind != "command" and state.flow in ("submit", "register"):
+        return None
+    intent = reading.intent_of(state, event, ctx)
+    return intent if intent in ctx.desk else None
 
 
 def _step(state: State, event: Event, ctx: Context) -> Result:
@@ -234,7 +250,7 @@ def _unregistered(state: State, event: Event, ctx: Context) -> Result:
     intent = reading.intent_of(state, event, ctx)
     if intent == "/support":
         return form.ask(REGISTRATION, state, ctx, effects=(RequestHelp(state.step, None),))
-    if intent in LEAVING:
+    if intent in LEAVING and intent != "/help":  # help at a question explains the question
         return form.ask(REGISTRATION, state, ctx, lead=(Reply("register.first"),))
     result = form.handle(REGISTRATION, state, event, ctx, intent)
     if result is None or result.state.step is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ class Context:
     deep_link_unit: UnitRef | None = None
     items: tuple[ItemRef, ...] | None = None
     powers: frozenset[str] = frozenset()  # officer actions allowed somewhere (handlers.scope.ACTIONS)
+    label: Callable[["Choice"], str] | None = None  # a choice's label in the person's language: a press arrives as it
+    desk: frozenset[str] = frozenset()  # intents the officers' screens answer: the engine hands them over
 
 
 # Effects: what the handler must persist after the step. Plain data, no behaviour.
@@ -194,3 +196,4 @@ class Result:
     state: State
     replies: tuple[Reply, ...]
     effects: tuple[Effect, ...] = ()
+    handover: str | None = None  # an intent of `Context.desk`: nothing stepped, the officers' screens answer it

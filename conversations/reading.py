@@ -8,6 +8,7 @@ other number is an answer where the question reads numbers, and "out of range" e
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from conversations import form, lexicon, menu
 from conversations.flows import FLOWS
@@ -15,6 +16,35 @@ from conversations.model import Choice, Context, Event, State
 from conversations.text import fold
 
 NUMBER = re.compile(r"(?:so\s*)?(\d{1,9})[.)]?")  # "2", "2.", "số 2": the option numbered 2
+_NUMBER_PREFIX = re.compile(r"^\d{1,3}\.\s+")
+
+
+def as_pressed(state: State, event: Event, ctx: Context) -> Event:
+    """Typed text that is the label of an option on screen, read as pressing it (a button arrives as its label)."""
+    if event.kind != "text" or ctx.label is None:
+        return event
+    value = pressed(event.text, offered(state, ctx), ctx.label)
+    return Event("choice", text=value) if value is not None else event
+
+
+def pressed(text: str, shown: tuple[Choice, ...], label: Callable[[Choice], str]) -> str | None:
+    """The value of the choice whose label this text is (a button press arrives as its numbered label).
+
+    Typed without its number or the label's symbols ("Cần bổ sung" for "2. ✏️ Cần bổ sung") it matches too.
+    """
+    wanted = fold(_NUMBER_PREFIX.sub("", text.strip()))
+    if not wanted:
+        return None
+    labels = [(choice, fold(label(choice))) for choice in shown]
+    exact = next((choice.value for choice, folded in labels if folded == wanted), None)
+    if exact is not None:
+        return exact
+    bare = _bare(wanted)
+    return next((choice.value for choice, folded in labels if bare and _bare(folded) == bare), None)
+
+
+def _bare(folded: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
 
 
 def intent_of(state: State, event: Event, ctx: Context) -> str | None:

@@ -22,6 +22,7 @@ from conversations.model import (
 from handlers import documents, duplicates, help_desk, notices, own_initiatives
 from messaging.messages import Outgoing
 from handlers.scope import Scope
+from handlers.turn import Turn
 from storage.models import Member
 from storage.repositories import Transaction
 
@@ -35,27 +36,16 @@ class Outcome:
     replies: list[Reply | Outgoing] = field(default_factory=list)
 
 
-async def apply(
-    tx: Transaction,
-    effects: tuple[Effect, ...],
-    outcome: Outcome,
-    *,
-    channel: str,
-    chat_id: str,
-    user_id: str,
-    display_name: str,
-    now: datetime,
-    scope: Scope = Scope(()),
-    duplicate_threshold: float = 80,
-    locale: str = "vi",
-    base_url: str | None = None,
-) -> Outcome:
+async def apply(turn: Turn, effects: tuple[Effect, ...], outcome: Outcome) -> Outcome:
+    tx, now, scope, locale = turn.tx, turn.now, turn.scope, turn.locale
+    channel, chat_id = turn.incoming.channel, turn.incoming.chat_id
+    duplicate_threshold, base_url = turn.options.staff.duplicate_threshold, turn.options.staff.public_base_url
     for effect in effects:
         member = outcome.member
         if isinstance(effect, Register):
             outcome.member = await tx.members.register(
                 channel=channel,
-                external_user_id=user_id,
+                external_user_id=turn.incoming.user_id,
                 name=effect.name,
                 unit_id=effect.unit_id,
                 target_group=effect.target_group,
@@ -72,7 +62,7 @@ async def apply(
                 continue
             request = await tx.help_requests.open(
                 member_id=member.id if member else None,
-                name=member.name if member else display_name,
+                name=member.name if member else turn.incoming.display_name,
                 unit_id=member.unit_id if member else (unit or {}).get("id"),
                 initiative_id=effect.draft_id,
                 channel=channel,

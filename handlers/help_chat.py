@@ -13,22 +13,15 @@ from datetime import datetime
 
 from conversations import engine, form, menu, reading
 from conversations.flows import FLOWS, REGISTRATION
-from conversations.model import Choice, Context, Event, ItemRef, MemberRef, Reply, State, UnitRef
+from conversations.model import Choice, Context, Event, MemberRef, Reply, State, UnitRef
 from handlers import notices
+from handlers.turn import Turn, own_items
 from messaging import render
 from storage.models import HelpRequest, Member
 from storage.repositories import Transaction
-from storage.repositories.initiatives import DECISIONS, answers_of
 
 END = Choice("/end_help", key="choice.help_chat.end")
 MAX_RELAY = 2000
-
-
-async def own_items(tx: Transaction, member_id: int) -> tuple[ItemRef, ...]:
-    """A member's initiatives as "Sáng kiến của tôi" lists them (drafts first)."""
-    items = await tx.initiatives.for_author(member_id)
-    notes = await tx.initiatives.notes([i.id for i in items if i.status in DECISIONS])
-    return tuple(ItemRef(i.id, i.status, i.code, answers_of(i), i.current_step, i.updated_at, notes.get(i.id)) for i in items)
 
 
 async def taken(tx: Transaction, request: HelpRequest) -> None:
@@ -38,10 +31,10 @@ async def taken(tx: Transaction, request: HelpRequest) -> None:
     await _save(tx, request, row, State(row.flow, row.step, row.answers or {}, meta) if row else State(meta=meta))
 
 
-async def from_worker(
-    tx: Transaction, request_id: int, event: Event, locale: str, now: datetime, update: str
-) -> list[Reply] | None:
+async def from_worker(turn: Turn, request_id: int) -> list[Reply] | None:
     """Relay what the worker sent; None when the chat is over (ended here, or already ended by the supporter)."""
+    tx, event, locale, now = turn.tx, turn.event, turn.locale, turn.now
+    update = turn.incoming.update_id or now.isoformat()
     request = await tx.help_requests.get(request_id)
     if request is None or request.status != "taken":
         return None

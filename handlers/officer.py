@@ -8,12 +8,12 @@ import locales
 from conversations.model import Choice, Reply
 from messaging.messages import Incoming, Outgoing
 from handlers.scope import Scope
+from handlers.turn import Turn
 from documents.chart import progress_chart
-from storage.models import Member, Unit
+from storage.models import Unit
 from storage.reports import Report, progress
 from storage.repositories import Transaction
 
-REPORT_COMMANDS = {"baocao", "report", "tiendo"}
 CANDIDATES = 6  # units a name may fit and still be listed to pick from; more asks for more of the name
 ROOTS_SEARCHED = 5  # scope roots a typed name is looked for under (a person has one or two)
 MAX_ASKED = 120  # characters of a typed name looked for: longer than any unit's name, and every word is a query
@@ -91,18 +91,15 @@ def which_unit(asked: str, units: list[Unit], pick: bool) -> Reply:
     return Reply("report.which_unit", {"query": asked, "units": listed, "pick": pick}, choices)
 
 
-async def report_for(
-    tx: Transaction, member: Member | None, incoming: Incoming, locale: str, now: datetime, asked: str = ""
-) -> list[Outgoing]:
+async def report_for(turn: Turn) -> list[Outgoing]:
     """The progress report of each unit the member may report on (or the one named), with a chart."""
-    scope = Scope(tuple(await tx.roles.scopes(member.id))) if member else Scope(())
-    units, refusal = await units_asked(tx, scope, "report", asked)
+    units, refusal = await units_asked(turn.tx, turn.scope, "report", turn.event.args)
     if refusal:
-        text = locales.render(refusal.key, refusal.params, locale)
-        return [Outgoing(incoming.channel, incoming.chat_id, text, locale)]
+        text = locales.render(refusal.key, refusal.params, turn.locale)
+        return [Outgoing(turn.incoming.channel, turn.incoming.chat_id, text, turn.locale)]
     messages = []
     for unit in units:
-        messages += await unit_report(tx, unit, incoming, locale, now)
+        messages += await unit_report(turn.tx, unit, turn.incoming, turn.locale, turn.now)
     return messages
 
 

@@ -1,4 +1,4 @@
-"""The officers' and support team's work in a private chat (công việc cán bộ), behind one entry point.
+"""The officers' and support team's work in a private chat (công việc cán bộ), opened from handlers/routes.py.
 
 Every screen checks the person's scope on the server; nothing is stored for a refused request.
 Screens keep the choices they showed in the state, so a typed number or a button's label means
@@ -8,69 +8,76 @@ the same thing on the next message.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from conversations.model import Choice, Context, Event, Reply, State
 from conversations import lexicon
 from conversations.reading import numbered_pick
 from messaging import render
 from messaging.messages import Incoming, Outgoing
+from handlers.options import StaffOptions
 from handlers.scope import Scope
 from handlers.timetable import Timetable
+from handlers.turn import Turn
 from storage.models import Member, Unit
 from storage.repositories import Transaction
 
-# Command words (Telegram allows only [a-z0-9_]) and what they mean; Vietnamese first.
-COMMANDS = {
-    "canbo": "/canbo", "officer": "/canbo",
-    "duyet": "/duyet", "review": "/duyet",
-    "baocao": "/baocao", "report": "/baocao", "tiendo": "/baocao",
-    "xuat": "/xuat", "export": "/xuat",
-    "nhapho": "/nhapho", "onbehalf": "/nhapho",
-    "yeucau": "/yeucau", "requests": "/yeucau",
-    "nhan": "/nhan", "take": "/nhan",
-    "moi": "/moi", "invite": "/moi",
-    "chiendich": "/chiendich", "campaign": "/chiendich", "campaigns": "/chiendich",
-}  # fmt: skip
-ENTRIES = set(COMMANDS.values())
-MENU = (
-    ("/duyet", "review", "choice.staff_menu.review"),
-    ("/baocao", "report", "choice.staff_menu.report"),
-    ("/xuat", "export", "choice.staff_menu.export"),
-    ("/nhapho", "submit_on_behalf", "choice.staff_menu.on_behalf"),
-    ("/yeucau", "review", "choice.staff_menu.requests"),
-    ("/moi", "invite", "choice.staff_menu.invite"),
-    ("/chiendich", "campaign", "choice.staff_menu.campaign"),
-)
-LEAVING = {"/cancel", "/mine", "/menu", "/start", "/new", "/language", "/help"}
 # Choice screens that explain themselves: "ko biết", "giúp với" typed there is "/explain" (their explanation, the
 # screen kept), as at the worker's choice questions (docs/answers.md), not the worker's help that drops the screen.
 EXPLAINED = {"pick_unit", "campaign_kind"}
 
 
-@dataclass(frozen=True)
-class StaffOptions:
-    duplicate_threshold: int = 80
-    invite_lifetime: timedelta = timedelta(days=7)
-    public_base_url: str | None = None  # links to the files people sent, in exports and forms
-
-
 @dataclass
 class Call:
-    """One message to a staff screen, with everything a screen may need."""
+    """One message to a staff screen: the update's Turn, and what the message means on the screen."""
 
-    tx: Transaction
-    member: Member
-    scope: Scope
-    state: State
-    event: Event
+    turn: Turn
     intent: str | None
-    ctx: Context
-    incoming: Incoming
-    locale: str
-    now: datetime
-    options: StaffOptions
-    timetable: Timetable | None = None  # when pushes go out (a campaign saved after today's is announced at once)
+    menu: tuple[tuple[str, str, str], ...] = ()  # the staff menu: (intent, scope action, label key), handlers.routes
+
+    @property
+    def tx(self) -> Transaction:
+        return self.turn.tx
+
+    @property
+    def member(self) -> Member:
+        return self.turn.member
+
+    @property
+    def scope(self) -> Scope:
+        return self.turn.scope
+
+    @property
+    def state(self) -> State:
+        return self.turn.state
+
+    @property
+    def event(self) -> Event:
+        return self.turn.event
+
+    @property
+    def ctx(self) -> Context:
+        return self.turn.ctx
+
+    @property
+    def incoming(self) -> Incoming:
+        return self.turn.incoming
+
+    @property
+    def locale(self) -> str:
+        return self.turn.locale
+
+    @property
+    def now(self) -> datetime:
+        return self.turn.now
+
+    @property
+    def options(self) -> StaffOptions:
+        return self.turn.options.staff
+
+    @property
+    def timetable(self) -> Timetable:  # when pushes go out (a campaign saved after today's is announced at once)
+        return self.turn.options.timetable
 
 
 @dataclass
@@ -83,23 +90,14 @@ def is_staff_state(state: State) -> bool:
     return bool(state.meta.get("staff"))
 
 
-def entry(event: Event, intent: str | None, state: State) -> str | None:
-    """The staff screen a message opens from outside the staff screens, if any."""
-    if event.kind == "command":
-        return COMMANDS.get(event.command)
-    if state.flow in ("submit", "register"):
-        return None  # typed answers are answers, even when they look like a command word
-    return intent if intent in ENTRIES else None
-
-
 def intent_on_screen(state: State, event: Event, locale: str, words: bool = True) -> str | None:
     """What a message means on a staff screen: a shown choice, a command word (unless `words` is off,
     where everything typed is content), or None for free text."""
     shown = tuple(Choice(v, key=k, label=label, params=p) for v, k, label, p in state.meta.get("shown", ()))
     if event.kind == "choice":
         return event.text
-    if event.kind == "command":
-        return COMMANDS.get(event.command, "/" + event.command)
+    if event.kind == "command":  # its word as the route table names it (handlers.routes)
+        return "/" + event.command
     if event.kind != "text":
         return None
     text = event.text.strip()
@@ -112,7 +110,7 @@ def intent_on_screen(state: State, event: Event, locale: str, words: bool = True
     word = lexicon.intent(text) if words else None
     if word in ("/help", "/dont_know") and state.flow in EXPLAINED:
         return "/explain"
-    return COMMANDS.get((word or "/")[1:], word) if word else None
+    return word
 
 
 def screen(flow: str, replies: list, **meta) -> Step:
@@ -127,7 +125,7 @@ def refuse(key: str = "staff.not_allowed", params: dict | None = None) -> Step:
 
 
 def staff_menu(call: Call, lead: tuple = ()) -> Step:
-    offered = [Choice(value, key=key) for value, action, key in MENU if action in call.ctx.powers]
+    offered = [Choice(value, key=key) for value, action, key in call.menu if action in call.ctx.powers]
     if not offered:
         return refuse()
     reply = Reply("staff.menu", {"name": call.member.name}, (*offered, Choice("/menu", key="choice.back")))

@@ -1,42 +1,30 @@
-"""Which staff screen answers a message: the entries (/duyet, /xuat, …) and the screen the person is on."""
+"""The staff screens' own openers (menu, report, export, taking a request) and which screen reads a message next."""
 
 from __future__ import annotations
 
 from conversations.model import Choice, Reply
 from conversations.text import fold, id_after, record_id
 from handlers import campaign_wizard, campaigns, help_desk, invites, officer, on_behalf, review
-from handlers.staff import ENTRIES, Call, Step, is_staff_state, outgoing_text, refuse, screen, staff_menu, with_lead
+from handlers.staff import Call, Step, outgoing_text, refuse, screen, staff_menu, with_lead
 
 # Typed words are content on these screens, even when they look like a command word.
 FREE_TEXT = {"reason", "relay", "behalf", "behalf_unit", "invite_unit", *campaign_wizard.FREE_TEXT}
 
 
-async def step(call: Call) -> Step:
-    flow = call.state.flow if is_staff_state(call.state) else None
-    explicit = call.event.kind in ("command", "choice") or flow not in FREE_TEXT
-    if flow is None or (call.intent in ENTRIES and explicit):
-        return await _open(call, call.intent)
-    return await ON_SCREEN[flow](call)
-
-
-async def _open(call: Call, entry: str | None) -> Step:
-    if entry == "/duyet":
-        return await review.queue(call)
-    if entry == "/baocao":
-        return await _report(call, call.event.args)
-    if entry == "/xuat":
-        return await _export(call)
-    if entry == "/nhapho":
-        return await on_behalf.start(call)
-    if entry == "/yeucau":
-        return await help_desk.waiting(call)
-    if entry == "/nhan":
-        return await help_desk.take(call, record_id(call.event.args.strip().lstrip("#")))
-    if entry == "/moi":
-        return await invites.start(call)
-    if entry == "/chiendich":
-        return await campaigns.listing(call)
+async def menu(call: Call) -> Step:
     return staff_menu(call)
+
+
+async def report(call: Call) -> Step:
+    return await _report(call, call.event.args)
+
+
+async def export(call: Call) -> Step:
+    return await _export(call)
+
+
+async def take(call: Call) -> Step:
+    return await help_desk.take(call, record_id(call.event.args.strip().lstrip("#")))
 
 
 async def _report(call: Call, asked: str) -> Step:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
+from conversations import reading
 from conversations.model import Choice, Reply
-from conversations.text import fold
 from messaging.messages import OutChoice, Outgoing
 import locales
 
@@ -39,24 +37,6 @@ def numbered(labels: list[str]) -> list[str]:
     return [f"{n}. {label}" for n, label in enumerate(labels, start=1)]
 
 
-_NUMBER_PREFIX = re.compile(r"^\d{1,3}\.\s+")
-
-
 def pressed(text: str, shown: tuple[Choice, ...], locale: str) -> str | None:
-    """The value of the choice whose label this text is (a button press arrives as its numbered label).
-
-    Typed without its number or the label's symbols ("Cần bổ sung" for "2. ✏️ Cần bổ sung") it matches too.
-    """
-    wanted = fold(_NUMBER_PREFIX.sub("", text.strip()))
-    if not wanted:
-        return None
-    labels = [(choice, fold(label(choice, locale))) for choice in shown]
-    exact = next((choice.value for choice, folded in labels if folded == wanted), None)
-    if exact is not None:
-        return exact
-    bare = _bare(wanted)
-    return next((choice.value for choice, folded in labels if bare and _bare(folded) == bare), None)
-
-
-def _bare(folded: str) -> str:
-    return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
+    """The value of the choice whose label (in `locale`) this text is: see conversations.reading.pressed."""
+    return reading.pressed(text, shown, lambda choice: label(choice, locale))

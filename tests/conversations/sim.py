@@ -28,7 +28,7 @@ from conversations.model import (
     Withdraw,
 )
 from conversations.text import fold, nfc
-from messaging.render import pressed
+from messaging.render import label
 
 UNITS = (
     UnitRef(1, "LDLD-HN", "Liên đoàn Lao động thành phố Hà Nội"),
@@ -60,6 +60,7 @@ class Sim:
             display_name=self.display_name,
             member=self.member,
             resume_after=timedelta(hours=1),
+            label=lambda choice: label(choice, "vi"),  # as the handler: a press arrives as its label
         )
         needs = engine.needs(self.state, event)
         if "units" in needs:
@@ -85,11 +86,9 @@ class Sim:
         return self.event(event)
 
     def event(self, event: Event) -> Result:
-        if event.kind == "text":  # a pressed button arrives as its label, as in the handler
-            value = pressed(event.text, reading.offered(self.state, self.context(event)), "vi")
-            event = Event("choice", text=value) if value is not None else event
         ctx = self.context(event)
-        self.intent = reading.intent_of(self.state, event, ctx) if self.member else None
+        read = reading.as_pressed(self.state, event, ctx)
+        self.intent = reading.intent_of(self.state, read, ctx) if self.member else None
         result = engine.step(self.state, event, ctx)
         self.last = result
         self.state = result.state

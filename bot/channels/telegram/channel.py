@@ -23,14 +23,13 @@ from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.webhook import TelegramWebhook
 from bot.settings import Settings
 from conversations.model import Media
-from handlers import group_chats
+from handlers import routes
 from handlers.dispatcher import Dispatcher
 from messaging.messages import Incoming, Outgoing
 from storage.db import Database
 from storage.files import FileTooLarge
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "new", "mine", "help", "language")
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 ADMINS = ("creator", "administrator")
 
@@ -75,7 +74,7 @@ class TelegramChannel(PlatformChannel):
     async def _set_commands(self) -> None:
         for language in (None, "vi", "en"):
             locale = language or self.settings.default_locale
-            commands = [BotCommand(command=c, description=locales.render(f"commands.{c}", {}, locale)) for c in COMMANDS]
+            commands = [BotCommand(command=word, description=locales.render(key, {}, locale)) for word, key in routes.LISTED]
             await self.retrying(
                 lambda commands=commands, language=language: self.bot.set_my_commands(commands, language_code=language)
             )
@@ -118,7 +117,7 @@ class TelegramChannel(PlatformChannel):
                 await self.dispatcher.chat_gone(self.name, str(update.my_chat_member.chat.id))
             return None
         incoming = updates.incoming(update, self.username, self.name)
-        if incoming is not None and incoming.is_group and incoming.command in group_chats.FOR_GROUP_ADMINS:
+        if incoming is not None and incoming.is_group and incoming.command in routes.FOR_GROUP_ADMINS:
             incoming = replace(incoming, chat_admin=await self._is_chat_admin(incoming))
         return incoming
 

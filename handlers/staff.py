@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from conversations.campaign_form import CAMPAIGN
 from conversations.model import Choice, Context, Event, Reply, State
 from conversations import lexicon
 from conversations.reading import numbered_pick
@@ -22,9 +23,9 @@ from handlers.turn import Turn
 from storage.models import Member, Unit
 from storage.repositories import Transaction
 
-# Choice screens that explain themselves: "ko biết", "giúp với" typed there is "/explain" (their explanation, the
-# screen kept), as at the worker's choice questions (docs/answers.md), not the worker's help that drops the screen.
-EXPLAINED = {"pick_unit", "campaign_kind"}
+# Screens that explain themselves: "ko biết", "giúp với" typed there is "/explain" (their explanation, the screen
+# kept), as at the worker's choice questions (docs/answers.md), not the worker's help that drops the screen.
+EXPLAINED = {"pick_unit", *(CAMPAIGN.screen(q) for q in CAMPAIGN.questions if q.explain)}
 
 
 @dataclass

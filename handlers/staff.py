@@ -8,24 +8,24 @@ the same thing on the next message.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from conversations.campaign_form import CAMPAIGN
-from conversations.model import Choice, Context, Event, Reply, State
+from conversations.model import Choice, Event, Reply, State
 from conversations import lexicon
 from conversations.reading import numbered_pick
 from messaging import render
-from messaging.messages import Incoming, Outgoing
+from messaging.messages import Outgoing
 from handlers.options import StaffOptions
-from handlers.scope import Scope
 from handlers.timetable import Timetable
 from handlers.turn import Turn
-from storage.models import Member, Unit
-from storage.repositories import Transaction
+from storage.models import Unit
 
 # Screens that explain themselves: "ko biết", "giúp với" typed there is "/explain" (their explanation, the screen
 # kept), as at the worker's choice questions (docs/answers.md), not the worker's help that drops the screen.
 EXPLAINED = {"pick_unit", *(CAMPAIGN.screen(q) for q in CAMPAIGN.questions if q.explain)}
+
+
+TURN_PARTS = frozenset({"tx", "member", "scope", "state", "event", "ctx", "incoming", "locale", "now"})
 
 
 @dataclass
@@ -36,41 +36,10 @@ class Call:
     intent: str | None
     menu: tuple[tuple[str, str, str], ...] = ()  # the staff menu: (intent, scope action, label key), handlers.routes
 
-    @property
-    def tx(self) -> Transaction:
-        return self.turn.tx
-
-    @property
-    def member(self) -> Member:
-        return self.turn.member
-
-    @property
-    def scope(self) -> Scope:
-        return self.turn.scope
-
-    @property
-    def state(self) -> State:
-        return self.turn.state
-
-    @property
-    def event(self) -> Event:
-        return self.turn.event
-
-    @property
-    def ctx(self) -> Context:
-        return self.turn.ctx
-
-    @property
-    def incoming(self) -> Incoming:
-        return self.turn.incoming
-
-    @property
-    def locale(self) -> str:
-        return self.turn.locale
-
-    @property
-    def now(self) -> datetime:
-        return self.turn.now
+    def __getattr__(self, name: str):
+        if name in TURN_PARTS:  # call.tx, call.member, ... are the update's own (the Turn's)
+            return getattr(self.turn, name)
+        raise AttributeError(name)
 
     @property
     def options(self) -> StaffOptions:

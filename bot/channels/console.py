@@ -25,6 +25,7 @@ from bot.keeping import Keeper
 from conversations.model import Media
 from handlers.dispatcher import Dispatcher
 from messaging.messages import Incoming, Outgoing
+from messaging.sender import Deferred
 from storage.files import FileTooLarge
 
 log = logging.getLogger(__name__)
@@ -109,12 +110,16 @@ class ConsoleChat(Channel):
         return await _reading(media.ref)(limit)
 
     async def send(self, message: Outgoing) -> None:
-        self.stdout.write(self.text_of(message) + "\n\n")
+        text = self.text_of(message) + "\n\n"
         if message.media:
-            self.stdout.write(f"{await self._media_line(message)}\n\n")
+            text += f"{await self._media_line(message)}\n\n"
         if message.document:
-            self.stdout.write(f"📎 {await self._save(message.document)}\n\n")
-        self.stdout.flush()
+            text += f"📎 {await self._save(message.document)}\n\n"
+        try:
+            self.stdout.write(text)
+            self.stdout.flush()
+        except OSError as closed:  # the terminal went away (a pipe cut short): owed, with no wait, to the next run
+            raise Deferred(0) from closed
 
     async def notices(self) -> int:
         """What is owed to this person (replies, decisions, a supporter's words): printed, then marked sent."""

@@ -1,5 +1,6 @@
 """The terminal chat end to end: a whole conversation piped into `sangkien chat`, as a person would."""
 
+import io
 import json
 import os
 import re
@@ -11,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from bot.channels.console import ConsoleChat
 
 REGISTRATION = ["/start", "Nguyễn Thị Hoa", "truong mam non kim hy", "2"]
 SUBMISSION_FIRST_HALF = [
@@ -131,3 +134,22 @@ def test_two_users_share_one_database(env):
     output = chat(env, ["hello"], "--user", "b")
     assert "Họ và tên đầy đủ của bạn là gì?" in output  # b is new, a is not
     assert rows(env, "SELECT count(*) FROM members") == [(1,)]
+
+
+class ClosedTerminal(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+async def test_a_terminal_closed_while_printing_gets_its_replies_at_the_next_run(dispatcher):
+    """A pipe cut short (`sangkien chat | head -1`) is no failure of the message: the next run prints what was
+    owed, then its own answer, without a wait and without counting an attempt."""
+    closed = ConsoleChat(dispatcher, user_id="hoa", stdin=io.StringIO(), stdout=ClosedTerminal())
+    await closed.say("/start", update_id=None)
+    out = io.StringIO()
+    again = ConsoleChat(dispatcher, user_id="hoa", stdin=io.StringIO(), stdout=out)
+    await again.say("/start", update_id=None)
+    printed = out.getvalue()
+    assert 0 <= printed.find("Xin chào!") < printed.find("trước khi làm việc khác"), printed  # the welcome first
+    async with dispatcher.db.transaction() as tx:
+        assert await tx.outbox.unsent_for_chat("console", "hoa", max_attempts=20) == []

@@ -731,7 +731,8 @@ class FakeBotAPI:
             member |= {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
                        "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
                        "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
-                       "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False}
+                       "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False,
+                       "can_send_welcome_messages": False}
         return member
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:

@@ -40,7 +40,17 @@ def pressed(text: str, shown: tuple[Choice, ...], label: Callable[[Choice], str]
     if exact is not None:
         return exact
     bare = _bare(wanted)
-    return next((choice.value for choice, folded in labels if bare and _bare(folded) == bare), None)
+    if not bare:
+        return None
+    found = next((choice.value for choice, folded in labels if _bare(folded) == bare), None)
+    if found is not None:
+        return found
+    # Without the label's note in brackets: "tuần cao điểm" is "Tuần cao điểm (7 ngày)", before any word it holds.
+    unnoted = [choice.value for choice, folded in labels if _bare(_NOTE.sub("", folded)) == bare]
+    return unnoted[0] if len(unnoted) == 1 else None
+
+
+_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def _bare(folded: str) -> str:

@@ -157,3 +157,13 @@ async def test_a_non_answer_at_the_kind_explains_the_kinds_and_keeps_the_draft(d
     assert "tuần cao điểm chạy 7 ngày" in hoa.text and "Loại chiến dịch nào?" in hoa.text
     await hoa.say("1")
     assert "bắt đầu ngày nào" in hoa.text
+
+
+@pytest.mark.parametrize("typed", ["tuần cao điểm", "thang cao diem", "Chiến dịch 40 ngày"])
+async def test_a_kind_typed_in_its_own_words_is_that_kind(dispatcher, demo_db, typed):
+    """Typing an option's words without its note in brackets picks it: "tuần cao điểm" at the kind once opened the
+    campaign list (the words of /chiendich), dropping the wizard."""
+    hoa = await officer(dispatcher, demo_db, unit="CDCS-MN-KIMHY", user_id="hoa")
+    for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần sáng kiến Kim Hỷ", typed):
+        await hoa.say(text)
+    assert "bắt đầu ngày nào" in hoa.text, hoa.text

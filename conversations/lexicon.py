@@ -57,7 +57,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
         "khong can", "khoi", "thoi khoi", "khong phai", "khong dung", "sai", "sai roi", "nhap lai", "chua",
         "none", "no", "nope", "n", "no one", "nobody", "nothing", "-", "khong co a", "khong gui", "chua tinh",
         "khong tinh duoc", "khong uoc tinh duoc", "khong uoc duoc", "chua ap dung", "chua ap dung duoc",
-        "khong can dau", "khong co dau", "khong can gi",
+        "khong can dau", "khong co dau", "khong can gi", "no need", "not needed", "no thanks",
     ),
     "/skip": (
         "bo qua", "bo", "skip", "qua", "bo qua buoc nay", "de trong", "bo trong", "cau sau", "cau khac",

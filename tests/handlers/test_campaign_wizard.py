@@ -65,7 +65,7 @@ async def test_a_target_above_the_share_the_parent_campaign_gave_is_shown_before
     assert "Mời bạn kiểm tra lại" in hoa.text and "⚠️" not in hoa.text  # within the share: nothing to say
 
 
-@pytest.mark.parametrize("answer", ["không cần", "ko can", "khong can", "k can", "ko cần khẩu hiệu", "kcan"])
+@pytest.mark.parametrize("answer", ["không cần", "ko can", "khong can", "k can", "ko cần khẩu hiệu", "kcan", "no need"])
 async def test_no_slogan_said_in_words_stores_none(dispatcher, demo_db, answer):
     binh = await officer(dispatcher, demo_db)
     for text in ("/chiendich", "Tạo chiến dịch mới", "kim hy", "1", "Ngày hội sáng kiến", "Tuần cao điểm (7 ngày)",

@@ -18,6 +18,7 @@ Whatever was made is dropped when the test process ends (`cleanup`, from a sessi
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 import uuid
@@ -78,6 +79,13 @@ class SqliteTemplates:
         """A Database on a new file at `path`: migrated to head, the demo units loaded when `demo`."""
         shutil.copyfile(await self._template(demo), path)
         return Database.from_url(f"sqlite+aiosqlite:///{path}")
+
+    def copy(self, path: Path, *, demo: bool = False) -> None:
+        """The same as a new file at `path`, from synchronous code (no event loop running): for the CLI's tests,
+        where `sangkien db upgrade` and `sangkien demo-data` would each cost an interpreter's start."""
+        if demo not in self._files:
+            asyncio.run(self._template(demo))
+        shutil.copyfile(self._files[demo], path)
 
     async def _template(self, demo: bool) -> Path:
         if demo not in self._files:

@@ -136,3 +136,25 @@ def options() -> Options:
 @pytest.fixture
 def dispatcher(demo_db, options, clock) -> Dispatcher:
     return Dispatcher(demo_db, options, clock=clock)
+
+
+# The longest files (tens of seconds each: bot processes, 2,000-group broadcasts, a national-size tree) start
+# first, so that under pytest-xdist the run does not end waiting for one of them alone.
+_LONG_FIRST = (
+    "tests/bot/telegram/test_workers.py",
+    "tests/reminders/test_broadcast.py",
+    "tests/storage/test_reports.py",
+    "tests/bot/telegram/test_serve.py",
+    "tests/bot/test_cli.py",
+    "tests/bot/test_cli_qr.py",
+    "tests/bot/test_cli_export.py",
+    "tests/bot/test_cli_units.py",
+    "tests/bot/test_cli_report.py",
+    "tests/bot/test_console.py",
+    "tests/bot/test_webhook_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: n for n, path in enumerate(_LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

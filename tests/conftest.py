@@ -1,7 +1,8 @@
 """Shared fixtures: a migrated database on SQLite and on PostgreSQL, and a dispatcher over it.
 
 PostgreSQL cases use TEST_POSTGRES_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/test),
-each test in a schema of its own. Where no server answers they are skipped with the reason,
+each test in a schema as new (one schema per test process, put back to a freshly migrated template's
+contents before each test). Where no server answers they are skipped with the reason,
 unless REQUIRE_POSTGRES=1 (CI), where a missing server fails the run.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
+import weakref
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,15 +19,17 @@ from sqlalchemy import text
 
 from bot.settings import DEFAULT_FIELDS, DEFAULT_TARGET_GROUPS
 from handlers.dispatcher import Dispatcher, Options
-from storage import migrate
 from storage.db import Database
 from storage.demo import load_demo_units
+from tests import db_templates
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _postgres_checked: dict[str, str | None] = {}
+_postgres_templates = db_templates.PostgresTemplates(POSTGRES_URL)
+_with_demo_units: weakref.WeakSet[Database] = weakref.WeakSet()  # databases copied with the demo units
 
 
 @pytest.fixture(autouse=True)
@@ -49,28 +52,31 @@ async def _postgres_problem() -> str | None:
     return _postgres_checked["problem"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_templates():
+    """The templates the database fixtures copy from (tests/db_templates.py), dropped when the run ends."""
+    yield
+    db_templates.sqlite.cleanup()
+    if _postgres_templates.made_anything:
+        asyncio.run(_postgres_templates.cleanup())
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def db(request, tmp_path):
+    """A database migrated to head, as new: a copy of a template migrated once per test process (see
+    tests/db_templates.py). Where the test also uses `demo_db`, the copy already holds the demo units."""
+    demo = "demo_db" in request.fixturenames
     if request.param == "sqlite":
-        database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-        await migrate.upgrade(database)
-        yield database
-        await database.close()
-        return
-    await require_postgres()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = Database.from_url(POSTGRES_URL)
-    async with admin.engine.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database = Database.from_url(POSTGRES_URL, search_path=schema)
+        database = await db_templates.sqlite.database(tmp_path / "test.db", demo=demo)
+    else:
+        await require_postgres()
+        database = await _postgres_templates.schema_database(demo=demo)
+    if demo:
+        _with_demo_units.add(database)
     try:
-        await migrate.upgrade(database)
         yield database
     finally:
         await database.close()
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.close()
 
 
 async def require_postgres() -> None:
@@ -85,29 +91,22 @@ async def require_postgres() -> None:
 
 @pytest.fixture
 async def postgres_database_url():
-    """A whole PostgreSQL database of its own, migrated, for tests that run bot processes against it."""
+    """A whole PostgreSQL database of its own, migrated, for tests that run bot processes against it (a copy,
+    CREATE DATABASE ... TEMPLATE, of one migrated once per test process)."""
     await require_postgres()
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = Database.from_url(POSTGRES_URL)
-    async with admin.engine.connect() as conn:
-        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    url = await _postgres_templates.new_database()
     try:
-        database = Database.from_url(url)
-        await migrate.upgrade(database)
-        await database.close()
         yield url
     finally:
-        async with admin.engine.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await auto.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.close()
+        await _postgres_templates.drop_database(url)
 
 
 @pytest.fixture
 async def demo_db(db):
-    async with db.transaction() as tx:
-        await load_demo_units(tx)
+    """`db` with the demo unit tree loaded (copied with the template where `db` knew it was wanted)."""
+    if db not in _with_demo_units:
+        async with db.transaction() as tx:
+            await load_demo_units(tx)
     return db
 
 
@@ -137,3 +136,25 @@ def options() -> Options:
 @pytest.fixture
 def dispatcher(demo_db, options, clock) -> Dispatcher:
     return Dispatcher(demo_db, options, clock=clock)
+
+
+# The longest files (tens of seconds each: bot processes, 2,000-group broadcasts, a national-size tree) start
+# first, so that under pytest-xdist the run does not end waiting for one of them alone.
+_LONG_FIRST = (
+    "tests/bot/telegram/test_workers.py",
+    "tests/reminders/test_broadcast.py",
+    "tests/storage/test_reports.py",
+    "tests/bot/telegram/test_serve.py",
+    "tests/bot/test_cli.py",
+    "tests/bot/test_cli_qr.py",
+    "tests/bot/test_cli_export.py",
+    "tests/bot/test_cli_units.py",
+    "tests/bot/test_cli_report.py",
+    "tests/bot/test_console.py",
+    "tests/bot/test_webhook_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: n for n, path in enumerate(_LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

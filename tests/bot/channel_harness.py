@@ -10,16 +10,12 @@ from bot.keeping import file_store
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from handlers.dispatcher import Dispatcher
-from storage import migrate
 from storage.db import Database
-from storage.demo import load_demo_units
+from tests import db_templates
 
 async def demo_database(path: Path) -> Database:
-    db = Database.from_url(f"sqlite+aiosqlite:///{path}")
-    await migrate.upgrade(db)
-    async with db.transaction() as tx:
-        await load_demo_units(tx)
-    return db
+    """A SQLite database at `path`, migrated, the demo units loaded: a copy of a template made once per process."""
+    return await db_templates.sqlite.database(path, demo=True)
 
 
 def settings_for(**platform) -> Settings:

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.settings import get_settings
-from storage import migrate
-from storage.db import Database
-from storage.demo import load_demo_units
+from tests import db_templates
 
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory):
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-
-    async def prepare():
-        db = Database.from_url(url)
-        try:
-            await migrate.upgrade(db)
-            async with db.transaction() as tx:
-                await load_demo_units(tx)
-        finally:
-            await db.close()
-
-    asyncio.run(prepare())
-    return url
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db_templates.sqlite.copy(path, demo=True)
+    return f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture

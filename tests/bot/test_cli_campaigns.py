@@ -15,10 +15,9 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.settings import get_settings
-from storage import migrate
 from storage.db import Database
-from storage.demo import load_demo_units
 from storage.models import Campaign, Outbox
+from tests import db_templates
 
 TODAY = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
@@ -31,11 +30,11 @@ def url(tmp_path, monkeypatch):
     monkeypatch.setenv("TIMEZONE", "Asia/Ho_Chi_Minh")
     get_settings.cache_clear()
 
+    db_templates.sqlite.copy(tmp_path / "c.db", demo=True)  # migrated, the demo units loaded
+
     async def prepare():
         async with database(url) as db:
-            await migrate.upgrade(db)
             async with db.transaction() as tx:
-                await load_demo_units(tx)
                 for chat_id, code in (("nhom-kimhy", "CDCS-MN-KIMHY"), ("nhom-yte", "CDN-YT-HN")):
                     unit = await tx.units.by_code(code)
                     await tx.bound_chats.bind("console", chat_id, kind="group", unit_id=unit.id, member_id=None)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.console import ConsoleChat
+from tests import db_templates
 
 REGISTRATION = ["/start", "Nguyễn Thị Hoa", "truong mam non kim hy", "2"]
 SUBMISSION_FIRST_HALF = [
@@ -42,8 +43,8 @@ SUBMISSION_SECOND_HALF = [
 @pytest.fixture
 def env(tmp_path: Path) -> dict:
     environment = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}", "PYTHONUTF8": "1"}
-    for command in (["db", "upgrade"], ["demo-data"]):
-        subprocess.run([sys.executable, "-m", "bot", *command], env=environment, check=True, capture_output=True, timeout=60)
+    # What `sangkien db upgrade` and `sangkien demo-data` make (tests/bot/test_cli.py runs those), copied.
+    db_templates.sqlite.copy(tmp_path / "chat.db", demo=True)
     environment["DB_FILE"] = str(tmp_path / "chat.db")
     return environment
 

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from bot.settings import DEFAULT_FIELDS, DEFAULT_TARGET_GROUPS
 from handlers.dispatcher import Dispatcher, Options

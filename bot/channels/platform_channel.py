@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.channels.base import Channel
+from bot.channels.base import DRAIN, Channel
 from bot.channels.common import RetryPolicy, cosmetic, essential, with_retries
 from bot.keeping import Keeper
 from bot.settings import Settings
@@ -56,7 +56,8 @@ class PlatformChannel(Channel):
         secret = self._setting("webhook_secret")
         self._secret = secret.get_secret_value().encode() if secret else b""
         self._stop = asyncio.Event()
-        self._background: list[asyncio.Task] = []  # polling and the outbox sender: cancelled at a stop
+        self._background: list[asyncio.Task] = []  # polling and the outbox sender
+        self._sending: asyncio.Task | None = None
 
     @classmethod
     def serves(cls, settings: Settings) -> bool:
@@ -120,14 +121,21 @@ class PlatformChannel(Channel):
         elif register:
             await essential(f"{self.name} setWebhook", self.retrying(self.set_webhook),
                             check=f"its webhook URL ({self.platform.upper()}_WEBHOOK_URL or BOTS)")
-        self._background.append(asyncio.create_task(self.outbox.run(self._stop)))
+        self._sending = asyncio.create_task(self.outbox.run(self._stop))
+        self._background.append(self._sending)
         self.dispatcher.on_queued(self.name, lambda chat_id: self.spawn(self.flush(chat_id, self.outbox.held())))
         log.info("%s %s started (%s)", self.title, who, "webhook" if self.webhook_url else "long polling")
 
     async def stop(self) -> None:
         """Stop receiving first; updates already taken and replies being sent are finished (within DRAIN)."""
         self._stop.set()
-        for task in self._background:
+        sending = [self._sending] if self._sending is not None else []
+        for task in self._background:  # a long poll holds no database call: cancelled at once
+            if task not in sending:
+                task.cancel()
+        if sending:  # the sender ends at the stop, after its round under way: a database call cut short in its
+            await asyncio.wait(sending, timeout=DRAIN)  # thread would answer a loop already gone
+        for task in sending:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.drain()

@@ -60,6 +60,17 @@ SELECT md5(coalesce(string_agg(item, ',' ORDER BY item), '')) FROM (
 _TRUNCATE_FROM = 1000
 
 
+async def migrated(db: Database, demo: bool) -> None:
+    """Migrate `db` (and load the demo units), then close it."""
+    try:
+        await migrate.upgrade(db)
+        if demo:
+            async with db.transaction() as tx:
+                await load_demo_units(tx)
+    finally:
+        await db.close()
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -93,14 +104,7 @@ class SqliteTemplates:
                 self._folder = Path(tempfile.mkdtemp(prefix="sangkien-test-templates-"))
             path = self._folder / ("demo.db" if demo else "plain.db")
             building = path.with_name(f"building-{uuid.uuid4().hex[:8]}.db")
-            db = Database.from_url(f"sqlite+aiosqlite:///{building}")
-            try:
-                await migrate.upgrade(db)
-                if demo:
-                    async with db.transaction() as tx:
-                        await load_demo_units(tx)
-            finally:
-                await db.close()
+            await migrated(Database.from_url(f"sqlite+aiosqlite:///{building}"), demo)
             # The last connection closed checkpoints the write-ahead log into the file and removes it.
             leftovers = [p.name for p in building.parent.glob(building.name + "-*")]
             assert not leftovers, f"the SQLite template left {leftovers} behind"
@@ -168,14 +172,7 @@ class PostgresTemplates:
     async def _new_schema(self, name: str, demo: bool) -> str:
         await self._admin(f"CREATE SCHEMA {_quote(name)}")
         self._made_schemas.append(name)
-        db = Database.from_url(self.url, search_path=name)
-        try:
-            await migrate.upgrade(db)
-            if demo:
-                async with db.transaction() as tx:
-                    await load_demo_units(tx)
-        finally:
-            await db.close()
+        await migrated(Database.from_url(self.url, search_path=name), demo)
         return name
 
     async def _reset_statement(self, demo: bool) -> str:

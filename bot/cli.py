@@ -164,12 +164,12 @@ async def _checked(settings) -> None:
 
 
 def _run_workers(settings, count: int) -> None:
-    from bot.serve import run_worker
     from bot.workers import Supervisor, refusal
 
     problem = refusal(settings, count)
-    if problem is not None:
+    if problem is not None:  # said before the platform libraries are imported (4 s on two cores)
         raise typer.BadParameter(problem, param_hint="--workers")
+    from bot.serve import run_worker
     asyncio.run(_checked(settings))  # before any worker starts
     configure_logging(settings.log_level, tag="supervisor")
     code = Supervisor(settings, count, run_worker).run()

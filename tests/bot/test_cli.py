@@ -1,14 +1,15 @@
 """The command line: the QR poster for a unit, and refusing a webhook without its secret."""
 
 import os
-import subprocess
-import sys
 
 from PIL import Image
 
+from tests import forked
+
 
 def run(args, env, **kwargs):
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=60, **kwargs)
+    """`python -m bot ARGS` in a process of its own (tests/forked.py)."""
+    return forked.run(args, env, **kwargs)
 
 
 def test_qr_poster_for_a_unit(tmp_path):
@@ -97,10 +98,7 @@ def test_roles_are_granted_listed_and_revoked(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"}
     for args in (["db", "upgrade"], ["demo-data"]):
         assert run(args, env).returncode == 0
-    chat = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--user", "9"],
-        input="hi\n1\nLê Thị Lan\nkim hy\n4\n", env=env, capture_output=True, text=True, timeout=60,
-    )
+    chat = run(["chat", "--user", "9"], env, input="hi\n1\nLê Thị Lan\nkim hy\n4\n")
     assert chat.returncode == 0
     [line] = run(["members", "list", "--unit", "CDN-GD-HN"], env).stdout.splitlines()
     member_id = line.split("\t")[0]

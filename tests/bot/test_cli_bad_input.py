@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from sqlalchemy import text
 from storage import migrate
 from storage.db import Database
 from storage.problems import head_revision
+from tests import forked
 from tests.bot.cli_runner import demo_url, sangkien  # noqa: F401  (fixtures)
 
 USAGE, REFUSED = 2, 1
@@ -152,8 +151,7 @@ async def test_postgres_one_migration_behind_is_refused_in_one_line(postgres_dat
         await db.close()
     (tmp_path / "u.csv").write_text("code,name,parent_code,kind,member_count\nA1,Một,,national,3\n", encoding="utf-8")
     env = {**os.environ, "DATABASE_URL": postgres_database_url, "PYTHONPATH": ROOT}
-    done = subprocess.run([sys.executable, "-m", "bot", "units", "import", str(tmp_path / "u.csv")], env=env,
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    done = forked.run(["units", "import", str(tmp_path / "u.csv")], env, cwd=tmp_path)
     assert done.returncode == REFUSED and "Traceback" not in done.stderr
     [line] = done.stderr.splitlines()
     assert line.startswith("sangkien units import: ") and f"is at revision {BEHIND}" in line
@@ -165,7 +163,6 @@ async def test_postgres_huge_ids_and_long_phase_fields_never_reach_the_driver(po
     for args, told in ((["campaign", "cancel", HUGE], f"no campaign {HUGE}"),
                        (["phases", "add", "P" * 40, "x", "01/01/2031", "31/12/2031"], "a code is 1 to 32"),
                        (["phases", "add", "P4", "x" * 250, "01/01/2031", "31/12/2031"], "a name is 1 to 200")):
-        done = subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=tmp_path, capture_output=True,
-                              text=True, timeout=60)
+        done = forked.run(args, env, cwd=tmp_path)
         [line] = done.stderr.splitlines()
         assert done.returncode in (USAGE, REFUSED) and told in line and "Traceback" not in done.stderr

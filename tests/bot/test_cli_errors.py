@@ -5,11 +5,10 @@ stderr, named after the command, and a non-zero exit; never a traceback, and not
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
+from tests import forked
 from tests.bot.cli_runner import demo_url, sangkien  # noqa: F401  (fixtures)
 
 USAGE, REFUSED = 2, 1
@@ -81,7 +80,7 @@ def test_a_day_is_read_as_the_bot_writes_it(sangkien, tmp_path):
 def test_the_real_process_prints_one_line_and_no_traceback(tmp_path, args, database, told):
     """Defect 6, as a person sees it in the terminal."""
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / database}"}
-    done = subprocess.run([sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=60)
+    done = forked.run(args, env)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     [line] = done.stderr.splitlines()
     assert line.startswith(f"sangkien {args[0]}") and told in line

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 
 from openpyxl import load_workbook
 
 from storage.db import Database
+from tests import forked
 from tests.storage.test_exports import FORMULA_TITLE, seed
 
 
 def run(args, env):
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=120)
+    return forked.run(args, env, timeout=120)
 
 
 async def prepared(tmp_path, fill=seed) -> dict:

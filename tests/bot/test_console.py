@@ -7,14 +7,13 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from bot.channels.console import ConsoleChat
-from tests import db_templates
+from tests import db_templates, forked
 
 REGISTRATION = ["/start", "Nguyễn Thị Hoa", "truong mam non kim hy", "2"]
 SUBMISSION_FIRST_HALF = [
@@ -50,14 +49,7 @@ def env(tmp_path: Path) -> dict:
 
 
 def chat(env: dict, lines: list[str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", *args],
-        input="\n".join(lines) + "\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = forked.run(["chat", *args], env, input="\n".join(lines) + "\n", timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -98,9 +90,7 @@ def test_replaying_the_same_session_creates_nothing_new(env):
 
 
 def test_a_killed_process_resumes_the_draft_at_the_same_step(env):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True
-    )
+    process = forked.start(["chat"], env, stdin=subprocess.PIPE)
     process.stdin.write("\n".join(REGISTRATION + SUBMISSION_FIRST_HALF) + "\n")
     process.stdin.flush()
     deadline = time.monotonic() + 60
@@ -122,9 +112,7 @@ def test_a_killed_process_resumes_the_draft_at_the_same_step(env):
 
 
 def test_run_without_a_token_opens_the_terminal_chat(env):
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], input="xin chào\n", env=env, capture_output=True, text=True, timeout=60
-    )
+    result = forked.run(["run"], env, input="xin chào\n")
     assert result.returncode == 0, result.stderr
     assert "Họ và tên đầy đủ của bạn là gì?" in result.stdout
     assert "bấm" not in result.stdout.lower()  # nothing can be pressed in a terminal

@@ -4,13 +4,13 @@ tests/bot/telegram/test_workers.py)."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 import time
 
 from bot.settings import Settings
 from bot.workers import Supervisor, Worker, refusal
+from tests import forked
 
 POSTGRES = "postgresql+asyncpg://bot@db.example.org/sangkien"
 WEBHOOK = {"telegram_webhook_url": "https://bot.example.org/tg", "telegram_webhook_secret": "s3cret"}
@@ -34,8 +34,7 @@ def test_workers_need_postgresql_webhooks_and_a_fixed_port():
 def test_the_command_refuses_workers_on_sqlite_and_says_why(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", "TELEGRAM_BOT_TOKEN": "123:abc",
            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "s3cret", "COLUMNS": "200"}
-    done = subprocess.run([sys.executable, "-m", "bot", "run", "--workers", "2"], env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = forked.run(["run", "--workers", "2"], env)
     assert done.returncode != 0
     assert "needs PostgreSQL" in done.stderr and "123:abc" not in done.stderr + done.stdout
 

@@ -119,7 +119,7 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 def run_worker(settings: Settings, worker: Worker) -> None:
-    """A worker process's body (spawned by bot/workers.py): the bot, as `sangkien run` would run it alone."""
+    """A worker process's body (started by bot/workers.py): the bot, as `sangkien run` would run it alone."""
     configure_logging(settings.log_level, tag=f"worker-{worker.index}")
     try:
         asyncio.run(serve(settings, worker=worker))

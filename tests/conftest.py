@@ -66,7 +66,7 @@ async def db(request, tmp_path):
     tests/db_templates.py). Where the test also uses `demo_db`, the copy already holds the demo units."""
     demo = "demo_db" in request.fixturenames
     if request.param == "sqlite":
-        database = await db_templates.sqlite.database(tmp_path / "test.db", demo=demo)
+        database = await db_templates.sqlite.working(demo=demo)
     else:
         await require_postgres()
         database = await _postgres_templates.schema_database(demo=demo)

@@ -108,9 +108,6 @@ class KeptEngine:
             self._key, self._listeners = (url, search_path), _listeners(self._engine)
         return Database(self._engine)
 
-    def forget(self) -> None:
-        self._engine, self._key, self._listeners = None, (), ()
-
 
 def _listeners(engine: AsyncEngine) -> tuple[int, ...]:
     """How many listeners each engine and pool event has."""
@@ -126,22 +123,19 @@ class SqliteTemplates:
     def __init__(self) -> None:
         self._folder: Path | None = None
         self._files: dict[bool, Path] = {}
-        self._kept = KeptEngine()
+        self._kept: dict[str, KeptEngine] = {}
 
-    async def working(self, *, demo: bool = False) -> Database:
-        """The `db` fixture's database: this process's working file, as new, on the kept engine."""
+    async def working(self, *, demo: bool = False, name: str = "work") -> Database:
+        """A working file of this process's, as new, on its kept engine: the `db` fixture's, or one per `name` for
+        tests that need several at once (a Telegram and a Zalo channel)."""
         template = await self._template(demo)
-        await self._kept.release()
-        path = template.with_name("work.db")
-        for leftover in path.parent.glob("work.db-*"):  # a write-ahead log must not be replayed into the copy
+        kept = self._kept.setdefault(name, KeptEngine())
+        await kept.release()
+        path = template.with_name(f"work-{name}.db")
+        for leftover in path.parent.glob(f"{path.name}-*"):  # a write-ahead log must not be replayed into the copy
             leftover.unlink()
         shutil.copyfile(template, path)
-        return await self._kept.database(f"sqlite+aiosqlite:///{path}")
-
-    async def database(self, path: Path, *, demo: bool = False) -> Database:
-        """A Database on a new file at `path`: migrated to head, the demo units loaded when `demo`."""
-        shutil.copyfile(await self._template(demo), path)
-        return Database.from_url(f"sqlite+aiosqlite:///{path}")
+        return await kept.database(f"sqlite+aiosqlite:///{path}")
 
     def copy(self, path: Path, *, demo: bool = False) -> None:
         """The same as a new file at `path`, from synchronous code (no event loop running): for the CLI's tests,
@@ -167,8 +161,7 @@ class SqliteTemplates:
     def cleanup(self) -> None:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
-        self._folder, self._files = None, {}
-        self._kept.forget()
+        self._folder, self._files, self._kept = None, {}, {}
 
 
 class PostgresTemplates:

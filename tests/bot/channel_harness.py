@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.app import options_from
 from bot.channels.common import RetryPolicy
 from bot.keeping import file_store
@@ -13,9 +11,10 @@ from handlers.dispatcher import Dispatcher
 from storage.db import Database
 from tests import db_templates
 
-async def demo_database(path: Path) -> Database:
-    """A SQLite database at `path`, migrated, the demo units loaded: a copy of a template made once per process."""
-    return await db_templates.sqlite.database(path, demo=True)
+async def demo_database(name: str) -> Database:
+    """A SQLite database of this test's, named `name` (two channels in one test each have their own), migrated,
+    with the demo units: a copy of a template made once per process, on an engine kept from test to test."""
+    return await db_templates.sqlite.working(demo=True, name=name)
 
 
 def settings_for(**platform) -> Settings:

@@ -65,7 +65,7 @@ class Loopback(PlatformChannel):
 
 
 async def started(tmp_path, **settings) -> Loopback:
-    db = await demo_database(tmp_path / "loop.db")
+    db = await demo_database("loop")
     values = settings_for(zalo_bot_token="unused", zalo_chat_interval_seconds=0.01, **settings)
     channel = Loopback(values, db, Dispatcher(db, options_from(values)), RetryPolicy(attempts=2, base=0.01))
     return channel

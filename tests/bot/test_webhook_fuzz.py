@@ -188,7 +188,7 @@ async def _harness(channel_class, api_class, engine: str, tmp_path, name: str):
     """A channel by webhook over a demo database of its own: a SQLite file, or a PostgreSQL schema."""
     drop = _nothing
     if engine == "sqlite":
-        db = await demo_database(tmp_path / f"{name}.db")
+        db = await demo_database(name)
     else:
         await require_postgres()
         schema = f"fz_{uuid.uuid4().hex[:12]}"

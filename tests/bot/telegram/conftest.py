@@ -41,7 +41,7 @@ class Harness:
 async def _harness(tmp_path, *, webhook: bool, db: Database | None = None) -> Harness:
     api = FakeBotAPI()
     await api.start()
-    db = db or await demo_database(tmp_path / "tg.db")
+    db = db or await demo_database("telegram")
     extra = {"telegram_webhook_url": "https://bot.example.org/telegram/hook", "telegram_webhook_secret": SECRET}
     # The person here answers within milliseconds, not at a human's pace: the per-chat spacing would only
     # slow the conversations down (the limits are tested in tests/messaging/test_limits.py and test_broadcast.py).

@@ -52,7 +52,7 @@ class Harness:
 async def _harness(tmp_path, *, webhook: bool) -> Harness:
     api = FakeZaloAPI()
     await api.start()
-    db = await demo_database(tmp_path / "zalo.db")
+    db = await demo_database("zalo")
     extra = {"zalo_webhook_url": "https://bot.example.org/zalo/hook", "zalo_webhook_secret": SECRET}
     # The person here answers within milliseconds, not at a human's pace: the per-chat spacing would only
     # slow the conversations down (the limits are tested in tests/messaging/test_limits.py and test_broadcast.py).

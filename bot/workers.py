@@ -66,11 +66,9 @@ class Supervisor:
         self.restarts = restarts
         self.window = window
         self.stopping = threading.Event()
-        # Forked from a server process that imported the worker's code once and nothing else: no event loop or
-        # pool inherited, as with a fresh interpreter, but a worker (or its restart) starts in a fraction of a
-        # second instead of importing the platform libraries again (4 s on two cores), and shares their pages.
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([target.__module__])
+        # A fresh interpreter: no event loop or pool inherited. Not a forkserver, though it starts workers faster:
+        # if its server process is killed, the parent takes its workers for dead and starts more beside them.
+        self._context = multiprocessing.get_context("spawn")
         self._crashes: deque[float] = deque()
 
     def run(self) -> int:

@@ -61,7 +61,7 @@ def _database_templates():
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def db(request, tmp_path):
+async def db(request):
     """A database migrated to head, as new: a copy of a template migrated once per test process (see
     tests/db_templates.py). Where the test also uses `demo_db`, the copy already holds the demo units."""
     demo = "demo_db" in request.fixturenames

@@ -9,9 +9,9 @@ Migrating a database takes about 0.3 s on either engine, and most tests want one
   template's rows copied in and every sequence set as the template's, in one statement (a few ms). That statement
   first checks that the schema's structure is still the one migrated (catalog oids and columns): a test that
   migrates down and up again, or changes a table, gets the schema replaced by a newly migrated one instead.
-* The `db` fixture's engine is kept from test to test (a new Database on it each time, its pool emptied between
-  tests): SQLAlchemy caches compiled statements per engine, and an engine per test compiled each statement again
-  in every test (a third of all executions, a tenth of the handlers' tests' time).
+* The engines of the `db` fixture and the channel harnesses are kept from test to test (a new Database on one each
+  time, its pool emptied between tests): SQLAlchemy caches compiled statements per engine, and an engine per test
+  compiled a third of all statements again, in every test (the handlers' tests took 30% longer).
 * PostgreSQL databases (`postgres_database_url`, for bot processes of their own): CREATE DATABASE ... TEMPLATE
   from a database migrated once.
 
@@ -95,9 +95,13 @@ class KeptEngine:
         self._listeners: tuple[int, ...] = ()
 
     async def release(self) -> None:
-        """Close the last test's connections (its own teardown normally has)."""
+        """Close the last test's connections (its own teardown normally has); an engine with a connection still
+        out (a task the test left running) is left to it, and the next test gets a new one."""
         if self._engine is not None:
-            await self._engine.dispose()
+            if self._engine.sync_engine.pool.checkedout():
+                self._engine = None
+            else:
+                await self._engine.dispose()
 
     async def database(self, url: str, search_path: str | None = None) -> Database:
         if self._engine is not None and ((url, search_path) != self._key or _listeners(self._engine) != self._listeners):
@@ -134,7 +138,10 @@ class SqliteTemplates:
         path = template.with_name(f"work-{name}.db")
         for leftover in path.parent.glob(f"{path.name}-*"):  # a write-ahead log must not be replayed into the copy
             leftover.unlink()
-        shutil.copyfile(template, path)
+        # A new file, not the old one overwritten: a connection a test left open keeps the old one to itself.
+        fresh = path.with_name(f"{path.name}.new")
+        shutil.copyfile(template, fresh)
+        fresh.replace(path)
         return await kept.database(f"sqlite+aiosqlite:///{path}")
 
     def copy(self, path: Path, *, demo: bool = False) -> None:

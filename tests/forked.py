@@ -64,7 +64,7 @@ class Child:
             return None
 
     def send_signal(self, sig: int) -> None:
-        if self.returncode is None:
+        if self.poll() is None:  # an ended child's pid may already be another process's
             os.kill(self.pid, sig)
 
     def terminate(self) -> None:
@@ -190,9 +190,12 @@ def _wait_for(request: _Request, fds: list[int]) -> None:
         _become(request, stdio)
     for fd in stdio:
         os.close(fd)
-    os.write(status_fd, f"{pid}\n".encode())
-    _, status = os.waitpid(pid, 0)
-    os.write(status_fd, f"{os.waitstatus_to_exitcode(status)}\n".encode())
+    try:
+        os.write(status_fd, f"{pid}\n".encode())
+        _, status = os.waitpid(pid, 0)
+        os.write(status_fd, f"{os.waitstatus_to_exitcode(status)}\n".encode())
+    except BrokenPipeError:  # the test process is gone: nobody to tell
+        pass
     os._exit(0)
 
 

@@ -133,20 +133,24 @@ def _text(file) -> str:
 
 
 _zygotes: dict[tuple, socket.socket] = {}
+_starting = threading.Lock()  # calls from several threads at once start one zygote, not one each
 
 
 def _zygote(env: dict[str, str]) -> socket.socket:
     key = tuple(sorted((k, v) for k, v in env.items() if k.startswith(_STARTUP)))
-    if key not in _zygotes:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        base = {k: v for k, v in os.environ.items() if not k.startswith(_STARTUP)}
-        process = subprocess.Popen([sys.executable, "-c", f"from tests.forked import serve; serve({theirs.fileno()})"],
-                                   cwd=ROOT, env={**base, **dict(key)},
-                                   pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
-        theirs.close()
-        atexit.register(_stop, ours, process)
-        _zygotes[key] = ours
-    return _zygotes[key]
+    with _starting:
+        return _zygotes[key] if key in _zygotes else _start_zygote(key)
+
+
+def _start_zygote(key: tuple) -> socket.socket:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(_STARTUP)}
+    process = subprocess.Popen([sys.executable, "-c", f"from tests.forked import serve; serve({theirs.fileno()})"],
+                               cwd=ROOT, env={**base, **dict(key)}, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+    theirs.close()
+    atexit.register(_stop, ours, process)
+    _zygotes[key] = ours
+    return ours
 
 
 def _stop(sock: socket.socket, process: subprocess.Popen) -> None:

@@ -159,6 +159,13 @@ def run(
         raise typer.Exit(1) from None
 
 
+def _worker(settings, worker) -> None:
+    """A worker process's body, imported there: the supervisor itself never loads the platform libraries."""
+    from bot.serve import run_worker
+
+    run_worker(settings, worker)
+
+
 async def _checked(settings) -> None:
     await (await open_database(settings)).close()
 
@@ -167,11 +174,10 @@ def _run_workers(settings, count: int) -> None:
     from bot.workers import Supervisor, refusal
 
     problem = refusal(settings, count)
-    if problem is not None:  # said before the platform libraries are imported (4 s on two cores)
+    if problem is not None:
         raise typer.BadParameter(problem, param_hint="--workers")
-    from bot.serve import run_worker
     asyncio.run(_checked(settings))  # before any worker starts
     configure_logging(settings.log_level, tag="supervisor")
-    code = Supervisor(settings, count, run_worker).run()
+    code = Supervisor(settings, count, _worker).run()
     if code:
         raise typer.Exit(code)

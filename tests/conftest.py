@@ -141,19 +141,23 @@ def dispatcher(demo_db, options, clock) -> Dispatcher:
 # first, so that under pytest-xdist the run does not end waiting for one of them alone.
 _LONG_FIRST = (
     "tests/bot/telegram/test_workers.py",
-    "tests/reminders/test_broadcast.py",
+    "tests/messaging/test_broadcast.py",
     "tests/storage/test_reports.py",
     "tests/bot/telegram/test_serve.py",
+    "tests/bot/test_webhook_fuzz.py",
+    "tests/documents/test_drawing.py",
     "tests/bot/test_cli.py",
     "tests/bot/test_cli_qr.py",
     "tests/bot/test_cli_export.py",
     "tests/bot/test_cli_units.py",
     "tests/bot/test_cli_report.py",
     "tests/bot/test_console.py",
-    "tests/bot/test_webhook_fuzz.py",
 )
 
 
 def pytest_collection_modifyitems(config, items):
+    missing = [path for path in _LONG_FIRST if not (config.rootpath / path).exists()]
+    if missing:  # a file moved: it would no longer start first, and the run would end waiting for it
+        raise pytest.UsageError(f"tests/conftest.py _LONG_FIRST names files that are not there: {missing}")
     rank = {path: n for n, path in enumerate(_LONG_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

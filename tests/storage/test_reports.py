@@ -79,8 +79,8 @@ async def big_tree(db, units_per_level=(1, 10, 100, 9889), initiatives=200_000) 
                 layer.append(next_id)
                 next_id += 1
             parents = layer
-        await session.execute(insert(Unit), rows)
-        await session.execute(insert(Member), [{"id": 1, "name": "Tác giả", "unit_id": parents[0], "locale": "vi",
+        await session.execute(insert(Unit.__table__), rows)
+        await session.execute(insert(Member.__table__), [{"id": 1, "name": "Tác giả", "unit_id": parents[0], "locale": "vi",
                                                  "created_at": NOW}])
         grassroots = parents
         batch = []
@@ -89,10 +89,10 @@ async def big_tree(db, units_per_level=(1, 10, 100, 9889), initiatives=200_000) 
                           "estimated_value": 1000, "submitted_at": NOW - timedelta(days=i % 30), "coauthors": [],
                           "created_at": NOW, "updated_at": NOW})
             if len(batch) == 20_000:
-                await session.execute(insert(Initiative), batch)
+                await session.execute(insert(Initiative.__table__), batch)
                 batch = []
         if batch:
-            await session.execute(insert(Initiative), batch)
+            await session.execute(insert(Initiative.__table__), batch)
     async with db.engine.connect() as conn:  # as autovacuum would after a bulk load: the planner needs statistics
         await conn.execute(text("ANALYZE"))
         await conn.commit()

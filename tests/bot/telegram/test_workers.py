@@ -19,12 +19,18 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import pytest_asyncio
 from sqlalchemy import select
 
 from storage.db import Database
 from storage.demo import load_demo_units
 from storage.models import Initiative
 from tests.bot.telegram.fake_api import FakeBotAPI, text_update
+from tests.conftest import _postgres_templates, require_postgres
+
+# One pair of workers for the whole file (starting three interpreters costs seconds of both cores); each test
+# talks in chats of its own, and the update ids go on from one test to the next as Telegram's do.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SECRET = "workers-s3cret"
 ROOT = Path(__file__).resolve().parents[3]
@@ -110,8 +116,19 @@ class Workers:
         return seen
 
 
-@pytest.fixture
-async def workers(postgres_database_url, tmp_path):
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def postgres_database_url():
+    await require_postgres()
+    url = await _postgres_templates.new_database()
+    try:
+        yield url
+    finally:
+        await _postgres_templates.drop_database(url)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def workers(postgres_database_url, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("workers")
     db = Database.from_url(postgres_database_url)
     async with db.transaction() as tx:
         await load_demo_units(tx)
@@ -166,11 +183,14 @@ async def both_listening(http: aiohttp.ClientSession, health: str, process, log:
     raise AssertionError(f"workers answering: {sorted(seen)}\n{log.read_text()[-3000:]}")
 
 
-async def initiatives(url: str) -> list[Initiative]:
+async def initiatives(url: str, chats: list[int]) -> list[Initiative]:
+    """The initiatives of the people writing from these chats."""
     db = Database.from_url(url)
     try:
         async with db.transaction() as tx:
-            return list((await tx.session.execute(select(Initiative).order_by(Initiative.id))).scalars())
+            authors = [(await tx.members.by_identity("telegram", str(chat))).id for chat in chats]
+            query = select(Initiative).where(Initiative.author_id.in_(authors)).order_by(Initiative.id)
+            return list((await tx.session.execute(query)).scalars())
     finally:
         await db.close()
 
@@ -193,7 +213,7 @@ async def test_two_workers_fed_every_update_twice_record_each_initiative_once(wo
 
     for chat in chats:
         await workers.settled(chat, expected)
-    stored = await initiatives(workers.database_url)
+    stored = await initiatives(workers.database_url, [alone, *chats])
     assert sorted((i.status, i.title, i.problem) for i in stored) == sorted(("submitted", *idea[:2]) for idea in IDEAS)
     assert len({i.code for i in stored}) == 7 and len({i.author_id for i in stored}) == 7
     assert {chat: len(workers.replies(chat)) for chat in chats} == {chat: expected for chat in chats}
@@ -208,7 +228,7 @@ async def test_answers_of_one_chat_arriving_together_on_both_workers_are_all_kep
     await asyncio.gather(*(workers.post(workers.update(chat, answer)) for answer in answers))  # typed fast
 
     await workers.settled(chat, before + len(answers))
-    [draft] = await initiatives(workers.database_url)
+    [draft] = await initiatives(workers.database_url, [chat])
     assert draft.status == "draft" and draft.title == title
     assert sorted([draft.problem, draft.solution, draft.benefit]) == sorted(answers)  # each answer kept, none lost
     assert len(workers.replies(chat)) == before + len(answers)  # and each answered once

@@ -14,7 +14,7 @@ import socket
 import uuid
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from typing import AsyncIterator, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from storage.db import Database
 from storage.models import utcnow
@@ -22,11 +22,12 @@ from storage.repositories import Transaction
 
 
 class Lease:
-    def __init__(self, leases: "ChatLeases", channel: str, chat_id: str, taken: datetime) -> None:
+    def __init__(self, leases: "ChatLeases", channel: str, chat_id: str, taken: datetime, read: Any = None) -> None:
         self.leases = leases
         self.channel = channel
         self.chat_id = chat_id
         self.taken = taken
+        self.read = read  # what `holding(..., read=)` read in the transaction that took the lease
 
     async def keep(self) -> bool:
         """Renew the lease once half of it has run; False when it was lost (then stop sending)."""
@@ -73,17 +74,26 @@ class ChatLeases:
             await tx.outbox.release(channel, chat_id, self.holder)
 
     @asynccontextmanager
-    async def holding(self, channel: str, chat_id: str) -> AsyncIterator[Lease | None]:
-        """The chat's lease, waiting up to `wait` seconds for another holder; None if it is still held."""
+    async def holding(
+        self, channel: str, chat_id: str, read: Callable[[Transaction], Awaitable[Any]] | None = None
+    ) -> AsyncIterator[Lease | None]:
+        """The chat's lease, waiting up to `wait` seconds for another holder; None if it is still held.
+
+        `read(tx)` runs in the transaction that takes the lease (one round trip, not two), its result `lease.read`;
+        with leases off there is no such transaction, and `lease.read` is None.
+        """
         if not self.enabled:
             yield Lease(self, channel, chat_id, self.clock())
             return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.wait
         pause = 0.01
+        result = None
         while True:
             async with self.db.transaction() as tx:
                 taken = await self.take(tx, channel, chat_id)
+                if taken and read is not None:
+                    result = await read(tx)
             if taken or loop.time() >= deadline:
                 break
             await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
@@ -92,7 +102,7 @@ class ChatLeases:
             yield None
             return
         try:
-            yield Lease(self, channel, chat_id, self.clock())
+            yield Lease(self, channel, chat_id, self.clock(), result)
         finally:
             async with self.db.transaction() as tx:
                 await self.release(tx, channel, chat_id)

@@ -110,17 +110,22 @@ async def flush_chat(
     Rows whose purpose is in `hold` (pushes in quiet hours) wait, and so does everything after them.
     With `leases`, only the process holding the chat's lease sends to it.
     """
-    async with leases.holding(channel, chat_id) as lease:
+    def owed(tx):
+        return tx.outbox.unsent_for_chat(channel, chat_id, max_attempts=MAX_ATTEMPTS)
+
+    async with leases.holding(channel, chat_id, read=owed) as lease:
         if lease is None:
             log.info("a %s chat is being sent to by another process: left to it", channel)
             return 0
-        return await _flush_held(db, channel, chat_id, send, hold, marks or SentMarks(db), lease)
+        rows = lease.read
+        if rows is None:  # leases are off (one process): no transaction took one
+            async with db.transaction() as tx:
+                rows = await owed(tx)
+        return await _flush_held(db, channel, rows, send, hold, marks or SentMarks(db), lease)
 
 
-async def _flush_held(db: Database, channel: str, chat_id: str, send: Send, hold: frozenset[str],
+async def _flush_held(db: Database, channel: str, rows: list, send: Send, hold: frozenset[str],
                       marks: SentMarks, lease: Lease) -> int:
-    async with db.transaction() as tx:
-        rows = await tx.outbox.unsent_for_chat(channel, chat_id, max_attempts=MAX_ATTEMPTS)
     now = utcnow()
     sent = 0
     for row in rows:

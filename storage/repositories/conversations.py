@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationState, ProcessedUpdate
 from storage.repositories.upsert import insert_ignore
+
+
+_STATE = select(ConversationState).where(  # built once: read on every update
+    ConversationState.channel == bindparam("channel"),
+    ConversationState.chat_id == bindparam("chat"),
+    ConversationState.user_id == bindparam("user"),
+)
 
 
 class UpdateRepository:
@@ -29,13 +36,7 @@ class ConversationRepository:
         self.session = session
 
     async def load(self, channel: str, chat_id: str, user_id: str) -> ConversationState | None:
-        result = await self.session.execute(
-            select(ConversationState).where(
-                ConversationState.channel == channel,
-                ConversationState.chat_id == chat_id,
-                ConversationState.user_id == user_id,
-            )
-        )
+        result = await self.session.execute(_STATE, {"channel": channel, "chat": chat_id, "user": user_id})
         return result.scalar_one_or_none()
 
     async def save(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy import bindparam, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.authorship import OwnInitiative, wrote
@@ -16,6 +16,12 @@ from storage.repositories.upsert import insert_for
 TEXT_FIELDS = ("title", "field", "problem", "solution", "benefit")
 DECISIONS = ("valid", "needs_changes", "rejected")  # hợp lệ, cần bổ sung, không hợp lệ
 SENT_IN = ("submitted", *DECISIONS)
+# Built once: read on most of a worker's updates.
+_FOR_AUTHOR = (
+    select(Initiative)
+    .where(Initiative.author_id == bindparam("author"), Initiative.status != "deleted")
+    .order_by(Initiative.updated_at.desc(), Initiative.id.desc())
+)
 SMALL_SUBTREE = 500  # units: a duplicate check's pool up to this size is read unit by unit
 
 
@@ -115,12 +121,7 @@ class InitiativeRepository:
 
     async def for_author(self, author_id: int) -> list[Initiative]:
         """Drafts first (most recently touched first), then submissions, newest first."""
-        result = await self.session.execute(
-            select(Initiative)
-            .where(Initiative.author_id == author_id, Initiative.status != "deleted")
-            .order_by(Initiative.updated_at.desc(), Initiative.id.desc())
-        )
-        items = list(result.scalars())
+        items = list((await self.session.execute(_FOR_AUTHOR, {"author": author_id})).scalars())
         return [i for i in items if i.status == "draft"] + [i for i in items if i.status != "draft"]
 
     async def stale_drafts(self, untouched_since: datetime, nudged_before: datetime, limit: int = 500) -> list[Initiative]:
@@ -282,11 +283,21 @@ class InitiativeRepository:
         await self.session.flush()
 
     async def _next_code(self, year: int) -> str:
-        table = CodeCounter.__table__
-        stmt = insert_for(self.session, table).values(year=year, last=1)
-        stmt = stmt.on_conflict_do_update(index_elements=["year"], set_={"last": table.c.last + 1})
-        number = (await self.session.execute(stmt.returning(table.c.last))).scalar_one()
+        number = (await self.session.execute(_next_number(self.session), {"year": year, "last": 1})).scalar_one()
         return f"SK-{year}-{number:06d}"
+
+
+_NEXT_NUMBER: dict[str, object] = {}
+
+
+def _next_number(session: AsyncSession):
+    """The year's counter, counted up (built once per engine kind)."""
+    dialect = session.bind.dialect.name
+    if dialect not in _NEXT_NUMBER:
+        table = CodeCounter.__table__
+        stmt = insert_for(session, table).on_conflict_do_update(index_elements=["year"], set_={"last": table.c.last + 1})
+        _NEXT_NUMBER[dialect] = stmt.returning(table.c.last)
+    return _NEXT_NUMBER[dialect]
 
 
 def _inside(roots: list[str]):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.text import fold
 from storage.models import ChannelIdentity, Member, Unit
+
+
+# Built once (every update looks the person up): building a statement costs more than running it.
+_BY_IDENTITY = (
+    select(Member)
+    .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
+    .where(ChannelIdentity.channel == bindparam("channel"), ChannelIdentity.external_user_id == bindparam("user"))
+)
 
 
 class MemberRepository:
@@ -14,11 +22,7 @@ class MemberRepository:
         self.session = session
 
     async def by_identity(self, channel: str, external_user_id: str) -> Member | None:
-        result = await self.session.execute(
-            select(Member)
-            .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
-            .where(ChannelIdentity.channel == channel, ChannelIdentity.external_user_id == external_user_id)
-        )
+        result = await self.session.execute(_BY_IDENTITY, {"channel": channel, "user": external_user_id})
         return result.scalar_one_or_none()
 
     async def register(

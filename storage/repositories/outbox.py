@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatLease, Outbox, utcnow
 from storage.repositories.upsert import insert_for, insert_ignore
+
+
+# Built once: every flush of a chat reads what it is owed.
+_UNSENT = (
+    select(Outbox)
+    .where(Outbox.channel == bindparam("channel"), Outbox.chat_id == bindparam("chat"), Outbox.sent_at.is_(None),
+           Outbox.attempts < bindparam("attempts"))
+    .order_by(Outbox.id)
+    .limit(100)
+)
+
+# Built once: every reply is marked sent. Core (each caller's transaction holds no outbox objects to refresh).
+_MARK_SENT = (
+    update(Outbox.__table__)
+    .where(Outbox.__table__.c.id.in_(bindparam("ids", expanding=True)))
+    .values(sent_at=bindparam("when"), in_response=False)
+)
 
 
 class OutboxRepository:
@@ -76,18 +93,14 @@ class OutboxRepository:
 
     async def unsent_for_chat(self, channel: str, chat_id: str, *, max_attempts: int | None = None) -> list[Outbox]:
         """Everything still owed to one chat, in the order it was written, due or not (order comes first)."""
-        query = select(Outbox).where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.sent_at.is_(None))
-        if max_attempts is not None:
-            query = query.where(Outbox.attempts < max_attempts)
-        result = await self.session.execute(query.order_by(Outbox.id).limit(100))
+        attempts = max_attempts if max_attempts is not None else 2**31 - 1
+        result = await self.session.execute(_UNSENT, {"channel": channel, "chat": chat_id, "attempts": attempts})
         return list(result.scalars())
 
     async def mark_sent(self, ids: list[int], when: datetime | None = None) -> None:
         """Sent by the platform's API (a reply held for a webhook response that went this way instead too)."""
         if ids:
-            await self.session.execute(
-                update(Outbox).where(Outbox.id.in_(ids)).values(sent_at=when or utcnow(), in_response=False)
-            )
+            await self.session.execute(_MARK_SENT, {"ids": ids, "when": when or utcnow()})
 
     async def hold_for_response(self, outbox_id: int, until: datetime) -> None:
         """The reply rides in a webhook response being written: no sender takes it until `until`, by when

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Member, Role, Unit
 
 ROLES = ("officer", "support", "admin")
+# Built once: every update of a person asks for their roles.
+_SCOPES = select(Role.role, Unit.path).outerjoin(Unit, Unit.id == Role.unit_id).where(Role.member_id == bindparam("member"))
 
 
 class RoleRepository:
@@ -34,9 +36,7 @@ class RoleRepository:
 
     async def scopes(self, member_id: int) -> list[tuple[str, str | None]]:
         """(role, unit path) pairs; the path is None for an admin."""
-        result = await self.session.execute(
-            select(Role.role, Unit.path).outerjoin(Unit, Unit.id == Role.unit_id).where(Role.member_id == member_id)
-        )
+        result = await self.session.execute(_SCOPES, {"member": member_id})
         return [(role, path) for role, path in result.all()]
 
     async def listing(self) -> list[tuple[Member, str, Unit | None]]:

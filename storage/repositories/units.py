@@ -65,6 +65,9 @@ def under(path: str) -> ColumnElement[bool]:
     return and_(path_bytes >= path, path_bytes < path[:-1] + chr(ord(path[-1]) + 1))
 
 
+_BY_CODE = select(Unit).where(func.upper(Unit.code) == bindparam("code"))  # built once: a hot lookup
+
+
 class UnitRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -73,7 +76,7 @@ class UnitRepository:
         return await self.session.get(Unit, unit_id)
 
     async def by_code(self, code: str) -> Unit | None:
-        result = await self.session.execute(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
+        result = await self.session.execute(_BY_CODE, {"code": code.strip().upper()})
         return result.scalar_one_or_none()
 
     async def by_path(self, path: str) -> Unit | None:

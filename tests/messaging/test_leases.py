@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from messaging.messages import Outgoing
 from messaging.leases import ChatLeases
 from messaging.sender import SentMarks, flush_chat
@@ -95,3 +97,23 @@ async def test_a_long_flush_renews_its_lease_so_no_one_takes_the_chat_meanwhile(
 
     assert await flush_chat(db, "telegram", "42", slow_send, leases=holder) == 3
     assert taken_by_other == [False, False, False]
+
+
+async def test_a_flush_with_leases_reads_what_is_owed_in_the_transaction_that_takes_the_lease(db):
+    leases = ChatLeases(db)
+    sent: list[str] = []
+
+    async def send(message: Outgoing) -> None:
+        sent.append(message.text)
+
+    async with db.transaction() as tx:
+        await tx.outbox.add("telegram", "42", Outgoing("telegram", "42", "Đã lưu bản nháp").payload(), "reply:1")
+    transactions = []
+    listener = lambda *_: transactions.append(1)  # noqa: E731
+    event.listen(db.engine.sync_engine, "begin", listener)
+    try:
+        assert await flush_chat(db, "telegram", "42", send, marks=SentMarks(db), leases=leases) == 1
+    finally:
+        event.remove(db.engine.sync_engine, "begin", listener)
+    assert sent == ["Đã lưu bản nháp"]
+    assert len(transactions) == 3  # take the lease and read, mark it sent, let the lease go

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import HelpRequest, Member, Role, Unit
@@ -13,6 +13,16 @@ from storage.models import HelpRequest, Member, Role, Unit
 def ancestors(path: str) -> list[int]:
     """Unit ids on a path, nearest first: '/1/5/23/' -> [23, 5, 1]."""
     return [int(part) for part in reversed(path.strip("/").split("/")) if part]
+
+
+# Built once: the escalation job asks every minute.
+_OVERDUE = (
+    select(HelpRequest)
+    .where(HelpRequest.status == "open", HelpRequest.routed_at.is_not(None),
+           HelpRequest.routed_at < bindparam("routed_before"))
+    .order_by(HelpRequest.id)
+    .limit(bindparam("limit"))
+)
 
 
 class HelpRequestRepository:
@@ -117,10 +127,5 @@ class HelpRequestRepository:
         return [tuple(row) for row in (await self.session.execute(query)).all()]
 
     async def overdue(self, routed_before: datetime, limit: int = 200) -> list[HelpRequest]:
-        result = await self.session.execute(
-            select(HelpRequest)
-            .where(HelpRequest.status == "open", HelpRequest.routed_at.is_not(None), HelpRequest.routed_at < routed_before)
-            .order_by(HelpRequest.id)
-            .limit(limit)
-        )
+        result = await self.session.execute(_OVERDUE, {"routed_before": routed_before, "limit": limit})
         return list(result.scalars())

@@ -22,6 +22,20 @@ _FOR_AUTHOR = (
     .where(Initiative.author_id == bindparam("author"), Initiative.status != "deleted")
     .order_by(Initiative.updated_at.desc(), Initiative.id.desc())
 )
+# Built once: the reminder job asks every minute.
+_STALE_DRAFTS = (
+    select(Initiative)
+    .where(
+        Initiative.status == "draft",
+        or_(
+            (Initiative.nudges_sent == 0) & (Initiative.updated_at <= bindparam("untouched_since")),
+            (Initiative.nudges_sent == 1) & (Initiative.nudged_at <= bindparam("nudged_before"))
+            & (Initiative.updated_at <= Initiative.nudged_at),
+        ),
+    )
+    .order_by(Initiative.updated_at, Initiative.id)
+    .limit(bindparam("limit"))
+)
 SMALL_SUBTREE = 500  # units: a duplicate check's pool up to this size is read unit by unit
 
 
@@ -127,12 +141,8 @@ class InitiativeRepository:
     async def stale_drafts(self, untouched_since: datetime, nudged_before: datetime, limit: int = 500) -> list[Initiative]:
         """Drafts owed a reminder: never nudged and untouched since `untouched_since`, or nudged once
         before `nudged_before` and untouched since; the oldest first."""
-        first = (Initiative.nudges_sent == 0) & (Initiative.updated_at <= untouched_since)
-        second = (Initiative.nudges_sent == 1) & (Initiative.nudged_at <= nudged_before) & (
-            Initiative.updated_at <= Initiative.nudged_at)
         result = await self.session.execute(
-            select(Initiative).where(Initiative.status == "draft", or_(first, second))
-            .order_by(Initiative.updated_at, Initiative.id).limit(limit)
+            _STALE_DRAFTS, {"untouched_since": untouched_since, "nudged_before": nudged_before, "limit": limit}
         )
         return list(result.scalars())
 

@@ -74,3 +74,22 @@ def test_a_long_name_keeps_its_end(name, label):
 
 def test_the_text_bar_for_channels_without_images():
     assert bar(62) == "▓▓▓▓▓▓░░░░" and bar(0) == "░" * 10 and bar(250) == "▓" * 10
+
+
+def test_the_same_figures_are_drawn_once_and_a_changed_figure_anew(monkeypatch):
+    from documents import chart
+
+    drawn = []
+    real = chart._draw
+    monkeypatch.setattr(chart, "_drawn", type(chart._drawn)())  # none kept from another test
+    monkeypatch.setattr(chart, "_draw", lambda *args: drawn.append(args) or real(*args))
+    before = [row("Công đoàn cơ sở Xí nghiệp May Sông Nhuệ", valid=2, target=5, code="CDCS-MAY-SN")]
+    after = [row("Công đoàn cơ sở Xí nghiệp May Sông Nhuệ", valid=3, target=5, code="CDCS-MAY-SN")]
+
+    first = progress_chart("Công đoàn ngành Dệt may", before)
+    again = progress_chart("Công đoàn ngành Dệt may", before)  # a second group of the unit, an officer asking twice
+    changed = progress_chart("Công đoàn ngành Dệt may", after)  # one more initiative found valid
+
+    assert again == first and len(drawn) == 2
+    assert changed != first  # never yesterday's picture for today's figures
+    assert progress_chart("Công đoàn ngành Dệt may", before, "en") != first and len(drawn) == 3  # labels in English

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 
+@lru_cache(maxsize=8)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)  # parsed once: a report writes hundreds of numbers
+
+
 def number(value: int | float, locale: str) -> str:
-    return format_decimal(value, locale=locale)
+    return format_decimal(value, locale=_locale(locale))
 
 
 def vnd(amount: int, locale: str) -> str:

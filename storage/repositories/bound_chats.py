@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import BoundChat, Unit, utcnow
+
+
+# Built once: every message in a group asks for its binding.
+_BINDING = (select(BoundChat, Unit).join(Unit, Unit.id == BoundChat.unit_id)
+            .where(BoundChat.channel == bindparam("channel"), BoundChat.chat_id == bindparam("chat")))
+_BINDING_LOCKED = _BINDING.with_for_update(of=BoundChat)
 
 
 class BoundChatRepository:
@@ -17,9 +23,7 @@ class BoundChatRepository:
     async def get(self, channel: str, chat_id: str, lock: bool = False) -> tuple[BoundChat, Unit] | None:
         """The chat's binding and unit; `lock` holds the binding until the transaction ends (PostgreSQL: another
         process asking about the same chat waits, then reads what this one wrote; SQLite has one writer anyway)."""
-        query = (select(BoundChat, Unit).join(Unit, Unit.id == BoundChat.unit_id)
-                 .where(BoundChat.channel == channel, BoundChat.chat_id == chat_id))
-        result = await self.session.execute(query.with_for_update(of=BoundChat) if lock else query)
+        result = await self.session.execute(_BINDING_LOCKED if lock else _BINDING, {"channel": channel, "chat": chat_id})
         row = result.first()
         return (row[0], row[1]) if row else None
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage import sqlite_trips
 from storage.problems import check_sqlite_file
 from storage.repositories import Transaction
 
@@ -57,8 +58,11 @@ def create_engine(url: str, *, search_path: str | None = None, timeouts: Timeout
         kwargs.update(connect_args=connect_args, pool_timeout=timeouts.pool)
     if parsed.get_backend_name() == "sqlite":
         check_sqlite_file(parsed.database)
+        kwargs["module"] = sqlite_trips.dbapi()  # a statement in one trip to aiosqlite's thread, not four
+        kwargs["pool_reset_on_return"] = None  # rolled back only if a transaction is open (sqlite_trips.reset)
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "reset", sqlite_trips.reset)
         event.listen(engine.sync_engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, timeouts))
     return engine
 

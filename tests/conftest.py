@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -88,16 +90,23 @@ async def require_postgres() -> None:
         pytest.skip(f"{message}; set TEST_POSTGRES_URL or start a server to run these cases")
 
 
-@pytest.fixture
-async def postgres_database_url():
-    """A whole PostgreSQL database of its own, migrated, for tests that run bot processes against it (a copy,
-    CREATE DATABASE ... TEMPLATE, of one migrated once per test process)."""
+@asynccontextmanager
+async def whole_postgres_database() -> AsyncIterator[str]:
+    """The URL of a whole PostgreSQL database of its own, migrated, dropped afterwards (a copy, CREATE DATABASE ...
+    TEMPLATE, of one migrated once per test process)."""
     await require_postgres()
     url = await _postgres_templates.new_database()
     try:
         yield url
     finally:
         await _postgres_templates.drop_database(url)
+
+
+@pytest.fixture
+async def postgres_database_url():
+    """A whole PostgreSQL database for tests that run bot processes against it."""
+    async with whole_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

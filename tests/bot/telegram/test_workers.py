@@ -26,7 +26,7 @@ from storage.db import Database
 from storage.demo import load_demo_units
 from storage.models import Initiative
 from tests.bot.telegram.fake_api import FakeBotAPI, text_update
-from tests.conftest import _postgres_templates, require_postgres
+from tests.conftest import whole_postgres_database
 
 # One pair of workers for the whole file (starting three interpreters costs seconds of both cores); each test
 # talks in chats of its own, and the update ids go on from one test to the next as Telegram's do.
@@ -118,12 +118,8 @@ class Workers:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def postgres_database_url():
-    await require_postgres()
-    url = await _postgres_templates.new_database()
-    try:
+    async with whole_postgres_database() as url:
         yield url
-    finally:
-        await _postgres_templates.drop_database(url)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

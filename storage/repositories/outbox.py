@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import bindparam, delete, exists, or_, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatLease, Outbox, utcnow
@@ -25,6 +26,19 @@ _MARK_SENT = (
     update(Outbox.__table__)
     .where(Outbox.__table__.c.id.in_(bindparam("ids", expanding=True)))
     .values(sent_at=bindparam("when"), in_response=False)
+)
+
+# Built once: every reply that may ride in a webhook response is held for it, unless something older is owed.
+_older = aliased(Outbox.__table__)
+_HOLD_IF_FIRST = (
+    update(Outbox.__table__)
+    .where(
+        Outbox.__table__.c.id == bindparam("row"),
+        ~exists().where(_older.c.channel == bindparam("on"), _older.c.chat_id == bindparam("to"),
+                        _older.c.sent_at.is_(None), _older.c.failed_at.is_(None), _older.c.id < bindparam("row")),
+    )
+    .values(in_response=True, next_attempt_at=bindparam("held_until"))
+    .returning(Outbox.__table__.c.id)
 )
 
 
@@ -102,12 +116,14 @@ class OutboxRepository:
         if ids:
             await self.session.execute(_MARK_SENT, {"ids": ids, "when": when or utcnow()})
 
-    async def hold_for_response(self, outbox_id: int, until: datetime) -> None:
-        """The reply rides in a webhook response being written: no sender takes it until `until`, by when
-        it is marked answered (the response was written) or let go (it was not)."""
-        await self.session.execute(
-            update(Outbox).where(Outbox.id == outbox_id).values(in_response=True, next_attempt_at=until)
+    async def hold_for_response(self, outbox_id: int, channel: str, chat_id: str, until: datetime) -> bool:
+        """The reply rides in a webhook response being written, if nothing older is owed to the chat (True then):
+        no sender takes it until `until`, by when it is marked sent (the response was written) or let go (it was
+        not). One statement: nothing older waiting is checked by the update that holds it."""
+        held = await self.session.execute(
+            _HOLD_IF_FIRST, {"row": outbox_id, "on": channel, "to": chat_id, "held_until": until}
         )
+        return held.scalar_one_or_none() is not None
 
     async def mark_answered(self, outbox_id: int) -> None:
         """The webhook response carrying the reply was written, but late: it counts as sent and stays marked as

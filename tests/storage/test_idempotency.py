@@ -74,3 +74,30 @@ async def test_failed_message_counts_attempts_and_keeps_last_error(db):
             await tx.outbox.mark_failed(outbox_id, error)
     [message] = await pending(db)
     assert (message.id, message.attempts, message.last_error) == (outbox_id, 2, "429 Too Many Requests")
+
+
+async def test_a_reply_is_held_for_a_webhook_response_only_when_nothing_older_is_owed_to_its_chat(db):
+    """One statement decides it (issue 17): an older message still owed to the chat (held for a response of its
+    own too) keeps the reply out of the response, so nothing overtakes it; another chat's, or one given up for
+    good, does not."""
+    until = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+    async def hold(key: str, chat: str = "chat-1") -> bool:
+        async with db.transaction() as tx:
+            row = await tx.outbox.add("telegram", chat, {"text": key}, key)
+            return await tx.outbox.hold_for_response(row, "telegram", chat, until)
+
+    older = await queue(db, {"text": "Bước 1/9"}, "older")
+    await queue(db, {"text": "a group's"}, "other", channel="zalo")
+    assert await hold("after an unsent one") is False
+    async with db.transaction() as tx:
+        await tx.outbox.mark_sent([older])
+        await tx.outbox.add("telegram", "chat-2", {"text": "another chat's"}, "chat-2")
+    async with db.transaction() as tx:
+        await tx.outbox.mark_sent([row.id for row in await tx.outbox.unsent_for_chat("telegram", "chat-1")])
+    assert await hold("alone") is True
+    assert await hold("after one held for its own response") is False
+    async with db.transaction() as tx:
+        for row in await tx.outbox.unsent_for_chat("telegram", "chat-1"):
+            await tx.outbox.give_up(row.id, "Forbidden", 5)
+    assert await hold("after ones given up") is True

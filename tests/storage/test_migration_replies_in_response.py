@@ -22,7 +22,7 @@ async def test_the_outbox_columns_match_the_model(db):
 async def test_down_to_0009_and_up_again_keeps_the_outbox(db):
     async with db.transaction() as tx:
         given = await tx.outbox.add("telegram", "42", {"text": "Chào bạn"}, "reply:telegram:x:0")
-        await tx.outbox.hold_for_response(given, utcnow() + timedelta(seconds=30))
+        assert await tx.outbox.hold_for_response(given, "telegram", "42", utcnow() + timedelta(seconds=30))
         await tx.outbox.mark_answered(given)
     await downgrade(db, "0009_kept_files")
     await migrate.upgrade(db)

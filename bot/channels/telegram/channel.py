@@ -59,7 +59,7 @@ class TelegramChannel(PlatformChannel):
         super().__init__(settings, db, dispatcher, policy, name)
         self.bot = make_bot(settings)
         self.username = ""
-        self.webhook = TelegramWebhook(db, self.leases, self.name, self.flush) if self.webhook_url else None
+        self.webhook = TelegramWebhook(db, self.marks, self.name, self.flush) if self.webhook_url else None
 
     # Starting and stopping.
 

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.channels.telegram.render import pieces
 from bot.webhook import written
 from handlers.dispatcher import Claim
-from messaging.leases import ChatLeases
+from messaging.marks import SentMarks
 from messaging.messages import Outgoing
 from storage.db import Database
 from storage.models import utcnow
@@ -29,9 +29,9 @@ Handle = Callable[[Update, Claim], Awaitable[list[Outgoing]]]
 class TelegramWebhook:
     """The reply in the response: claimed in the update's transaction when it is all the chat is owed."""
 
-    def __init__(self, db: Database, leases: ChatLeases, channel: str, flush: Callable[[str], Awaitable[int]]) -> None:
+    def __init__(self, db: Database, marks: SentMarks, channel: str, flush: Callable[[str], Awaitable[int]]) -> None:
         self.db = db
-        self.leases = leases
+        self.marks = marks  # the channel's: a reply written in time is marked with the others going at that moment
         self.channel = channel
         self.flush = flush
         self._in_flight: set[asyncio.Task] = set()
@@ -81,11 +81,11 @@ class TelegramWebhook:
         return response
 
     async def _mark(self, outbox_id: int, in_time: bool) -> None:
+        if in_time:  # one transaction marks the replies of every update answered meanwhile
+            await self.marks.mark(outbox_id)
+            return
         async with self.db.transaction() as tx:
-            if in_time:
-                await tx.outbox.mark_sent([outbox_id])
-            else:
-                await tx.outbox.mark_answered(outbox_id)
+            await tx.outbox.mark_answered(outbox_id)
 
     def _flush_later(self, chat_id: str) -> None:
         task = asyncio.create_task(self.flush(chat_id))
@@ -93,16 +93,9 @@ class TelegramWebhook:
         task.add_done_callback(self._in_flight.discard)
 
     async def _claim(self, tx, message: Outgoing) -> bool:
-        """Hold the reply for the response when it is all the chat is owed (nothing older waits) and no other process
-        is sending to the chat."""
-        if not await self.leases.take(tx, self.channel, message.chat_id):
-            return False
-        owed = await tx.outbox.unsent_for_chat(self.channel, message.chat_id)
-        only = [row.id for row in owed] == [message.outbox_id]
-        if only:
-            await tx.outbox.hold_for_response(message.outbox_id, utcnow() + HOLD)
-        await self.leases.release(tx, self.channel, message.chat_id)
-        return only
+        """Hold the reply for the response when it is all the chat is owed: nothing older waits, so no sender, in
+        this process or another, has anything of this chat's to send before it (no lease needed)."""
+        return await tx.outbox.hold_for_response(message.outbox_id, self.channel, message.chat_id, utcnow() + HOLD)
 
 
 def as_webhook_reply(message: Outgoing) -> dict | None:

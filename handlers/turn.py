@@ -34,16 +34,17 @@ class Turn:
     options: Options
     charts: dict[str, bytes | None] = field(default_factory=dict)  # drawn outside the transaction (group_report)
     state: State = State()
-    row: ConversationState | None = None  # the stored conversation `state` came from, saved over
+    row: ConversationState | None = None  # the stored conversation (read with the sender), saved over
     ctx: Context | None = None  # the engine's view of it, once the conversation is read (private chats)
 
 
 async def begin(tx: Transaction, incoming: Incoming, event: Event, options: Options, now: datetime,
                 charts: dict[str, bytes | None]) -> Turn:
-    member = await tx.members.by_identity(incoming.channel, incoming.user_id)
-    scope = await scope_of(tx, member)
+    arrival = await tx.members.arriving(incoming.channel, incoming.user_id, incoming.chat_id)
+    member = arrival.member
     locale = member.locale if member else options.default_locale
-    return Turn(tx, incoming, event, member, scope, locale, now, options, charts)
+    return Turn(tx, incoming, event, member, Scope(arrival.scopes), locale, now, options, charts,
+                row=arrival.conversation)
 
 
 async def scope_of(tx: Transaction, member: Member | None) -> Scope:
@@ -51,9 +52,8 @@ async def scope_of(tx: Transaction, member: Member | None) -> Scope:
 
 
 async def with_conversation(turn: Turn, desk: frozenset[str]) -> Turn:
-    """The private chat's stored conversation, the language it is in, and the engine's Context."""
-    incoming = turn.incoming
-    row = await turn.tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
+    """The private chat's stored conversation (read with the sender), the language it is in, and the engine's Context."""
+    row = turn.row
     state = State(row.flow, row.step, row.answers or {}, row.meta or {}) if row else State()
     locale = locale_of(turn.options, turn.member, state)
     ctx = await context(turn, turn.member, turn.scope, locale, desk)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from conversations.text import fold
-from storage.models import ChannelIdentity, Member, Unit
+from storage.models import ChannelIdentity, ConversationState, Member, Role, Unit
 
 
 # Built once (every update looks the person up): building a statement costs more than running it.
@@ -16,10 +19,46 @@ _BY_IDENTITY = (
     .where(ChannelIdentity.channel == bindparam("channel"), ChannelIdentity.external_user_id == bindparam("user"))
 )
 
+# Built once: everything an update needs of its sender, in one statement (a row per role; one row when nobody
+# is known yet). Rooted on a single row so that a stranger's conversation is found too.
+_role_unit = aliased(Unit)
+_ARRIVAL = (
+    select(Member, Unit, ConversationState, Role.role, _role_unit.path)
+    .select_from(select(literal(1).label("one")).subquery())
+    .outerjoin(ChannelIdentity, and_(ChannelIdentity.channel == bindparam("channel"),
+                                     ChannelIdentity.external_user_id == bindparam("user")))
+    .outerjoin(Member, Member.id == ChannelIdentity.member_id)
+    .outerjoin(Unit, Unit.id == Member.unit_id)
+    .outerjoin(Role, Role.member_id == Member.id)
+    .outerjoin(_role_unit, _role_unit.id == Role.unit_id)
+    .outerjoin(ConversationState, and_(ConversationState.channel == bindparam("channel"),
+                                       ConversationState.chat_id == bindparam("chat"),
+                                       ConversationState.user_id == bindparam("user")))
+)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Who sent an update, as one read finds them: the member (None: not registered), their unit, their
+    (role, unit path) pairs, and their stored conversation in that chat."""
+
+    member: Member | None
+    unit: Unit | None
+    scopes: tuple[tuple[str, str | None], ...]
+    conversation: ConversationState | None
+
 
 class MemberRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._arrival: Arrival | None = None  # kept for the transaction: the session holds what it loaded weakly
+
+    async def arriving(self, channel: str, external_user_id: str, chat_id: str) -> Arrival:
+        rows = (await self.session.execute(_ARRIVAL, {"channel": channel, "user": external_user_id, "chat": chat_id})).all()
+        member, unit, conversation = rows[0][0], rows[0][1], rows[0][2]
+        scopes = tuple((role, path) for *_, role, path in rows if role is not None)
+        self._arrival = Arrival(member, unit, scopes, conversation)  # the member's unit is not read again
+        return self._arrival
 
     async def by_identity(self, channel: str, external_user_id: str) -> Member | None:
         result = await self.session.execute(_BY_IDENTITY, {"channel": channel, "user": external_user_id})

@@ -11,6 +11,7 @@ import locales
 from conversations import engine
 from handlers import routes
 from handlers.scope import ACTIONS
+from storage.repositories.members import MemberRepository
 from storage.repositories.roles import RoleRepository
 from tests.handlers.office import person
 from tests.handlers.talk import Person
@@ -52,8 +53,9 @@ async def test_an_english_word_opens_the_same_screen_as_the_vietnamese_one(dispa
 
 @pytest.fixture
 def counted(dispatcher, monkeypatch) -> dict[str, int]:
-    """Calls per attempt at the update (a group's report is tried again once its chart is drawn)."""
-    calls = {"attempts": 0, "scopes": 0, "needs": 0, "step": 0}
+    """Calls per attempt at the update (a group's report is tried again once its chart is drawn). "scopes" counts
+    every read of a person's roles: the one read of the sender, or a read of the roles alone."""
+    calls = {"attempts": 0, "scopes": 0, "roles alone": 0, "needs": 0, "step": 0}
 
     def counting(name, real):
         def wrapper(*args, **kwargs):
@@ -61,7 +63,8 @@ def counted(dispatcher, monkeypatch) -> dict[str, int]:
             return real(*args, **kwargs)
         return wrapper
 
-    monkeypatch.setattr(RoleRepository, "scopes", counting("scopes", RoleRepository.scopes))
+    monkeypatch.setattr(RoleRepository, "scopes", counting("roles alone", counting("scopes", RoleRepository.scopes)))
+    monkeypatch.setattr(MemberRepository, "arriving", counting("scopes", MemberRepository.arriving))
     monkeypatch.setattr(engine, "needs", counting("needs", engine.needs))
     monkeypatch.setattr(engine, "step", counting("step", engine.step))
     monkeypatch.setattr(dispatcher, "_handle", counting("attempts", dispatcher._handle))
@@ -85,6 +88,6 @@ async def test_a_group_command_loads_the_scope_once_and_never_asks_the_engine(di
         assert counted["scopes"] == counted["attempts"] and counted["needs"] == counted["step"] == 0, text
 
 
-async def test_a_stranger_in_a_group_costs_no_scope(dispatcher, counted):
+async def test_a_stranger_in_a_group_costs_no_read_of_roles_alone(dispatcher, counted):
     await Person(dispatcher, user_id="nobody").say_in_group(GROUP, "/baocao")
-    assert counted["scopes"] == 0
+    assert counted["roles alone"] == 0 and counted["scopes"] == counted["attempts"] == 1

@@ -6,7 +6,7 @@ import aiosqlite.core
 import pytest
 from sqlalchemy import select, text, update
 
-from storage.db import Conflict
+from storage.db import Conflict, Database, Timeouts
 from storage.models import Unit
 
 
@@ -51,3 +51,25 @@ async def test_a_transaction_waiting_on_the_lock_does_not_hold_up_the_others(db)
             ticks += 1
         assert not waiting.done() and ticks == 5  # the loop turned while the second writer waited
     await asyncio.wait_for(waiting, 10)  # and it wrote once the first had committed
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+async def test_transactions_of_one_process_take_turns_instead_of_sleeping_on_sqlites_lock(db):
+    """Twenty writers at once with a lock wait far shorter than their work: SQLite's own waiting (sleeps of up to
+    100 ms, then "database is locked") would fail most of them; taking turns in the process, all of them write."""
+    impatient = Database.from_url(str(db.engine.url), timeouts=Timeouts(busy=0.005))
+
+    async def writer(n: int) -> None:
+        async with impatient.transaction() as tx:
+            await tx.updates.mark_processed("console", f"turn-{n}")
+            await asyncio.sleep(0.01)  # the lock is held meanwhile
+
+    try:
+        await asyncio.wait_for(asyncio.gather(*(writer(n) for n in range(20))), 30)
+        async with impatient.transaction() as tx:
+            written = (await tx.session.execute(text("SELECT count(*) FROM processed_updates"))).scalar_one()
+            async with impatient.transaction() as inner:  # one opened inside another by the same task goes on
+                assert await inner.updates.mark_processed("console", "turn-7") is False
+        assert written == 20
+    finally:
+        await impatient.close()

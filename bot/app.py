@@ -32,7 +32,7 @@ def options_from(settings: Settings) -> Options:
 
 def build(settings: Settings) -> tuple[Database, Dispatcher]:
     """The database and the dispatcher; a group report's chart is drawn in a process of its own (documents/drawing.py)."""
-    db = Database.from_url(settings.database_url, timeouts=timeouts_from(settings))
+    db = Database.from_url(settings.database_url, timeouts=timeouts_from(settings), pool_size=settings.database_pool_size)
     return db, Dispatcher(db, options_from(settings), draw=ChartProcess())
 
 

@@ -122,6 +122,7 @@ class Settings(BaseSettings):
     database_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     database_statement_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)  # PostgreSQL; 0: none
     database_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    database_pool_size: int = Field(default=20, ge=1, le=500)  # PostgreSQL connections kept open per process
     webhook_timeout_seconds: float = Field(default=45.0, gt=0, le=600)  # a call's work; then 503, sent again
     webhook_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)  # a request's head, its body
     webhook_idle_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)  # a kept-alive connection

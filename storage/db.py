@@ -48,7 +48,11 @@ class Timeouts:
         return args
 
 
-def create_engine(url: str, *, search_path: str | None = None, timeouts: Timeouts = Timeouts()) -> AsyncEngine:
+POOL_SIZE = 20  # PostgreSQL connections a process keeps open (DATABASE_POOL_SIZE)
+
+
+def create_engine(url: str, *, search_path: str | None = None, timeouts: Timeouts = Timeouts(),
+                  pool_size: int = POOL_SIZE) -> AsyncEngine:
     """An async engine; `search_path` puts a PostgreSQL connection in its own schema (tests use it)."""
     parsed = make_url(url)
     kwargs: dict = {"pool_pre_ping": True}
@@ -56,7 +60,9 @@ def create_engine(url: str, *, search_path: str | None = None, timeouts: Timeout
         connect_args = timeouts.postgres_connect_args()
         if search_path:
             connect_args["server_settings"] = {**connect_args.get("server_settings", {}), "search_path": search_path}
-        kwargs.update(connect_args=connect_args, pool_timeout=timeouts.pool)
+        # A connection opened per transaction beyond the pool costs a connect and every statement prepared again.
+        kwargs.update(connect_args=connect_args, pool_timeout=timeouts.pool, pool_size=pool_size,
+                      max_overflow=pool_size // 2)
     if parsed.get_backend_name() == "sqlite":
         check_sqlite_file(parsed.database)
         kwargs["module"] = sqlite_trips.dbapi()  # a statement in one trip to aiosqlite's thread, not four
@@ -135,8 +141,9 @@ class Database:
         self._turns = _Turns() if engine.dialect.name == "sqlite" else None
 
     @classmethod
-    def from_url(cls, url: str, *, search_path: str | None = None, timeouts: Timeouts = Timeouts()) -> "Database":
-        return cls(create_engine(url, search_path=search_path, timeouts=timeouts))
+    def from_url(cls, url: str, *, search_path: str | None = None, timeouts: Timeouts = Timeouts(),
+                 pool_size: int = POOL_SIZE) -> "Database":
+        return cls(create_engine(url, search_path=search_path, timeouts=timeouts, pool_size=pool_size))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -28,7 +28,7 @@ from bench.tree import bulk, fresh_database
 from storage.db import Database
 from storage.models import ConversationState, Unit
 
-TARGET_MB = 200
+ABOVE_ECHO = 0.10  # the target: at most 10% more than the bare aiogram echo bot holds (issue 17)
 
 
 async def register(url: str, count: int, first_chat: int) -> None:
@@ -87,8 +87,15 @@ async def run(conversations: int, clients: int, budget: float) -> dict:
     first_chat = 7_000_000_000
     api = FakeBotAPI()
     await api.start()
-    out: dict = {"conversations_asked": conversations, "target_mb": TARGET_MB, "checkpoints": []}
+    out: dict = {"conversations_asked": conversations, "checkpoints": []}
     try:
+        async with Server.echo(api) as echo:  # the floor: aiogram alone, its updates parsed and answered
+            async with Load(echo.url, script=lambda chat: ["Sáng kiến mới"]) as load:
+                await load.closed(4, 1.0)
+            await asyncio.sleep(1.0)
+            out["echo"] = echo.memory()
+        out["target_mb"] = round(out["echo"]["VmHWM"] * (1 + ABOVE_ECHO), 1)
+        say(f"  the echo bot: {out['echo']['VmRSS']} MB; the target: {out['target_mb']} MB")
         async with fresh_database("sqlite") as url:
             await register(url, conversations, first_chat)
             async with Server.ours(url, api) as worker:
@@ -122,7 +129,7 @@ async def run(conversations: int, clients: int, budget: float) -> dict:
     finally:
         await api.stop()
     out["reached"] = out["in_progress"] >= conversations and out["errors"] == 0
-    out["met"] = out["reached"] and out["final"]["VmHWM"] < TARGET_MB
+    out["met"] = out["reached"] and out["final"]["VmHWM"] <= out["target_mb"]
     if not out["met"]:
         out["imports"] = import_profile()
     say(f"  {out['in_progress']} conversations in progress: VmRSS {out['final']['VmRSS']} MB, "
@@ -130,14 +137,15 @@ async def run(conversations: int, clients: int, budget: float) -> dict:
     return out
 
 
-def section(part: dict, echo_mb: float | None) -> tuple[list[str], list[dict]]:
+def section(part: dict) -> tuple[list[str], list[dict]]:
     """The Memory section of results.md and its target."""
     md = ["## 5. Memory", "", f"    {part['command']}", ""]
     r = part.get("result")
+    target = f"<= the echo bot's + {ABOVE_ECHO:.0%}"
     if not r:
         note = f"not completed: {failed(part)}"
         return md + [note, ""], [{"part": "memory", "figure": "worker RSS, 10,000 conversations", "measured": note,
-                                  "target": f"< {TARGET_MB} MB", "met": None}]
+                                  "target": target, "met": None}]
     md += [f"{r['conversations_asked']:,} registered workers each open \"Sáng kiến mới\" through the webhook of one "
            "`sangkien run` on SQLite (32 at a time), which leaves each at the first question of the form; resident memory "
            "from /proc (VmRSS now, VmHWM its peak).", "",
@@ -147,6 +155,7 @@ def section(part: dict, echo_mb: float | None) -> tuple[list[str], list[dict]]:
              for c in r["checkpoints"]),
            f"| at the end ({r['seconds']} s of sending) | {r['in_progress']:,} | {r['final']['VmRSS']} | "
            f"{r['final']['VmHWM']} |",
+           f"| the bare aiogram echo bot, after its first updates | — | {r['echo']['VmRSS']} | {r['echo']['VmHWM']} |",
            ""]
     measured = f"{r['final']['VmHWM']} MB peak with {r['in_progress']:,} in progress"
     if not r["reached"]:
@@ -154,15 +163,17 @@ def section(part: dict, echo_mb: float | None) -> tuple[list[str], list[dict]]:
                f"({r['errors']} errors): the figure is for {r['in_progress']:,}.", ""]
     if not r["met"] and r.get("imports"):
         grown = r["final"]["VmRSS"] - r["idle"]["VmRSS"]
-        md += [f"**Missed: under {TARGET_MB} MB.** The worker holds {r['idle']['VmRSS']} MB before any conversation; the "
+        md += [f"**Missed: at most {r['target_mb']} MB (the echo bot's {r['echo']['VmHWM']} MB and {ABOVE_ECHO:.0%}).** "
+               f"The worker holds {r['idle']['VmRSS']} MB before any conversation; the "
                f"conversations add {grown:.1f} MB (their state lives in the database, not in the process). What the "
                "process imports makes the rest (MB each import adds, in a fresh interpreter, in this order):", "",
                "| import | + MB |", "|---|---:|",
                *(f"| {name}{' (on first use only)' if name in ON_FIRST_USE else ''} | {mb} |" for name, mb in r["imports"]),
                "",
-               *([f"The bare aiogram echo bot of part 1 holds {echo_mb} MB." ] if echo_mb else []), ""]
+               "aiogram is most of the echo bot too; what ours adds beyond it is SQLAlchemy and the bot's own "
+               f"modules, more than the {ABOVE_ECHO:.0%} allowed.", ""]
     return md, [{"part": "memory", "figure": "worker RSS, 10,000 conversations", "measured": measured,
-                 "target": f"< {TARGET_MB} MB", "met": r["met"]}]
+                 "target": f"{target} ({r['target_mb']} MB)", "met": r["met"]}]
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import crash_window, groups, memory, pipeline, reports, units_import
+from bench import answer_cost, crash_window, groups, memory, pipeline, reports, units_import
 from bench.echo import ROOT
 from bench.tree import POSTGRES_URL, postgres_problem
 
@@ -118,10 +118,13 @@ async def run(minutes: float, quick: bool = False) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
         files = {name: Path(folder) / f"{name}.json"
-                 for name in ("pipeline", "groups", "reports_sqlite", "reports_postgres", "units_import", "memory", "crash_window")}
+                 for name in ("pipeline", "answer_cost", "groups", "reports_sqlite", "reports_postgres", "units_import", "memory", "crash_window")}
         out["parts"]["pipeline"] = with_json(await part(
             ["-m", "bench.pipeline", "--engines", "sqlite,postgres", "--clients", "32", "--seconds", "3" if quick else "8",
              "--json", str(files["pipeline"])], limit(200, 720)), files["pipeline"])
+        out["parts"]["answer_cost"] = with_json(await part(
+            ["-m", "bench.answer_cost", "--engines", "sqlite,postgres", "--answers", "60" if quick else "300",
+             "--json", str(files["answer_cost"])], limit(90, 690)), files["answer_cost"])
         out["parts"]["broadcast"] = await broadcast(folder, limit(120, 600))  # before the big fills: PostgreSQL quiet
         out["parts"]["crash_window"] = await crash(files["crash_window"], quick, limit(240, 480))
         out["parts"]["groups"] = with_json(await part(
@@ -224,11 +227,10 @@ def broadcast_section(part: dict) -> tuple[list[str], list[dict]]:
 
 def markdown(out: dict) -> tuple[str, list[dict]]:
     parts, meta = out["parts"], out["meta"]
-    sections = [pipeline.section(parts["pipeline"]),
+    sections = [pipeline.section(parts["pipeline"]), answer_section(parts.get("answer_cost", {})),
                 reports.section({name: part for name, part in parts.items() if name.startswith("reports_")}),
                 broadcast_section(parts["broadcast"])]
-    echo = ((parts["pipeline"].get("result") or {}).get("echo") or {}).get("memory_mb", {}).get("VmRSS")
-    sections.append(memory.section(parts["memory"], echo))
+    sections.append(memory.section(parts["memory"]))
     sections.append(groups.section(parts["groups"]))
     sections.append(units_import.section(parts["units_import"]))
     sections.append(crash_window.section(parts["crash_window"]))
@@ -248,6 +250,15 @@ def markdown(out: dict) -> tuple[str, list[dict]]:
     for lines, _ in sections:
         md += lines
     return "\n".join(md).rstrip() + "\n", targets
+
+
+def answer_section(part: dict) -> tuple[list[str], list[dict]]:
+    if part.get("result"):
+        return answer_cost.section(part["result"])
+    note = f"not completed: {pipeline.failed(part)}" if part else "not run"
+    return (["### An ordinary answer", "", note, ""],
+            [{"part": "pipeline", "figure": "statements / transactions of an ordinary answer", "measured": note,
+              "target": f"<= {answer_cost.STATEMENTS} / <= {answer_cost.TRANSACTIONS}", "met": None}])
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import locales
+from locales.format import percent
 
 SIZE = (10, 6)  # inches at 100 dpi: 1000 x 600 px, readable on a phone
 DPI = 100
@@ -126,7 +127,7 @@ def _draw(title: str, rows: list[dict], locale: str) -> bytes:
     axes.set_yticks(list(positions), [bar.label for bar in drawn])
     axes.axvline(100, color="#1a237e", linewidth=2, linestyle="--", label=locales.render("chart.target", {}, locale))
     for position, end, bar in zip(positions, left, drawn):
-        axes.text(end + 1, position, f"{bar.percent:.0f}%", va="center", fontproperties=font)
+        axes.text(end + 1, position, f"{percent(bar.percent, locale)}%", va="center", fontproperties=font)
     axes.set_xlim(0, max(110, max(left, default=0) + 15))
     axes.set_xlabel(locales.render("chart.axis", {}, locale), fontproperties=font)
     axes.set_title(title, fontproperties=font, fontsize=13)

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 import locales
+from locales.format import one_decimal
 
 # Spreadsheets evaluate a cell starting with these; a tab or carriage return first also fools some.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -108,7 +109,7 @@ class XlsxSheet:
         if kind == "money":
             return self._styled(int(value), "#,##0")
         if kind == "percent":
-            return self._styled(round(float(value), 1), "0.0")
+            return self._styled(one_decimal(value), "0.0")
         return int(value)
 
     def _styled(self, value, number_format: str) -> WriteOnlyCell:
@@ -190,6 +191,6 @@ def _csv_value(column: Column, value) -> str | int:
     if kind in ("date", "datetime"):
         return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()
     if kind == "percent":
-        return f"{float(value):.1f}"
+        return f"{one_decimal(value):.1f}"
     return int(value)
 

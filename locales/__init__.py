@@ -66,6 +66,7 @@ def _environment(locale: str) -> Environment:
     env.filters["number"] = lambda value: fmt.number(value, locale)
     env.filters["applied"] = lambda value: fmt.applied(value, locale)
     env.filters["bar"] = fmt.bar
+    env.filters["percent"] = lambda value: fmt.percent(value, locale)
     env.globals["t"] = lambda key, **params: render(key, params, locale)
     env.globals["show"] = lambda key, answers: show(key, answers, locale)
     return env

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel import Locale
@@ -17,6 +18,18 @@ def _locale(code: str) -> Locale:
 
 def number(value: int | float, locale: str) -> str:
     return format_decimal(value, locale=_locale(locale))
+
+
+def one_decimal(percent: float) -> float:
+    """A share of a target as every screen shows it: one decimal, half up (12.25 is 12.3 in the chat, the chart
+    and the spreadsheet alike)."""
+    return float(Decimal(repr(float(percent))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def percent(value: float, locale: str) -> str:
+    """'12,5' in Vietnamese, '12.5' in English; a whole number without its decimal ('50')."""
+    shown = one_decimal(value)
+    return number(int(shown) if shown.is_integer() else shown, locale)
 
 
 def vnd(amount: int, locale: str) -> str:

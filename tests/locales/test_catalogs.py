@@ -63,3 +63,16 @@ def test_money_is_formatted_per_language(locale: str, expected: str):
 )
 def test_number_hint_lists_the_choices(locale: str, expected: str):
     assert render("hint.numbers", {"count": 3}, locale) == expected
+
+
+def test_a_share_of_a_target_is_the_same_number_in_the_chat_and_the_spreadsheet():
+    """Defect: the report rounded 12.5% to "12%" (Python rounds half to even) where the export said 12.5, and one
+    initiative of 200 showed as 0%. One rounding, half up to one decimal, for every screen."""
+    from documents.spreadsheets import Column, csv_bytes
+
+    given = samples()["report.progress"]
+    given = {**given, "unit": {**given["unit"], "submitted": 49, "target": 400, "percent": 12.25}}
+    assert "Đã gửi 49/400 sáng kiến (12,3% chỉ tiêu)" in render("report.progress", given, "vi")
+    assert "(12.3% of target)" in render("report.progress", given, "en")
+    exported = csv_bytes([Column("percent", "percent")], [[12.25], [0.5]]).decode("utf-8-sig").splitlines()
+    assert exported[1:] == ["12.3", "0.5"]

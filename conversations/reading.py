@@ -50,6 +50,7 @@ def pressed(text: str, shown: tuple[Choice, ...], label: Callable[[Choice], str]
     return unnoted[0] if len(unnoted) == 1 else None
 
 
+_SPOKEN_COMMANDS = frozenset({"/cancel", "/help"})
 _NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
@@ -59,8 +60,9 @@ def _bare(folded: str) -> str:
 
 def intent_of(state: State, event: Event, ctx: Context) -> str | None:
     """What the event means: a pressed or numbered choice, a command, an answer word; None for content."""
-    if event.kind == "command":
-        return "/" + event.command
+    if event.kind == "command":  # "/huy", "/thoat" typed as commands mean what the words mean
+        spoken = lexicon.intent(event.command)
+        return spoken if spoken in _SPOKEN_COMMANDS else "/" + event.command
     if event.kind == "choice":
         return event.text
     if event.kind != "text":

@@ -24,7 +24,11 @@ async def export(call: Call) -> Step:
 
 
 async def take(call: Call) -> Step:
-    return await help_desk.take(call, record_id(call.event.args.strip().lstrip("#")))
+    """/nhan 12: the support request to take; without a number, the list of those waiting to choose from."""
+    if not call.scope.units("review"):
+        return refuse()
+    asked = call.event.args.strip().lstrip("#")
+    return await help_desk.take(call, record_id(asked)) if asked else await help_desk.waiting(call)
 
 
 async def _report(call: Call, asked: str) -> Step:

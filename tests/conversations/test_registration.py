@@ -135,3 +135,13 @@ def test_a_decomposed_display_name_is_stored_composed():
     sim.send("hi")
     sim.send("1")
     assert sim.state.answers["name"] == unicodedata.normalize("NFC", "Nguyễn Thị Hoa")
+
+
+def test_cancel_typed_as_a_command_during_registration_is_read_as_the_word():
+    """Defect: "/huy" at the name was taken for a name ("Họ tên cần gõ bằng chữ") where "huỷ" was understood."""
+    for said in ("huỷ", "/huy", "/thoat"):
+        sim = Sim(registered=False)
+        sim.send("/start")
+        sim.send(said)
+        assert sim.keys[0] == "register.first" and sim.prompt.key == "register.name.prompt", said
+        assert sim.state.answers.get("name") is None

@@ -90,3 +90,17 @@ async def test_a_support_member_elsewhere_cannot_take_it(dispatcher, demo_db):
     assert "không phụ trách" in other.text
     async with demo_db.session() as session:
         assert (await session.get(HelpRequest, request.id)).status == "open"
+
+
+async def test_take_alone_lists_the_requests_and_a_worker_typing_it_is_refused_plainly(dispatcher, demo_db):
+    """Defects: "/nhan" without a number said "not found"; a worker typing it was pointed to /yeucau, which is the
+    support team's too."""
+    hoa = await person(demo_db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    an = await person(demo_db, dispatcher, "an", "Phạm Văn An", "CDN-GD-HN", "support")
+    for text in ("Sáng kiến mới", "Góc đọc sách cho bé", "Cần hỗ trợ"):
+        await hoa.say(text)
+    await an.say("/nhan")
+    assert "Nguyễn Thị Hoa" in an.text and "không tìm thấy" not in an.text.lower()
+    for text in ("/nhan", "/nhan 1"):
+        await hoa.say(text)
+        assert "dành cho cán bộ công đoàn và Tổ hỗ trợ sáng kiến" in hoa.text and "/yeucau" not in hoa.text, text

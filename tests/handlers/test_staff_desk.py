@@ -12,9 +12,9 @@ PAST_INT32 = str(2**31)  # fits 64 bits, not PostgreSQL's integer
 
 
 @pytest.mark.parametrize("number", [HUGE, PAST_INT32, "00000000000000000000000000000001234", "²"])
-async def test_a_worker_taking_a_request_with_a_huge_number_hears_it_is_unknown(dispatcher, demo_db, number):
+async def test_taking_a_request_with_a_huge_number_hears_it_is_unknown(dispatcher, demo_db, number):
     """Issue 15: `/nhan 99999999999999999999` crashed the chat (int(args) unchecked); it is answered like `/nhan abc`."""
-    worker = await person(demo_db, dispatcher, "w9", "Phạm Văn Bình", "CDCS-MN-KIMHY")
+    worker = await person(demo_db, dispatcher, "w9", "Phạm Văn Bình", "CDCS-MN-KIMHY", "support")
     await worker.say("/nhan abc")
     unknown = worker.text
     assert "Không tìm thấy yêu cầu hỗ trợ này" in unknown

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations import engine, menu
+from conversations import engine, form, menu
+from conversations.flows import FLOWS
 from conversations.model import Event, Reply, Result, State
 from handlers import effects, help_chat, invites, replies, routes, staff, staff_desk
 from handlers.turn import Turn, context, fill, locale_of, scope_of, with_conversation
@@ -76,6 +77,10 @@ async def _invited(turn: Turn, member: Member, token: str) -> Result:
     return menu.menu(ctx, lead=(accepted,))
 
 
+def _may_open(route: routes.Route, turn: Turn) -> bool:
+    return routes.allowed(route, turn) and (route.opens is not staff_desk.menu or bool(turn.ctx.powers))
+
+
 async def desk(turn: Turn, intent: str | None) -> list[Outgoing]:
     """An officer's or support member's screen: opened by its command word, or the one they are on reads
     the message (where typed words are content, only a command or a press opens another)."""
@@ -83,6 +88,11 @@ async def desk(turn: Turn, intent: str | None) -> list[Outgoing]:
     flow = turn.state.flow if staff.is_staff_state(turn.state) else None
     explicit = turn.event.kind in ("command", "choice") or flow not in staff_desk.FREE_TEXT
     route = routes.DESK.get(intent or "")
+    asked = FLOWS.get(turn.state.flow or "") if flow is None and turn.state.step else None
+    if asked is not None and route is not None and not _may_open(route, turn):
+        # A worker's stray officer command in the middle of the form: refused, and the question asked again.
+        again = form.ask(asked, turn.state, turn.ctx, lead=(Reply("staff.not_allowed"),))
+        return await replies.send(turn, list(again.replies))
     if flow is None or (route is not None and explicit):
         done = await (route.opens if route is not None else staff_desk.menu)(call)
     else:

@@ -66,3 +66,18 @@ async def test_a_non_answer_at_the_report_s_unit_list_explains_it_and_keeps_the_
     assert "Tên bạn gõ khớp 2 đơn vị" in boss.text and "Mời bạn chọn một trong" not in boss.text
     await boss.say("1")  # the list is still there
     assert "Báo cáo tiến độ: Công đoàn cơ sở Trường Mầm non Kim Hỷ" in boss.text
+
+
+async def test_a_workers_stray_officer_command_mid_form_keeps_the_form(dispatcher, demo_db):
+    """Defect: "/duyet" or "/canbo" typed by a worker at a question was refused and dropped the form, so the next
+    answer (the initiative's title) opened the main menu and was lost."""
+    from tests.handlers.talk import Person
+
+    hoa = Person(dispatcher)
+    await hoa.register()
+    await hoa.say("Sáng kiến mới")
+    for stray in ("/duyet", "/canbo", "/moi"):
+        await hoa.say(stray)
+        assert "dành cho cán bộ công đoàn" in hoa.text and "Tên sáng kiến của bạn là gì" in hoa.text, stray
+    await hoa.say("Cải tiến giá kẹp phôi máy tiện")
+    assert "Sáng kiến thuộc lĩnh vực nào" in hoa.text

@@ -118,7 +118,8 @@ def prompt(form: OfficerForm, question: Question, draft: dict, today: date, edit
 def read(question: Question, draft: dict, text: str, intent: str, today: date) -> Answered | Again | Lookup:
     """One answer to `question`: `text` as typed (spaces collapsed), `intent` what the screen read in it."""
     if intent == "/explain" and question.explain:  # "ko biết", "giúp với" where the screen explains itself
-        return Again((Reply(question.explain),))
+        said = {"example": question.example(draft, today), **(question.params(draft, today) or {})}
+        return Again((Reply(question.explain, {k: shown_value(v) for k, v in said.items()}),))
     if question.kind == "unit":
         return Lookup(id_after(intent, "cu:") or 0 if intent.startswith("cu:") else None, text)
     if question.kind == "confirm":

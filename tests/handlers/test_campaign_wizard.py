@@ -167,3 +167,26 @@ async def test_a_kind_typed_in_its_own_words_is_that_kind(dispatcher, demo_db, t
     for text in ("/chiendich", "Tạo chiến dịch mới", "Tuần sáng kiến Kim Hỷ", typed):
         await hoa.say(text)
     assert "bắt đầu ngày nào" in hoa.text, hoa.text
+
+
+async def test_a_non_answer_at_any_question_explains_it_and_stores_nothing(dispatcher, demo_db):
+    """Defect: "giúp với" at the name or a date opened the workers' help and left the wizard; "ko biết" at a date was
+    "not a date", at the unit "no unit matches 'ko biet'". Each question now explains itself and is asked again."""
+    binh = await officer(dispatcher, demo_db)
+    for text in ("/chiendich", "Tạo chiến dịch mới"):
+        await binh.say(text)
+    walk = (("ko biết", "Chiến dịch tính cho đơn vị bạn chọn", "1"),
+            ("giúp với", "Tên chiến dịch là dòng mọi người thấy", "Tuần cao điểm tháng 12"),
+            ("ko biet", "Loại chiến dịch quyết định số ngày", "1"),
+            ("k biết", "Từ ngày bắt đầu, bot đếm sáng kiến", "1"),
+            ("giup voi", "Chỉ tiêu là số sáng kiến cả đơn vị", "25"),
+            ("không biết", "Khẩu hiệu là một câu ngắn", "Không cần"))
+    for unsure, explained, answer in walk:
+        asked = binh.text.split("\n")[0]
+        await binh.say(unsure)
+        assert explained in binh.text and asked in binh.text, unsure  # explained, then the same question again
+        await binh.say(answer)
+    assert "Mời bạn kiểm tra lại chiến dịch" in binh.text and "Tuần cao điểm tháng 12" in binh.text
+    await binh.say("Tạo chiến dịch")
+    [campaign] = await stored(demo_db)
+    assert (campaign.name, campaign.target, campaign.slogan) == ("Tuần cao điểm tháng 12", 25, None)

@@ -158,8 +158,9 @@ def section(results: dict) -> tuple[list[str], list[dict]]:
                "The update's id must be recorded first (a repeated delivery changes nothing); the sender, their roles "
                "and their conversation are one read; their initiatives another (the menu after any step numbers "
                "them, and a draft the support team changed is noticed); the draft, the conversation and the reply "
-               "are three writes, and holding the reply for the webhook response one more. The reply's mark is a "
-               "second transaction, shared by every reply written in a response at that moment."]
+               "are three writes, and holding the reply for the webhook response one more (on PostgreSQL after the "
+               "chat's transaction lock, so that two workers answering one chat at once keep its replies in order). "
+               "The reply's mark is a second transaction, shared by every reply written in a response at that moment."]
     return md + [""], targets
 
 

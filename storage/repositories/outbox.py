@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, exists, or_, select, update
+from sqlalchemy import bindparam, delete, exists, or_, select, text, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,18 +28,21 @@ _MARK_SENT = (
     .values(sent_at=bindparam("when"), in_response=False)
 )
 
-# Built once: every reply that may ride in a webhook response is held for it, unless something older is owed.
-_older = aliased(Outbox.__table__)
-_HOLD_IF_FIRST = (
+# Built once: every reply that may ride in a webhook response is held for it when it is all the chat is owed.
+_other = aliased(Outbox.__table__)
+_HOLD_IF_ALONE = (
     update(Outbox.__table__)
     .where(
         Outbox.__table__.c.id == bindparam("row"),
-        ~exists().where(_older.c.channel == bindparam("on"), _older.c.chat_id == bindparam("to"),
-                        _older.c.sent_at.is_(None), _older.c.failed_at.is_(None), _older.c.id < bindparam("row")),
+        ~exists().where(_other.c.channel == bindparam("on"), _other.c.chat_id == bindparam("to"),
+                        _other.c.sent_at.is_(None), _other.c.failed_at.is_(None), _other.c.id != bindparam("row")),
     )
     .values(in_response=True, next_attempt_at=bindparam("held_until"))
     .returning(Outbox.__table__.c.id)
 )
+
+# PostgreSQL: held until the transaction ends (a hash shared by two chats only makes them wait for each other).
+_CHAT_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:chat, 0))")
 
 
 class OutboxRepository:
@@ -117,11 +120,17 @@ class OutboxRepository:
             await self.session.execute(_MARK_SENT, {"ids": ids, "when": when or utcnow()})
 
     async def hold_for_response(self, outbox_id: int, channel: str, chat_id: str, until: datetime) -> bool:
-        """The reply rides in a webhook response being written, if nothing older is owed to the chat (True then):
-        no sender takes it until `until`, by when it is marked sent (the response was written) or let go (it was
-        not). One statement: nothing older waiting is checked by the update that holds it."""
+        """The reply rides in a webhook response being written, if it is all the chat is owed (True then): no
+        sender takes it until `until`, by when it is marked sent (the response was written) or let go (it was not).
+
+        On PostgreSQL two workers may answer one chat at once, each unable to see the other's reply before it
+        commits: the chat's transaction lock makes the second wait for the first, then see its reply, which goes
+        first; the second's goes by the API after it. (SQLite has one process, whose transactions take turns.)
+        """
+        if self.session.bind.dialect.name == "postgresql":
+            await self.session.execute(_CHAT_LOCK, {"chat": f"{channel}:{chat_id}"})
         held = await self.session.execute(
-            _HOLD_IF_FIRST, {"row": outbox_id, "on": channel, "to": chat_id, "held_until": until}
+            _HOLD_IF_ALONE, {"row": outbox_id, "on": channel, "to": chat_id, "held_until": until}
         )
         return held.scalar_one_or_none() is not None
 

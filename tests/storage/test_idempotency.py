@@ -77,7 +77,7 @@ async def test_failed_message_counts_attempts_and_keeps_last_error(db):
 
 
 async def test_a_reply_is_held_for_a_webhook_response_only_when_nothing_older_is_owed_to_its_chat(db):
-    """One statement decides it (issue 17): an older message still owed to the chat (held for a response of its
+    """One statement decides it (issue 17): another message still owed to the chat (held for a response of its
     own too) keeps the reply out of the response, so nothing overtakes it; another chat's, or one given up for
     good, does not."""
     until = datetime(2030, 1, 1, tzinfo=timezone.utc)
@@ -101,3 +101,40 @@ async def test_a_reply_is_held_for_a_webhook_response_only_when_nothing_older_is
         for row in await tx.outbox.unsent_for_chat("telegram", "chat-1"):
             await tx.outbox.give_up(row.id, "Forbidden", 5)
     assert await hold("after ones given up") is True
+    async with db.transaction() as tx:  # a reply written while a newer message for the chat is owed: not alone
+        first = await tx.outbox.add("telegram", "chat-3", {"text": "first"}, "first")
+        await tx.outbox.add("telegram", "chat-3", {"text": "newer"}, "newer")
+        assert await tx.outbox.hold_for_response(first, "telegram", "chat-3", until) is False
+
+
+@pytest.mark.parametrize("db", ["postgres"], indirect=True)
+async def test_two_workers_answering_one_chat_at_once_hold_one_reply_for_a_response_at_most(db):
+    """Found by trying two workers: each reply's check could not see the other's uncommitted reply, so both rode in
+    responses and the later sometimes arrived first. The second now waits for the first and sends by the API."""
+    import asyncio
+
+    until = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    first_held, second_started = asyncio.Event(), asyncio.Event()
+    release = asyncio.Event()
+
+    async def first() -> bool:
+        async with db.transaction() as tx:
+            row = await tx.outbox.add("telegram", "chat-9", {"text": "Menu"}, "w1")
+            held = await tx.outbox.hold_for_response(row, "telegram", "chat-9", until)
+            first_held.set()
+            await release.wait()
+        return held
+
+    async def second() -> bool:
+        await first_held.wait()
+        async with db.transaction() as tx:
+            row = await tx.outbox.add("telegram", "chat-9", {"text": "Lịch nhắc"}, "w2")
+            second_started.set()
+            return await tx.outbox.hold_for_response(row, "telegram", "chat-9", until)
+
+    one, two = asyncio.create_task(first()), asyncio.create_task(second())
+    await asyncio.wait_for(second_started.wait(), 10)
+    await asyncio.sleep(0.2)
+    assert not two.done()  # waiting for the first worker's transaction
+    release.set()
+    assert await asyncio.wait_for(asyncio.gather(one, two), 10) == [True, False]

@@ -127,6 +127,12 @@ def same_answers(one, other) -> bool:
     return canonical(one) == canonical(other)
 
 
+def _known(intent: str | None, state: State, ctx: Context) -> bool:
+    """A command the bot reads somewhere: a word's intent, a screen's choice, or a step's own."""
+    return (intent in lexicon.ANSWERS or intent in lexicon.COMMANDS or intent in GLOBAL
+            or any(choice.value == intent for choice in reading.offered(state, ctx)))
+
+
 def _global(intent: str | None, ctx: Context) -> Result | None:
     if intent == "/new":
         return form.ask(SUBMISSION, State(flow="submit", step="title"), ctx, lead=(Reply("submit.start"),))
@@ -175,6 +181,9 @@ def _in_submission(state: State, event: Event, ctx: Context, intent: str | None)
         return form.ask(SUBMISSION, state, ctx, effects=effects)
     if intent in ("/thanks", "/wait"):  # "cảm ơn", "chờ chút": kindly, and the question stays
         return form.ask(SUBMISSION, state, ctx, lead=(Reply("thanks.reply" if intent == "/thanks" else "draft.wait"),))
+    if event.kind == "command" and not _known(intent, state, ctx):  # "/xyz": not an empty answer
+        unknown = Reply("error.unknown_command", {"command": event.text.split()[0][:32]})
+        return form.ask(SUBMISSION, state, ctx, lead=(unknown,))
     result = form.handle(SUBMISSION, state, event, ctx, intent)
     if result is None:  # confirmed at the review
         submitted = Submit(draft, dict(state.answers))

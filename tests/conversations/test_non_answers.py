@@ -73,3 +73,13 @@ def test_skipping_on_a_first_pass_says_skipped_not_kept():
     assert [c.key for c in sim.prompt.choices if c.value == "/skip"] == ["choice.skip"]  # not "Giữ nguyên"
     sim.send("Bỏ qua")
     assert sim.keys[0] == "step.skipped"  # the problem's photo does not make this step answered
+
+
+@pytest.mark.parametrize("step", QUESTIONS)
+def test_an_unknown_command_at_a_question_is_named_and_the_question_asked_again(step):
+    """Before, "/xyz" at a question was read as an empty answer ("Mình chưa thấy câu trả lời")."""
+    sim = at(step)
+    before = sim.state
+    sim.send("/xyz hello")
+    assert sim.keys[0] == "error.unknown_command" and sim.prompt.key == f"submit.{step}.prompt"
+    assert sim.state.answers == before.answers and sim.state.step == before.step

@@ -93,8 +93,8 @@ class TelegramWebhook:
         task.add_done_callback(self._in_flight.discard)
 
     async def _claim(self, tx, message: Outgoing) -> bool:
-        """Hold the reply for the response when it is all the chat is owed: nothing older waits, so no sender, in
-        this process or another, has anything of this chat's to send before it (no lease needed)."""
+        """Hold the reply for the response when it is all the chat is owed: then no sender, in this process or
+        another, has anything of this chat's to send before it (OutboxRepository.hold_for_response)."""
         return await tx.outbox.hold_for_response(message.outbox_id, self.channel, message.chat_id, utcnow() + HOLD)
 
 

@@ -12,7 +12,7 @@ from messaging.messages import Outgoing
 from locales import format as fmt
 from storage.models import Initiative, Member, Unit
 from storage.repositories import Transaction
-from storage.repositories.initiatives import answers_of
+from storage.repositories.answers import answers_of
 
 if TYPE_CHECKING:
     from documents.application_form import ApplicationForm

@@ -19,7 +19,7 @@ from handlers.screen_state import ScreenState
 from handlers.staff import Call, Step, intent_on_screen, refuse, screen, staff_menu
 from storage.models import HelpRequest
 from storage.repositories import Transaction
-from storage.repositories.initiatives import answers_of
+from storage.repositories.answers import answers_of
 
 LIST_SIZE = 8
 MAX_RELAY = 2000

@@ -17,7 +17,7 @@ from handlers import documents, duplicates, notices
 from handlers.screen_state import ScreenState
 from handlers.staff import Call, Step, refuse, screen, staff_menu, with_lead
 from storage.authorship import wrote
-from storage.repositories.initiatives import answers_of
+from storage.repositories.answers import answers_of
 
 QUEUE_SIZE = 8
 MAX_REASON = 1000

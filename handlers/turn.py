@@ -17,7 +17,8 @@ from messaging import render
 from messaging.messages import Incoming
 from storage.models import ConversationState, Member, Unit
 from storage.repositories import Transaction
-from storage.repositories.initiatives import DECISIONS, answers_of
+from storage.repositories.answers import answers_of
+from storage.repositories.initiatives import DECISIONS
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from storage.models import Attachment
-from storage.repositories.initiatives import answers_of
+from storage.repositories.answers import answers_of
 
 PHOTO = {
     "field": "solution", "kind": "photo", "channel": "telegram", "ref": "AgACAgUAAxk-photo-1",

@@ -143,6 +143,8 @@ def _shown(value):
 def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | None) -> Result | None:
     """Read one event at the current step; None when the event is for the caller (a finished flow)."""
     step = current(flow, state)
+    if intent == "/old_button":
+        return ask(flow, state, ctx, lead=(Reply("error.old_button"),))
     if intent == "/out_of_range":
         return ask(flow, state, ctx, lead=(Reply("error.choose_one", {"count": len(choices(flow, state, ctx))}),))
     if intent == "/back":

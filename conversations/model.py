@@ -125,6 +125,7 @@ class Context:
     powers: frozenset[str] = frozenset()  # officer actions allowed somewhere (handlers.scope.ACTIONS)
     label: Callable[["Choice"], str] | None = None  # a choice's label in the person's language: a press arrives as it
     desk: frozenset[str] = frozenset()  # intents the officers' screens answer: the engine hands them over
+    buttons: frozenset[str] = frozenset()  # every button label the bot shows (folded): never an answer to a question
 
 
 # Effects: what the handler must persist after the step. Plain data, no behaviour.

@@ -77,6 +77,8 @@ def intent_of(state: State, event: Event, ctx: Context) -> str | None:
     plain = event.text.lower().split()
     if _step_kind(state) == "names" and plain[-1:] in (["huy"], ["dung"]) and not literal:
         return None  # a co-author's name typed without accents ("Huy", "anh Dung"), not "hủy" or "đúng"
+    if word is None and state.step and state.flow in FLOWS and folded in ctx.buttons:
+        return "/old_button"  # a button of an earlier screen (a keyboard still shown, or its label typed)
     return word
 
 

@@ -83,6 +83,7 @@ async def context(turn: Turn, member: Member | None, scope: Scope, locale: str, 
         resume_after=options.resume_after,
         powers=frozenset(action for action in ACTIONS if scope.units(action)),
         label=lambda choice: render.label(choice, locale),
+        buttons=render.button_labels(),
         desk=desk,
     )
 

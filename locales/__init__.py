@@ -93,6 +93,13 @@ def has(key: str, locale: str = DEFAULT_LOCALE) -> bool:
     return key in catalog(locale)
 
 
+@lru_cache(maxsize=None)
+def button_labels() -> frozenset[str]:
+    """Every button label the bot shows that takes no params, in each language, accents and case aside."""
+    return frozenset(fold(text) for locale in LOCALES for key, text in catalog(locale).items()
+                     if key.startswith("choice.") and "{" not in text)
+
+
 def translate_label(text: str, locale: str) -> str:
     """A configured Vietnamese label (a field, a target group) in another language, if known."""
     if locale == DEFAULT_LOCALE:

@@ -28,7 +28,7 @@ from conversations.model import (
     Withdraw,
 )
 from conversations.text import fold, nfc
-from messaging.render import label
+from messaging.render import button_labels, label
 
 UNITS = (
     UnitRef(1, "LDLD-HN", "Liên đoàn Lao động thành phố Hà Nội"),
@@ -61,6 +61,7 @@ class Sim:
             member=self.member,
             resume_after=timedelta(hours=1),
             label=lambda choice: label(choice, "vi"),  # as the handler: a press arrives as its label
+            buttons=button_labels(),
         )
         needs = engine.needs(self.state, event)
         if "units" in needs:

@@ -83,3 +83,15 @@ def test_an_unknown_command_at_a_question_is_named_and_the_question_asked_again(
     sim.send("/xyz hello")
     assert sim.keys[0] == "error.unknown_command" and sim.prompt.key == f"submit.{step}.prompt"
     assert sim.state.answers == before.answers and sim.state.step == before.step
+
+
+@pytest.mark.parametrize("old", ["Gửi ghi âm (nói thay vì gõ)", "Xem ví dụ", "See an example"])
+@pytest.mark.parametrize("step", ["title", "problem", "solution", "benefit"])
+def test_an_earlier_screens_button_is_never_stored_as_an_answer(step, old):
+    """Before, after the help screen, "Gửi ghi âm (nói thay vì gõ)" (a keyboard still shown, or its label typed) was
+    stored as the problem. It is named as an old button, and the question asked again."""
+    sim = at(step)
+    before = sim.state
+    sim.send(old)
+    assert sim.keys[0] == "error.old_button" and sim.prompt.key == f"submit.{step}.prompt"
+    assert old not in texts_in(dict(sim.state.answers)) and sim.state.step == before.step

@@ -77,9 +77,14 @@ def intent_of(state: State, event: Event, ctx: Context) -> str | None:
     plain = event.text.lower().split()
     if _step_kind(state) == "names" and plain[-1:] in (["huy"], ["dung"]) and not literal:
         return None  # a co-author's name typed without accents ("Huy", "anh Dung"), not "hủy" or "đúng"
-    if word is None and state.step and state.flow in FLOWS and folded in ctx.buttons:
-        return "/old_button"  # a button of an earlier screen (a keyboard still shown, or its label typed)
+    if word is None and state.step and state.flow in FLOWS and _an_old_button(event.text, ctx):
+        return "/old_button"
     return word
+
+
+def _an_old_button(text: str, ctx: Context) -> bool:
+    """A button of an earlier screen: a keyboard still shown (its numbered label), or its label typed."""
+    return fold(_NUMBER_PREFIX.sub("", text.strip())) in ctx.buttons
 
 
 def numbered_pick(text: str, shown: tuple[Choice, ...], *, reads_numbers: bool) -> str | None:

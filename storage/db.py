@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import AsyncIterator
 
@@ -147,11 +147,7 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        if self._turns is None:
-            async with self._transaction() as tx:
-                yield tx
-            return
-        async with self._turns.taken():
+        async with self._turns.taken() if self._turns is not None else nullcontext():
             async with self._transaction() as tx:
                 yield tx
 

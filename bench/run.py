@@ -1,11 +1,12 @@
 """`make bench`: every benchmark in turn, within fifteen minutes; writes bench/results.md and bench/results.json.
 
-    .venv/bin/python -m bench.run [--minutes 15] [--quick] [--only crash_window]
+    .venv/bin/python -m bench.run [--minutes 15] [--quick] [--only crash_window|voice]
 
 Each part runs as its own command (printed, so anyone can repeat it) with a time limit; PostgreSQL
 rows run where BENCH_POSTGRES_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/test)
 answers and are marked skipped otherwise. The memory part runs last with the time that is left.
-`--only crash_window` runs that part alone and puts its figures into the results already there.
+`--only crash_window` (or `voice`) runs that part alone and puts its figures into the results already there; the
+voice part (espeak-ng and the engines, `--only voice`) runs only so, and a whole run keeps its last figures.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import answer_cost, crash_window, groups, memory, pipeline, reports, units_import
+from bench import voice as bench_voice
 from bench.echo import ROOT
 from bench.tree import POSTGRES_URL, postgres_problem
 
@@ -152,32 +154,55 @@ async def crash(path: Path, quick: bool, timeout: float) -> dict:
     return with_json(await part(argv, timeout), path)
 
 
-async def only_crash_window(quick: bool) -> None:
-    """The crash window alone, its section and targets put into results.md and results.json in place of their own."""
+async def voice(path: Path, timeout: float) -> dict:
+    return with_json(await part(["-m", "bench.voice", "--json", str(path)], timeout), path)
+
+
+def voice_section(result: dict) -> tuple[list[str], list[dict]]:
+    if result.get("result"):
+        return bench_voice.section(result["result"])
+    note = f"not completed: {pipeline.failed(result)}"
+    return ([bench_voice.HEADING, "", note, ""],
+            [{"part": "voice", "figure": "word error rate", "measured": note, "target": "< 30% to be on by default",
+              "met": None}])
+
+
+# A part run alone: (its runner, its section, its heading in results.md, its name in the summary's rows).
+ALONE = {
+    "crash_window": (lambda path, quick: crash(path, quick, 600), crash_window.section, "## 7. Crash window",
+                     "crash window"),
+    "voice": (lambda path, quick: voice(path, 900), voice_section, bench_voice.HEADING, "voice"),
+}
+
+
+async def only(name: str, quick: bool) -> None:
+    """One part alone, its section and targets put into results.md and results.json in place of their own."""
+    runner, section, heading, label = ALONE[name]
     problem = await postgres_problem()
     version = None if problem else await postgres_version()
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
-        result = await crash(Path(folder) / "crash_window.json", quick, 600)
-    lines, targets = crash_window.section(result)
+        result = await runner(Path(folder) / f"{name}.json", quick)
+    lines, targets = section(result)
     meta = machine(version and f"PostgreSQL {version}")
-    lines[1:1] = ["", f"Run alone (`{PY} -m bench.run --only crash_window`) on {meta['date']}, commit {meta['commit']}, "
+    lines[1:1] = ["", f"Run alone (`{PY} -m bench.run --only {name}`) on {meta['date']}, commit {meta['commit']}, "
                       f"{meta['postgres'] or 'no PostgreSQL'}; the other parts are from the run above."]
     results, md = ROOT / "bench" / "results.json", ROOT / "bench" / "results.md"
     out = json.loads(results.read_text())
     result.pop("output", None) if result.get("result") is not None else None
-    out["parts"]["crash_window"] = {**result, "alone": meta}
-    out["targets"] = [t for t in out.get("targets", []) if t["part"] != "crash window"] + targets
+    out["parts"][name] = {**result, "alone": meta}
+    out["targets"] = [t for t in out.get("targets", []) if t["part"] != label] + targets
     results.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    md.write_text(merged(md.read_text(), lines, targets))
-    print("put the crash window's figures into bench/results.md and bench/results.json")
+    md.write_text(merged(md.read_text(), lines, targets, heading, label))
+    print(f"put the {label}'s figures into bench/results.md and bench/results.json")
 
 
-def merged(text: str, section: list[str], targets: list[dict]) -> str:
-    """results.md with the crash window's rows of the summary and its section replaced (or added at the end)."""
+def merged(text: str, section: list[str], targets: list[dict], heading: str = "## 7. Crash window",
+           label: str = "crash window") -> str:
+    """results.md with one part's rows of the summary and its section replaced (or added at the end)."""
     mark = {True: "met", False: "**missed**", None: "not measured"}
-    lines = [line for line in text.rstrip("\n").split("\n") if not line.startswith("| crash window |")]
-    if "## 7. Crash window" in lines:
-        start = lines.index("## 7. Crash window")
+    lines = [line for line in text.rstrip("\n").split("\n") if not line.startswith(f"| {label} |")]
+    if heading in lines:
+        start = lines.index(heading)
         end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("## ")), len(lines))
         lines[start:end] = []
     last_row = next(n for n in range(lines.index("|---|---|---|---|---|") + 1, len(lines) + 1)
@@ -261,19 +286,35 @@ def answer_section(part: dict) -> tuple[list[str], list[dict]]:
               "target": f"<= {answer_cost.STATEMENTS} / <= {answer_cost.TRANSACTIONS}", "met": None}])
 
 
+def kept_voice(out: dict, text: str) -> str:
+    """The voice part's last figures (it runs alone: `--only voice`) carried into a whole run's results."""
+    results, md = ROOT / "bench" / "results.json", ROOT / "bench" / "results.md"
+    if not results.exists() or not md.exists() or bench_voice.HEADING not in md.read_text():
+        return text
+    before = json.loads(results.read_text())
+    old = md.read_text().split("\n")
+    start = old.index(bench_voice.HEADING)
+    end = next((n for n in range(start + 1, len(old)) if old[n].startswith("## ")), len(old))
+    targets = [t for t in before.get("targets", []) if t["part"] == "voice"]
+    out["parts"]["voice"] = before["parts"].get("voice", {})
+    out["targets"] = [*out["targets"], *targets]
+    return merged(text, old[start:end], targets, bench_voice.HEADING, "voice")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=15.0, help="the whole run's time limit")
     parser.add_argument("--quick", action="store_true", help="small sizes and short phases: to try the runner itself")
-    parser.add_argument("--only", choices=["crash_window"], help="run this part alone, into the results already there")
+    parser.add_argument("--only", choices=sorted(ALONE), help="run this part alone, into the results already there")
     args = parser.parse_args()
     if args.only:
-        return asyncio.run(only_crash_window(args.quick))
+        return asyncio.run(only(args.only, args.quick))
     out = asyncio.run(run(args.minutes, args.quick))
     text, targets = markdown(out)
     out["targets"] = targets
     for part_result in out["parts"].values():
         part_result.pop("output", None) if part_result.get("result") is not None else None
+    text = kept_voice(out, text)
     (ROOT / "bench" / "results.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     (ROOT / "bench" / "results.md").write_text(text)
     print(f"wrote bench/results.md and bench/results.json in {out['meta']['total_seconds']} s")

@@ -27,6 +27,7 @@ def options_from(settings: Settings) -> Options:
         ),
         timetable=Timetable.from_settings(settings),
         served=tuple(settings.channel_units.items()),
+        hears=settings.voice_engine != "off",
     )
 
 

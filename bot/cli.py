@@ -14,7 +14,9 @@ from bot.cli_errors import Commands, OperatorError, explain
 from bot.cli_export import export
 from bot.cli_qr import qr
 from bot.cli_roles import members_app, roles_app
+from bot.cli_transcribe import transcribe
 from bot.cli_units import open_database, phases_app, report, units_app
+from bot.hearing.queue import hearings_for
 from bot.keeping import Keeper
 from bot.settings import get_settings
 from storage.db import Database
@@ -37,6 +39,7 @@ app.add_typer(campaign_app, name="campaign")
 app.command("report")(report)
 app.command("export")(export)
 app.command("qr")(qr)
+app.command("transcribe")(transcribe)
 
 
 @db_app.command("upgrade")
@@ -120,7 +123,10 @@ def chat(
         try:
             await check_revision(db, settings.database_url)
             keeper = Keeper.from_settings(settings)
-            await ConsoleChat(dispatcher, user_id=user, name=name, session=session, keeper=keeper).run()
+            hearings = hearings_for(settings, db, dispatcher, keeper.store)
+            console = ConsoleChat(dispatcher, user_id=user, name=name, session=session, keeper=keeper,
+                                  hearings=hearings)
+            await console.run()
         finally:
             await db.close()
 
@@ -167,7 +173,11 @@ def _worker(settings, worker) -> None:
 
 
 async def _checked(settings) -> None:
+    """What would stop every worker, said once in one line: the database, the voice engine."""
+    from bot.hearing.engines import check
+
     await (await open_database(settings)).close()
+    check(settings.voice_engine, settings.voice_model_dir)
 
 
 def _run_workers(settings, count: int) -> None:

@@ -62,7 +62,9 @@ def _say(group: TyperGroup, args: list[str], line: str, code: int) -> int:
 
 def explain(error: BaseException) -> str | None:
     """The one line for a failure an operator can fix, or None for a bug."""
-    if isinstance(error, (OperatorError, StartFailed)):
+    from bot.hearing.engines import NotAvailable
+
+    if isinstance(error, (OperatorError, StartFailed, NotAvailable)):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
         return "; ".join(_setting_problem(e) for e in error.errors(include_input=False))

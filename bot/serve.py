@@ -10,6 +10,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from bot.app import build, configure_logging
+from bot.hearing.queue import Hearings, hearings_for
 from bot.channels.platforms import channel_for
 from bot.keeping import file_store
 from bot.logs import RedactSecrets, install_redaction, remove_redaction
@@ -34,6 +35,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
         server = WebhookServer(db, settings.webhook_host, settings.webhook_port, worker, file_store(settings.data_dir),
                                Bounds.from_settings(settings))
     channels = [channel_for(name, each, db, dispatcher) for name, each in settings.each_bot()]
+    hearings = hearings_for(settings, db, dispatcher, file_store(settings.data_dir))
     leading = None
     try:
         await _check_bot_units(db, settings)
@@ -52,7 +54,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None, worker: W
         scheduler = Scheduler(_jobs(settings, db, channels))
         retry = settings.scheduler_leader_retry_seconds
         leadership = Leadership(db, retry_every=retry, check_every=retry)
-        leading = asyncio.create_task(leadership.run(stop, _leading(scheduler, channels), _following(scheduler, channels)))
+        leading = asyncio.create_task(leadership.run(stop, _leading(scheduler, channels, hearings),
+                                                     _following(scheduler, channels, hearings)))
         await stop.wait()
     finally:
         stop.set()  # also when leaving on an error: the scheduler stops and the leadership is released
@@ -77,17 +80,21 @@ async def _check_bot_units(db, settings: Settings) -> None:
                                  "(import the units first: sangkien units import)")
 
 
-def _leading(scheduler: Scheduler, channels: list):
+def _leading(scheduler: Scheduler, channels: list, hearings: Hearings | None):
     async def elected() -> None:
         for channel in channels:
             channel.outbox.resume()
         await scheduler.start()
+        if hearings is not None:  # one process hears: one model in memory
+            hearings.start()
 
     return elected
 
 
-def _following(scheduler: Scheduler, channels: list):
+def _following(scheduler: Scheduler, channels: list, hearings: Hearings | None):
     async def deposed() -> None:
+        if hearings is not None:
+            await hearings.stop()
         await scheduler.stop()
         for channel in channels:
             channel.outbox.pause()

@@ -115,6 +115,11 @@ class Settings(BaseSettings):
     # Files people send (voice notes, photos, documents): the bot keeps its own copy under DATA_DIR/files.
     data_dir: str = "./data"
     max_file_mb: int = Field(default=20, ge=1, le=2000)
+    # Voice notes heard as words on this machine (bot/hearing, docs/voice.md): off unless an engine is named.
+    voice_engine: Literal["off", "faster-whisper", "viet-asr"] = "off"
+    voice_model_dir: str = ""  # faster-whisper: a folder with a CTranslate2 Whisper model (model.bin, ...)
+    voice_threads: int = Field(default=2, ge=1, le=64)  # CPU threads the engine uses
+    voice_max_seconds: int = Field(default=120, ge=5, le=1800)  # a longer note: only its start is heard
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
     public_base_url: str | None = None

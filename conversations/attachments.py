@@ -18,6 +18,7 @@ def sent_along(answers: Mapping[str, Any]) -> tuple[Reply, ...]:
     return tuple(
         Reply("file.shown", {"icon": ICONS.get(item.get("kind"), "📎"), "number": number, "total": len(files),
                                    "field": item.get("field"), "kind": item.get("kind"),
-                                   "caption": item.get("caption")}, media=dict(item))
+                                   "caption": item.get("caption"), "transcript": item.get("transcript")},
+              media=dict(item))
         for number, item in enumerate(files, start=1)
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from conversations import form, menu, reading
+from conversations import form, hearing, menu, reading
 from conversations.flows import FLOWS, REGISTRATION, SUBMISSION
 from conversations.model import (
     Context,
     Event,
+    KeepTranscript,
     MemberRef,
     Register,
     Reply,
@@ -48,15 +49,18 @@ def needs(state: State, event: Event) -> set[str]:
 
 
 def step(state: State, event: Event, ctx: Context) -> Result:
-    event = reading.as_pressed(state, event, ctx)
-    handover = _for_the_desk(state, event, ctx)
-    if handover is not None:
-        return Result(state, (), handover=handover)
-    stored = synced(state, ctx, follow=event.kind == "command" and event.command == "resume")  # after help
-    result = _step(stored, event, ctx)
-    if stored is not state:  # changed elsewhere: the answer goes to the question the person saw, with a word
-        result = replace(result, replies=(Reply("draft.updated"), *result.replies))
-    state = stored
+    if event.kind == "heard":  # the transcriber's, not the person's: no word of it is read as a command
+        result = hearing.heard(state, event, ctx)
+    else:
+        event = reading.as_pressed(state, event, ctx)
+        handover = _for_the_desk(state, event, ctx)
+        if handover is not None:
+            return Result(state, (), handover=handover)
+        stored = synced(state, ctx, follow=event.kind == "command" and event.command == "resume")  # after help
+        result = _step(stored, event, ctx)
+        if stored is not state:  # changed elsewhere: the answer goes to the question the person saw, with a word
+            result = replace(result, replies=(Reply("draft.updated"), *result.replies))
+        state = stored
     after = result.state
     effects = result.effects
     same_draft = state.flow == after.flow == "submit" and state.meta.get("draft") == after.meta.get("draft")
@@ -64,8 +68,9 @@ def step(state: State, event: Event, ctx: Context) -> Result:
         effects = (*form.draft_effect(state, after), *effects)
     if state.flow == "submit" and state.meta.get("author"):  # the support team entering it for a worker
         author = state.meta["author"]
-        effects = tuple(replace(e, for_member=author) if isinstance(e, (SaveDraft, Submit)) else e for e in effects)
-    if after.flow is not None:
+        effects = tuple(replace(e, for_member=author) if isinstance(e, (SaveDraft, Submit, KeepTranscript)) else e
+                        for e in effects)
+    if after.flow is not None and event.kind != "heard":  # when the person last spoke
         after = after.with_meta(at=ctx.now.isoformat())
     if event.args != "hidden":  # a readable message ends a run of hidden ones
         after = after.with_meta(hidden=None)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from conversations.flows import Flow, Step
 from conversations.inputs import (
-    READERS, Accept, Explain, Offer, Pass, Reject, Stay, options_for, own_media, usable_name,
+    READERS, Accept, Explain, Offer, Pass, Reject, Stay, checked_text, options_for, own_media, usable_name,
 )
 from conversations.model import Choice, Context, Event, Reply, Result, SaveDraft, State
 
@@ -42,11 +42,22 @@ OFFER = (
 )
 
 
+HEARD = (Choice("/yes", key="choice.heard_right"), Choice("/edit", key="choice.heard_fix"))
+
+
+def heard_here(flow: Flow, state: State) -> dict | None:
+    """The words the transcriber heard in a voice note answering this question, waiting for "Đúng rồi"."""
+    heard = state.meta.get("heard")
+    return heard if heard and heard.get("field") == current(flow, state).key else None
+
+
 def choices(flow: Flow, state: State, ctx: Context) -> tuple[Choice, ...]:
     """What the current question offers, in the order shown (the numbers refer to it)."""
     step = current(flow, state)
     if state.meta.get("offer"):
         return OFFER
+    if heard_here(flow, state):
+        return HEARD
     if step.kind == "review":
         return _review_choices(flow, state)
     offered: list[Choice] = []
@@ -116,7 +127,10 @@ def ask(flow: Flow, state: State, ctx: Context, lead: tuple[Reply, ...] = (), ef
     state = state.with_meta(offer=None)
     step = current(flow, state)
     behalf = bool(state.meta.get("author"))  # the support team answering for a worker: "the worker's", not "your"
-    if step.kind == "review":
+    if heard_here(flow, state):
+        params = {"text": heard_here(flow, state)["text"], "label": f"{flow.name}.{step.key}.label"}
+        prompt = Reply("hearing.heard", params, HEARD)
+    elif step.kind == "review":
         key = "review.pick_field" if state.meta.get("picking_edit") else "review.summary"
         params = {"answers": dict(state.answers), "questions": [s.key for s in flow.questions], "behalf": behalf}
         prompt = Reply(key, params, choices(flow, state, ctx), actions=True)
@@ -147,6 +161,14 @@ def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | N
         return ask(flow, state, ctx, lead=(Reply("error.old_button"),))
     if intent == "/out_of_range":
         return ask(flow, state, ctx, lead=(Reply("error.choose_one", {"count": len(choices(flow, state, ctx))}),))
+    if heard_here(flow, state) and intent == "/yes":
+        return _heard_right(flow, state, ctx)
+    if state.meta.get("heard"):  # "Sửa", or anything else: the words heard are not the answer
+        state = state.with_meta(heard=None)
+        if intent in ("/edit", "/no"):
+            return ask(flow, state, ctx, lead=(Reply("hearing.fix"),))
+    if state.meta.get("listening") and intent in ("/yes", "/wait"):
+        return ask(flow, state, ctx, lead=(Reply("hearing.still"),))
     if intent == "/back":
         return back(flow, state, ctx)
     if intent == "/skip":
@@ -182,16 +204,26 @@ def _outcome(flow: Flow, state: State, ctx: Context, outcome) -> Result:
     if isinstance(outcome, Stay):
         new = outcome.state.with_meta(offer=None)
         last = replace(outcome.replies[-1], choices=choices(flow, new, ctx))
-        return Result(new, (*outcome.replies[:-1], last))
+        return Result(new, (*outcome.replies[:-1], last), outcome.effects)
     return _accept(flow, state, outcome, ctx)
 
 
 def _accept(flow: Flow, state: State, accepted: Accept, ctx: Context) -> Result:
-    base = (accepted.state or state).with_meta(pending_amount=None, candidates=None, offer=None)
+    base = (accepted.state or state).with_meta(pending_amount=None, candidates=None, offer=None, listening=None,
+                                               heard=None)
     key = current(flow, state).key
     new = base.with_answer(key, accepted.value) if accepted.value not in (None, "") else _without(base, key)
     lead = (accepted.note,) if accepted.note else ()
     return move_on(flow, new, ctx, lead)
+
+
+def _heard_right(flow: Flow, state: State, ctx: Context) -> Result:
+    """"Đúng rồi": the words heard are the answer, the voice note kept beside them."""
+    cleared = state.with_meta(heard=None)
+    checked = checked_text(current(flow, state), state.meta["heard"]["text"])
+    if isinstance(checked, Reject):  # longer than the question takes, say: typed or said again
+        return ask(flow, cleared, ctx, lead=(Reply(f"error.{checked.reason}", checked.params),))
+    return _accept(flow, cleared, Accept(checked.value, Reply("hearing.kept")), ctx)
 
 
 def _without(state: State, key: str) -> State:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from conversations import lexicon
 from conversations.flows import MAX_ATTACHMENTS, MAX_COAUTHORS, SPOKEN, Step
-from conversations.model import Context, Event, Reply, State
+from conversations.model import Context, Event, Reply, State, Transcribe
 from conversations.parsing.dates import parse_date
 from conversations.parsing.errors import ParseError
 from conversations.parsing.money import parse_money
@@ -32,6 +32,7 @@ class Stay:
 
     state: State
     replies: tuple[Reply, ...]
+    effects: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Pass:
 Outcome = Accept | Stay | Reject | Explain | Offer | Pass
 Reader = Callable[[Step, State, Event, Context, str | None], Outcome]
 HELP = ("/help", "/dont_know")  # asked for help, or said they do not know
+HEARD = ("voice", "audio")  # what a transcriber hears (a video's sound is not offered as words)
 
 
 def _attach(state: State, media, field_key: str) -> list[dict]:
@@ -75,7 +77,7 @@ def _received(attachments: list[dict], field_key: str, kind: str) -> Reply:
     return Reply("media.received", {"count": sum(a["field"] == field_key for a in attachments), "kind": kind})
 
 
-def _checked_text(step: Step, text: str) -> Accept | Reject:
+def checked_text(step: Step, text: str) -> Accept | Reject:
     if not text:
         return Reject("empty")
     if len(text) > step.max_len:
@@ -93,18 +95,19 @@ def own_media(step: Step, state: State) -> list[dict]:
 
 def read_text(step: Step, state: State, event: Event, ctx: Context, intent: str | None) -> Outcome:
     if event.kind == "media" and event.media is not None:
-        return _media_answer(step, state, event.media)
+        return _media_answer(step, state, event.media, ctx)
     if intent == "/done" and own_media(step, state):
         return Accept(state.answers.get(step.key))
     if intent in (*HELP, "/no"):
         return Offer() if step.accepts_media else Explain()
     if intent is not None:  # "ok", "cảm ơn", "gửi": words that answer nothing this question asked
         return Reject("answer_needed")
-    return _checked_text(step, event.text)
+    return checked_text(step, event.text)
 
 
-def _media_answer(step: Step, state: State, media) -> Outcome:
-    """A voice note answers a content step; photos and files are collected until "Xong" (an album comes in pieces)."""
+def _media_answer(step: Step, state: State, media, ctx: Context) -> Outcome:
+    """A voice note answers a content step (its words offered to confirm where a transcriber runs); photos and
+    files are collected until "Xong" (an album comes in pieces)."""
     if not step.accepts_media:
         return Reject("text_only")
     if media.over_limit_mb:
@@ -113,12 +116,25 @@ def _media_answer(step: Step, state: State, media) -> Outcome:
     if len(attachments) > MAX_ATTACHMENTS:
         return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
     moved = state.with_answer("attachments", attachments)
+    if media.kind in HEARD and ctx.hears and media.stored and step.kind == "text":
+        return _listening(step, state, moved, media)
     if media.kind in SPOKEN:
         return Accept(state.answers.get(step.key), Reply("media.taken", {"kind": media.kind}), state=moved)
-    caption = _checked_text(step, media.caption or "")
+    caption = checked_text(step, media.caption or "")
     if isinstance(caption, Accept) and lexicon.intent(caption.value) is None:  # words under a photo answer too
         moved = moved.with_answer(step.key, caption.value)
     return Stay(moved, (_received(attachments, step.key, media.kind),))  # an album comes photo by photo
+
+
+def _listening(step: Step, state: State, moved: State, media) -> Stay:
+    """The voice note is kept; the question waits for its words (a transcript already made is offered at once)."""
+    before = next((a for a in state.answers.get("attachments", []) if a["ref"] == media.ref and a.get("transcript")), None)
+    if before is not None:
+        heard = {"field": step.key, "ref": media.ref, "text": before["transcript"]}
+        params = {"text": heard["text"], "label": f"submit.{step.key}.label"}
+        return Stay(moved.with_meta(heard=heard), (Reply("hearing.heard", params),))
+    listening = moved.with_meta(listening={"field": step.key, "ref": media.ref}, heard=None)
+    return Stay(listening, (Reply("hearing.listening"),), (Transcribe(media.ref, media.stored),))
 
 
 def usable_name(display_name: str) -> str | None:
@@ -138,7 +154,7 @@ def read_person_name(step: Step, state: State, event: Event, ctx: Context, inten
         return Explain()
     if intent is not None:
         return Reject("name_needed")  # "Đúng", "ko": an answer word, not a name
-    checked = _checked_text(step, collapse_spaces(event.text))
+    checked = checked_text(step, collapse_spaces(event.text))
     if isinstance(checked, Accept) and any(ch.isdigit() for ch in checked.value):
         return Reject("name_digits")
     return checked

@@ -41,7 +41,7 @@ class Media:
 class Event:
     """One thing a person did: typed text, pressed a choice, sent media, or gave a /command."""
 
-    kind: str  # text | choice | media | command | contact | other
+    kind: str  # text | choice | media | command | contact | other | heard (a voice note's words, from the transcriber)
     text: str = ""
     command: str = ""
     args: str = ""
@@ -126,6 +126,7 @@ class Context:
     label: Callable[["Choice"], str] | None = None  # a choice's label in the person's language: a press arrives as it
     desk: frozenset[str] = frozenset()  # intents the officers' screens answer: the engine hands them over
     buttons: frozenset[str] = frozenset()  # every button label the bot shows (folded): never an answer to a question
+    hears: bool = False  # a transcriber runs (VOICE_ENGINE): a voice note's words are offered to confirm
 
 
 # Effects: what the handler must persist after the step. Plain data, no behaviour.
@@ -189,7 +190,26 @@ class RequestHelp:
     draft_id: int | None
 
 
-Effect = SaveDraft | Submit | SendForm | DeleteDraft | Withdraw | Register | SetLocale | SetPhone | RequestHelp
+@dataclass(frozen=True)
+class Transcribe:
+    """A voice note answering a question, for the transcriber (off the update's path): its words come back as a
+    "heard" event, Event("heard", text=words, args=ref)."""
+
+    ref: str
+    stored: str  # the bot's own copy, which the transcriber reads
+
+
+@dataclass(frozen=True)
+class KeepTranscript:
+    """What the transcriber heard in the author's voice note, kept beside it (officers and exports show it)."""
+
+    ref: str
+    text: str
+    for_member: int | None = None  # entered on behalf of this worker: the note is theirs
+
+
+Effect = (SaveDraft | Submit | SendForm | DeleteDraft | Withdraw | Register | SetLocale | SetPhone | RequestHelp
+          | Transcribe | KeepTranscript)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class Dispatcher:
         self._tz = ZoneInfo(options.timezone)
         self._clock = clock or (lambda: datetime.now(self._tz))
         self._wakers: dict[str, Callable[[str], None]] = {}
+        self.on_voice_queued: Callable[[], None] = lambda: None  # the transcriber (bot/hearing) starts on it at once
 
     async def handle(self, incoming: Incoming, claim: Claim | None = None) -> list[Outgoing]:
         """Handle one update; a repeated update id changes nothing and returns nothing.
@@ -55,6 +56,8 @@ class Dispatcher:
                     if claim is not None and answered:
                         await claim(tx, answered)
                 self._wake_others(tx, incoming)
+                if tx.hearings.queued:
+                    self.on_voice_queued()
                 return answered
             except group_report.ChartNeeded as needed:  # at most once: with a chart drawn, the report uses it
                 charts[needed.key] = await needed.draw(self.draw)
@@ -70,6 +73,12 @@ class Dispatcher:
         """`wake(chat_id)` when an update queues a message for another chat of `channel` (a decision, a
         supporter's words): sent at once rather than at the next round of the background sender."""
         self._wakers[channel] = wake
+
+    def wake(self, channel: str, chat_id: str) -> None:
+        """What was queued for a chat outside an update of its own (the transcriber's words) goes out now."""
+        waker = self._wakers.get(channel)
+        if waker is not None:
+            waker(chat_id)
 
     def _wake_others(self, tx: Transaction, incoming: Incoming) -> None:
         for channel, chat_id in tx.outbox.queued - {(incoming.channel, incoming.chat_id)}:

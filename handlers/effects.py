@@ -9,6 +9,7 @@ from conversations.model import (
     DeleteDraft,
     SendForm,
     Effect,
+    KeepTranscript,
     Register,
     Reply,
     RequestHelp,
@@ -17,6 +18,7 @@ from conversations.model import (
     SetPhone,
     State,
     Submit,
+    Transcribe,
     Withdraw,
 )
 from handlers import documents, duplicates, help_desk, notices, own_initiatives
@@ -112,6 +114,10 @@ async def apply(turn: Turn, effects: tuple[Effect, ...], outcome: Outcome) -> Ou
             initiative = await tx.initiatives.owned(effect.initiative_id, member.id)
             if initiative is not None and initiative.status == "submitted":
                 await tx.initiatives.withdraw(initiative, actor_id=member.id)
+        elif isinstance(effect, Transcribe):
+            await tx.hearings.add(channel, chat_id, turn.incoming.user_id, effect.ref, effect.stored)
+        elif isinstance(effect, KeepTranscript):
+            await tx.hearings.keep_transcript(effect.for_member or member.id, effect.ref, effect.text)
         elif isinstance(effect, SetPhone):
             member.phone = effect.phone
         elif isinstance(effect, SetLocale):

@@ -31,14 +31,17 @@ def listed(items: Iterable[Mapping[str, Any]], base: str | None, locale: str) ->
     return [
         locales.render("export.file_line", {"field": item.get("field"), "kind": item.get("kind"),
                                             "name": item.get("filename"), "caption": item.get("caption"),
-                                            "url": link(item, base)}, locale)
+                                            "transcript": item.get("transcript"), "url": link(item, base)}, locale)
         for item in items
     ]
 
 
 def with_voice_mark(text: str | None, items: Iterable[Mapping[str, Any]], field: str, locale: str) -> str | None:
-    """An answer given by voice says so: "(ghi âm)" after its words, or alone where there are none."""
-    if not any(item.get("field") == field and item.get("kind") in SPOKEN for item in items):
+    """An answer given by voice says so: "(ghi âm)" after its words, or alone where there are none; words the
+    transcriber heard and the sender confirmed say they are the machine's."""
+    spoken = [item for item in items if item.get("field") == field and item.get("kind") in SPOKEN]
+    if not spoken:
         return text
-    mark = locales.render("export.by_voice", {}, locale)
+    machine = text is not None and any(item.get("transcript") == text for item in spoken)
+    mark = locales.render("export.by_machine" if machine else "export.by_voice", {}, locale)
     return f"{text} {mark}" if text else mark

@@ -28,4 +28,5 @@ class Options:
     resume_after: timedelta = timedelta(hours=1)
     staff: StaffOptions = StaffOptions()
     timetable: Timetable = Timetable(time(8), QuietHours.parse("21:00-07:00"), ZoneInfo("Asia/Ho_Chi_Minh"))
+    hears: bool = False  # VOICE_ENGINE is on: a voice note's words are offered to confirm (bot/hearing)
     served: tuple[tuple[str, str], ...] = ()  # (channel, unit code): one of several bots serves that subtree only

@@ -85,6 +85,7 @@ async def context(turn: Turn, member: Member | None, scope: Scope, locale: str, 
         label=lambda choice: render.label(choice, locale),
         buttons=render.button_labels(),
         desk=desk,
+        hears=options.hears,
     )
 
 

@@ -48,6 +48,7 @@ class Incoming:
     start_links: bool = False  # the private link takes "?start=<code>" on to the bot (Telegram's do, Zalo's do not)
     chat_title: str = ""  # a group's name, shown in schedules and failure reports
     chat_admin: bool | None = None  # the sender administers the group; None where the platform cannot tell
+    heard: str | None = None  # the transcriber's words (`text`) in the voice note with this ref: not the person's
 
     def __post_init__(self) -> None:
         """Values of any length cut to their columns (see MAX_*): a file or a number that cannot be kept whole is
@@ -66,6 +67,8 @@ class Incoming:
 
     def event(self) -> Event:
         """The channel-neutral event, with text normalised to NFC (phones send NFD too)."""
+        if self.heard is not None:
+            return Event("heard", text=nfc(self.text), args=self.heard)
         if self.unsupported:
             return Event("other", args="hidden" if self.hidden else "")
         if self.phone is not None:

@@ -49,7 +49,7 @@ class ExportedInitiative:
     decided_at: datetime | None
     decision_reason: str | None
     attachment_count: int
-    files: tuple[dict, ...] = ()  # each attachment: field, kind, filename, caption, and the keys of its link
+    files: tuple[dict, ...] = ()  # each attachment: field, kind, filename, caption, transcript, and its link's keys
 
 
 async def count_initiatives(session: AsyncSession, unit: Unit, phase: Phase | None = None,
@@ -93,13 +93,13 @@ async def _details(session: AsyncSession, ids: list[int]) -> tuple[dict[int, tup
     """For a batch: the attachments of each, and its latest decision (time, reason). Two queries."""
     rows = await session.execute(
         select(Attachment.initiative_id, Attachment.field, Attachment.kind, Attachment.filename, Attachment.caption,
-               Attachment.token, Attachment.stored_key, Attachment.playable_key)
+               Attachment.token, Attachment.stored_key, Attachment.playable_key, Attachment.transcript)
         .where(Attachment.initiative_id.in_(ids)).order_by(Attachment.id)
     )
     attachments: dict[int, tuple] = {}
-    for initiative_id, field, kind, filename, caption, token, stored, playable in rows.all():
+    for initiative_id, field, kind, filename, caption, token, stored, playable, transcript in rows.all():
         item = {"field": field, "kind": kind, "filename": filename, "caption": caption, "token": token,
-                "stored": stored, "playable": playable}
+                "stored": stored, "playable": playable, "transcript": transcript}
         attachments[initiative_id] = (*attachments.get(initiative_id, ()), item)
     changes = await session.execute(
         select(StatusChange.initiative_id, StatusChange.created_at, StatusChange.reason)

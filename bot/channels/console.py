@@ -21,6 +21,7 @@ from typing import TextIO
 
 import locales
 from bot.channels.base import Capabilities, Channel
+from bot.hearing.queue import Hearings
 from bot.keeping import Keeper
 from conversations.model import Media
 from handlers.dispatcher import Dispatcher
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "console"
 MEDIA_KINDS = {"photo", "voice", "audio", "document", "video"}
 NOTICE_POLL = 2.0  # seconds between looks for notices while the terminal waits for a line
+HEARD_WITHIN = 300.0  # seconds a piped session waits, at its end, for its voice notes to be heard
 
 
 def incoming_from_line(line: str, *, user_id: str, name: str, update_id: str | None) -> Incoming:
@@ -62,8 +64,12 @@ class ConsoleChat(Channel):
         stdout: TextIO = sys.stdout,
         files_dir: Path = Path("sangkien-files"),
         keeper: Keeper | None = None,
+        hearings: Hearings | None = None,
     ) -> None:
         super().__init__(CHANNEL, dispatcher.db, dispatcher, keeper)
+        self.hearings = hearings  # VOICE_ENGINE: a voice note's words come back while the chat goes on
+        if hearings is not None:
+            dispatcher.on_queued(CHANNEL, lambda chat_id: self.spawn(self.notices()))
         self.user_id = user_id
         self.display_name = name
         self.session = session
@@ -74,12 +80,20 @@ class ConsoleChat(Channel):
     async def run(self, interactive: bool | None = None) -> None:
         interactive = self.stdin.isatty() if interactive is None else interactive
         watcher = asyncio.create_task(self._watch()) if interactive else None
+        if self.hearings is not None:
+            self.hearings.start()
         try:
             await self._talk(interactive)
+            if self.hearings is not None and not interactive:  # piped lines: their voice notes' words too
+                await self.hearings.settled(HEARD_WITHIN)
+                await self.drain()
+                await self.notices()
         finally:
             if watcher is not None:
                 watcher.cancel()
                 await asyncio.gather(watcher, return_exceptions=True)
+            if self.hearings is not None:
+                await self.hearings.stop()
 
     async def _talk(self, interactive: bool) -> None:
         if interactive:

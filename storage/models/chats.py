@@ -1,4 +1,5 @@
-"""What the bot keeps per chat: conversation state, the outbox, chat leases, images, processed updates."""
+"""What the bot keeps per chat: conversation state, the outbox, chat leases, images, processed updates, voice notes
+waiting to be heard."""
 
 from __future__ import annotations
 
@@ -92,3 +93,22 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(20))
     update_id: Mapped[str] = mapped_column(String(100))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Hearing(Base):
+    """A voice note waiting for the transcriber (bot/hearing): written with the answer it came as, heard by one
+    process at a time (`claimed_until`), and its words given back to the chat's conversation."""
+
+    __tablename__ = "hearings"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "file_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(100))
+    file_ref: Mapped[str] = mapped_column(Text)  # the answer's attachment it fills in (one hearing each)
+    stored_key: Mapped[str] = mapped_column(String(80))  # the bot's copy, which the transcriber reads
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -65,6 +65,7 @@ class Attachment(Base):
     playable_key: Mapped[str | None] = mapped_column(String(80))  # a voice note as AAC, which every phone plays
     filename: Mapped[str | None] = mapped_column(String(255))
     token: Mapped[str | None] = mapped_column(String(64))  # the unguessable part of its link
+    transcript: Mapped[str | None] = mapped_column(Text)  # a voice note's words as the transcriber heard them
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -9,6 +9,7 @@ from storage.repositories.campaigns import CampaignRepository
 from storage.repositories.conversations import ConversationRepository, UpdateRepository
 from storage.repositories.images import ImageRepository
 from storage.repositories.initiatives import InitiativeRepository
+from storage.repositories.hearings import HearingRepository
 from storage.repositories.help_requests import HelpRequestRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
@@ -36,6 +37,7 @@ class Transaction:
         self.invites = InviteRepository(session)
         self.bound_chats = BoundChatRepository(session)
         self.campaigns = CampaignRepository(session)
+        self.hearings = HearingRepository(session)
 
     async def flush(self) -> None:
         await self.session.flush()

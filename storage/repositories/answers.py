@@ -41,6 +41,7 @@ def attachment_answer(a: Attachment) -> dict:
         "playable": a.playable_key,
         "filename": a.filename,
         "token": a.token,
+        "transcript": a.transcript,
     }
 
 
@@ -70,3 +71,4 @@ def apply_answers(initiative: Initiative, answers: dict) -> None:
         row.playable_key = item.get("playable") or row.playable_key
         row.filename = item.get("filename") or row.filename
         row.token = row.token or secrets.token_urlsafe(24)
+        row.transcript = item.get("transcript") or row.transcript

@@ -40,8 +40,9 @@ START = datetime(2026, 11, 21, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 class Sim:
-    def __init__(self, *, registered: bool = True, display_name: str = "Nguyễn Thị Hoa") -> None:
+    def __init__(self, *, registered: bool = True, display_name: str = "Nguyễn Thị Hoa", hears: bool = False) -> None:
         self.state = State()
+        self.hears = hears  # a transcriber runs: voice notes' words come back as "heard" events
         self.now = START
         self.display_name = display_name
         self.member = MemberRef(7, display_name, UNITS[1]) if registered else None
@@ -62,6 +63,7 @@ class Sim:
             resume_after=timedelta(hours=1),
             label=lambda choice: label(choice, "vi"),  # as the handler: a press arrives as its label
             buttons=button_labels(),
+            hears=self.hears,
         )
         needs = engine.needs(self.state, event)
         if "units" in needs:

@@ -17,9 +17,9 @@ ANSWERS = {
 }
 
 
-def at(step: str) -> Sim:
+def at(step: str, sim: Sim | None = None) -> Sim:
     """A registered worker whose new draft stands at `step`, all earlier steps answered."""
-    sim = Sim()
+    sim = sim or Sim()
     sim.send("/new")
     for key in [s.key for s in SUBMISSION.steps]:
         if key == step:

@@ -63,7 +63,9 @@ async def populate(db: Database) -> None:
                    "solution": "Làm gá định vị", "estimated_value": 25_000_000, "coauthors": ["Lê Văn Nam"],
                    "first_applied": {"date": "2026-03-01", "precision": "month"},
                    "attachments": [{"field": "solution", "kind": "photo", "channel": "telegram", "ref": "AgAD-1",
-                                    "caption": "Ảnh gá", "mime_type": "image/jpeg", "size": 52_311}]}
+                                    "caption": "Ảnh gá", "mime_type": "image/jpeg", "size": 52_311},
+                                   {"field": "problem", "kind": "voice", "channel": "telegram", "ref": "AwAD-2",
+                                    "stored": "ab12.ogg", "transcript": "Phôi hay bị lệch khi kẹp"}]}
         for title, decision in (("Gá kẹp phôi", "valid"), ("Sổ tay an toàn", "needs_changes")):
             sent = await tx.initiatives.save_draft(draft_id=None, author_id=lan.id, answers={**answers, "title": title},
                                                    step="review")
@@ -75,6 +77,7 @@ async def populate(db: Database) -> None:
         await tx.updates.mark_processed("telegram", "5001")
         await tx.outbox.add("telegram", "1001", {"text": "Đã nhận sáng kiến", "buttons": [["Xem"]]}, "reply:5001")
         await tx.outbox.lease("telegram", "1001", "worker-1", SENT + timedelta(seconds=30), SENT)
+        await tx.hearings.add("telegram", "1001", "1001", "AwAD-2", "ab12.ogg")
         await tx.images.add(PNG)
         await tx.images.add(b"PK\x03\x04\x00xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             filename="bao-cao.xlsx")

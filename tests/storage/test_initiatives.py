@@ -13,17 +13,18 @@ from storage.repositories.answers import answers_of
 PHOTO = {
     "field": "solution", "kind": "photo", "channel": "telegram", "ref": "AgACAgUAAxk-photo-1",
     "caption": "Ảnh máy may sau cải tiến", "mime_type": "image/jpeg", "size": 183_422,
-    "stored": "a" * 64 + ".jpg", "playable": None, "filename": None,
+    "stored": "a" * 64 + ".jpg", "playable": None, "filename": None, "transcript": None,
 }
 VOICE = {
     "field": "problem", "kind": "voice", "channel": "telegram", "ref": "AwACAgUAAxk-voice-1",
     "caption": None, "mime_type": "audio/ogg", "size": 25_610,
     "stored": "b" * 64 + ".ogg", "playable": "c" * 64 + ".aac", "filename": None,
+    "transcript": "Công nhân mất nhiều thời gian căn chỉnh cổ áo",  # what the transcriber heard in it
 }
 DOCUMENT = {
     "field": "benefit", "kind": "document", "channel": "zalo", "ref": "zalo-file-77",
     "caption": "Bảng tính tiết kiệm", "mime_type": "application/pdf", "size": 5_000_000_000,  # past 32 bits
-    "stored": None, "playable": None, "filename": "Bảng tính tiết kiệm.pdf",
+    "stored": None, "playable": None, "filename": "Bảng tính tiết kiệm.pdf", "transcript": None,
 }
 FULL = {
     "title": "Cải tiến gá may cổ áo",

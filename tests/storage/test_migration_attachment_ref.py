@@ -42,7 +42,7 @@ async def test_down_to_0011_and_up_again_keeps_the_attachments(demo_db):
     draft_id = await _draft(demo_db, short)
     await downgrade(demo_db, "0011_unit_path_text")
     await migrate.upgrade(demo_db)
-    assert await migrate.current_revision(demo_db) == head_revision() == "0012_attachment_ref_text"
+    assert await migrate.current_revision(demo_db) == head_revision() == "0013_hearings"
     async with demo_db.transaction() as tx:
         [kept] = (await tx.initiatives.get(draft_id)).attachments
     assert kept.file_ref == short

@@ -12,7 +12,7 @@ def head_revision() -> str:
 
 
 async def test_migrated_database_is_at_head_revision(db):
-    assert await migrate.current_revision(db) == head_revision() == "0012_attachment_ref_text"
+    assert await migrate.current_revision(db) == head_revision() == "0013_hearings"
 
 
 async def test_upgrading_again_is_a_no_op(db):

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.channels.telegram.channel import TelegramChannel
+from bot.hearing.queue import Hearings, hearings_for
+from bot.keeping import file_store
 from bot.webhook import WebhookServer
 from storage.db import Database
 from tests.bot.channel_harness import demo_database, settings_for, start, stop
@@ -22,6 +24,7 @@ class Harness:
     db: Database
     channel: TelegramChannel
     server: WebhookServer | None
+    hearings: Hearings | None = None
     ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
     async def push(self, update: dict) -> int:
@@ -38,7 +41,7 @@ class Harness:
         return f"http://127.0.0.1:{self.server.port}/telegram/hook"
 
 
-async def _harness(tmp_path, *, webhook: bool, db: Database | None = None) -> Harness:
+async def _harness(tmp_path, *, webhook: bool, db: Database | None = None, **more) -> Harness:
     api = FakeBotAPI()
     await api.start()
     db = db or await demo_database("telegram")
@@ -47,7 +50,7 @@ async def _harness(tmp_path, *, webhook: bool, db: Database | None = None) -> Ha
     # slow the conversations down (the limits are tested in tests/messaging/test_limits.py and test_broadcast.py).
     quick = {"telegram_chat_interval_seconds": 0.01}
     settings = settings_for(
-        telegram_bot_token=api.token, telegram_api_url=api.base_url, **quick, **(extra if webhook else {})
+        telegram_bot_token=api.token, telegram_api_url=api.base_url, **quick, **(extra if webhook else {}), **more
     )
     channel, server = await start(TelegramChannel, settings, db, webhook=webhook)
     return Harness(api, db, channel, server)
@@ -57,6 +60,19 @@ async def _harness(tmp_path, *, webhook: bool, db: Database | None = None) -> Ha
 async def polling(tmp_path):
     harness = await _harness(tmp_path, webhook=False)
     yield harness
+    await stop(harness)
+
+
+@pytest.fixture
+async def hearing(tmp_path, whisper_base):
+    """The polling harness with a real transcriber (Whisper base), hearing as the leader does."""
+    harness = await _harness(tmp_path, webhook=False, voice_engine="faster-whisper", voice_model_dir=str(whisper_base),
+                             data_dir=str(tmp_path / "data"))
+    dispatcher = harness.channel.dispatcher
+    harness.hearings = hearings_for(harness.channel.settings, harness.db, dispatcher, file_store(str(tmp_path / "data")))
+    harness.hearings.start()
+    yield harness
+    await harness.hearings.stop()
     await stop(harness)
 
 

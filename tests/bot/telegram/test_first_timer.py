@@ -25,6 +25,12 @@ class Person:
         self.sent += 1
         await self.harness.push(update)
 
+    async def sends(self, update: dict) -> str:
+        """A voice note, a photo: sent, and what the bot answered."""
+        before = len(self.harness.api.sent_texts(self.chat))
+        await self.send(update)
+        return "\n".join(self.harness.api.sent_texts(self.chat)[before:])
+
     async def presses(self, words: str) -> str:
         markup = self._markup()
         buttons = [b for row in markup.get("keyboard") or markup.get("inline_keyboard") or [] for b in row]

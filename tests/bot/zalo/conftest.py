@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.zalo.channel import ZaloChannel
+from bot.hearing.queue import Hearings, hearings_for
+from bot.keeping import file_store
 from bot.webhook import WebhookServer
 from storage.db import Database
 from storage.models import Outbox, ProcessedUpdate
@@ -24,6 +26,7 @@ class Harness:
     db: Database
     channel: ZaloChannel
     server: WebhookServer | None
+    hearings: Hearings | None = None
 
     @property
     def webhook_url(self) -> str:
@@ -49,7 +52,7 @@ class Harness:
         raise AssertionError(f"message {message_id} not settled: {self.api.summary()}")
 
 
-async def _harness(tmp_path, *, webhook: bool) -> Harness:
+async def _harness(tmp_path, *, webhook: bool, **more) -> Harness:
     api = FakeZaloAPI()
     await api.start()
     db = await demo_database("zalo")
@@ -58,7 +61,7 @@ async def _harness(tmp_path, *, webhook: bool) -> Harness:
     # slow the conversations down (the limits are tested in tests/messaging/test_limits.py and test_broadcast.py).
     quick = {"zalo_chat_interval_seconds": 0.01}
     settings = settings_for(
-        zalo_bot_token=api.token, zalo_api_url=api.base_url, **quick, **(extra if webhook else {})
+        zalo_bot_token=api.token, zalo_api_url=api.base_url, **quick, **(extra if webhook else {}), **more
     )
     channel, server = await start(ZaloChannel, settings, db, webhook=webhook)
     return Harness(api, db, channel, server)
@@ -68,6 +71,19 @@ async def _harness(tmp_path, *, webhook: bool) -> Harness:
 async def polling(tmp_path):
     harness = await _harness(tmp_path, webhook=False)
     yield harness
+    await stop(harness)
+
+
+@pytest.fixture
+async def hearing(tmp_path, whisper_base):
+    """The polling harness with a real transcriber (Whisper base), hearing as the leader does."""
+    data = str(tmp_path / "data")
+    harness = await _harness(tmp_path, webhook=False, voice_engine="faster-whisper",
+                             voice_model_dir=str(whisper_base), data_dir=data)
+    harness.hearings = hearings_for(harness.channel.settings, harness.db, harness.channel.dispatcher, file_store(data))
+    harness.hearings.start()
+    yield harness
+    await harness.hearings.stop()
     await stop(harness)
 
 

@@ -1,0 +1,180 @@
+"""A voice note's words offered to confirm where a transcriber runs: "Mình nghe được: … Đúng chưa?"."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.model import Event, KeepTranscript, Media, SaveDraft, Transcribe
+from tests.conversations.sim import Sim
+from tests.conversations.test_submission import at
+
+WORDS = "Máy đóng gói hay bị kẹt giấy vào ca đêm nên phải dừng chuyền"
+CONTENT = ("title", "problem", "solution", "benefit")
+
+
+def hearing_at(step: str) -> Sim:
+    return at(step, Sim(hears=True))
+
+
+def voice(sim: Sim, ref: str = "v-1", stored: str | None = "k1.ogg") -> None:
+    sim.send(kind="media", media=Media("voice", ref, "telegram", stored=stored))
+
+
+def heard(sim: Sim, text: str = WORDS, ref: str = "v-1") -> None:
+    sim.event(Event("heard", text=text, args=ref))
+
+
+@pytest.mark.parametrize("step", CONTENT)
+def test_a_voice_note_is_answered_at_once_then_its_words_are_offered(step):
+    sim = hearing_at(step)
+    voice(sim)
+    assert sim.keys == ["hearing.listening"] and sim.state.step == step
+    assert Transcribe("v-1", "k1.ogg") in sim.last.effects
+    assert "/done" in sim.values()  # "Xong": keep the voice note alone and go on
+    assert any(isinstance(e, SaveDraft) for e in sim.last.effects)  # the voice note is in the draft already
+    heard(sim)
+    assert sim.keys == ["hearing.heard"] and sim.prompt.params["text"] == WORDS
+    assert sim.values() == ["/yes", "/edit"]
+    assert step not in sim.state.answers  # not an answer until the worker says so
+
+
+@pytest.mark.parametrize("yes", ["1", "ok", "đúng rồi", "Đúng rồi", "dung roi"])
+def test_yes_keeps_the_words_as_the_answer_with_the_voice_note_beside(yes):
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim)
+    sim.send(yes)
+    assert sim.keys[0] == "hearing.kept" and sim.state.step == "solution"
+    assert sim.state.answers["problem"] == WORDS
+    [note] = sim.state.answers["attachments"]
+    assert (note["field"], note["kind"], note["transcript"]) == ("problem", "voice", WORDS)
+    assert sim.drafts[sim.state.meta["draft"]]["answers"]["problem"] == WORDS  # saved at once
+
+
+@pytest.mark.parametrize("fix", ["2", "sửa", "sua", "sai", "khong dung"])
+def test_fix_asks_again_and_keeps_the_voice_note(fix):
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim)
+    sim.send(fix)
+    assert sim.keys == ["hearing.fix", "submit.problem.prompt"] and sim.state.step == "problem"
+    assert "problem" not in sim.state.answers
+    assert [a["ref"] for a in sim.state.answers["attachments"]] == ["v-1"]
+    sim.send("Máy đóng gói bị kẹt giấy ca đêm")
+    assert sim.state.answers["problem"] == "Máy đóng gói bị kẹt giấy ca đêm" and sim.state.step == "solution"
+
+
+def test_typing_at_the_words_heard_corrects_them():
+    sim = hearing_at("solution")
+    voice(sim)
+    heard(sim, "Lắp thêm cảm biến để máy tự dừng")
+    sim.send("Lắp cảm biến để máy tự dừng khi hết giấy")
+    assert sim.state.answers["solution"] == "Lắp cảm biến để máy tự dừng khi hết giấy"
+    assert sim.state.step == "benefit"
+
+
+def test_a_second_voice_note_is_heard_anew():
+    sim = hearing_at("problem")
+    voice(sim, "v-1", "k1.ogg")
+    heard(sim, "nghe sai", "v-1")
+    sim.send("sửa")
+    voice(sim, "v-2", "k2.ogg")
+    assert sim.keys == ["hearing.listening"] and Transcribe("v-2", "k2.ogg") in sim.last.effects
+    heard(sim, WORDS, "v-2")
+    sim.send("đúng")
+    assert sim.state.answers["problem"] == WORDS
+    transcripts = {a["ref"]: a.get("transcript") for a in sim.state.answers["attachments"]}
+    assert transcripts == {"v-1": "nghe sai", "v-2": WORDS}
+
+
+@pytest.mark.parametrize("words", ["ko biet", "giup voi"])
+def test_a_non_answer_at_the_words_heard_is_understood_not_stored(words):
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim)
+    sim.send(words)
+    assert sim.keys == ["offer.prompt"] and "problem" not in sim.state.answers
+
+
+def test_nothing_heard_keeps_the_voice_note_as_the_answer_and_moves_on():
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim, "")
+    assert sim.keys[0] == "hearing.nothing" and sim.state.step == "solution"
+    assert "problem" not in sim.state.answers
+    assert [a["field"] for a in sim.state.answers["attachments"]] == ["problem"]
+
+
+def test_done_while_listening_keeps_the_voice_note_and_the_words_arrive_quietly():
+    sim = hearing_at("problem")
+    voice(sim)
+    sim.send("xong")
+    assert sim.state.step == "solution"
+    heard(sim)
+    assert sim.keys == [] and sim.state.step == "solution"  # nothing asked out of turn
+    assert sim.state.answers["attachments"][0]["transcript"] == WORDS  # kept beside the note
+    assert "problem" not in sim.state.answers
+    assert KeepTranscript("v-1", WORDS) in sim.last.effects
+
+
+def test_ok_while_listening_says_to_wait():
+    sim = hearing_at("problem")
+    voice(sim)
+    sim.send("ok")
+    assert sim.keys == ["hearing.still", "submit.problem.prompt"] and sim.state.step == "problem"
+
+
+def test_words_heard_after_leaving_the_form_are_kept_quietly():
+    sim = hearing_at("problem")
+    voice(sim)
+    sim.send("/menu")
+    heard(sim)
+    assert sim.keys == [] and KeepTranscript("v-1", WORDS) in sim.last.effects
+
+
+def test_words_heard_are_never_read_as_a_command():
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim, "hủy")  # the worker said "hủy" into the note: offered, not obeyed
+    assert sim.keys == ["hearing.heard"] and sim.state.flow == "submit"
+
+
+def test_words_longer_than_the_title_takes_are_refused_on_yes():
+    sim = hearing_at("title")
+    voice(sim)
+    heard(sim, "chữ " * 80)
+    sim.send("đúng")
+    assert sim.keys == ["error.too_long", "submit.title.prompt"] and "title" not in sim.state.answers
+
+
+def test_without_a_transcriber_a_voice_note_answers_as_before():
+    sim = hearing_at("problem")
+    sim.hears = False
+    voice(sim)
+    assert sim.keys[0] == "media.taken" and sim.state.step == "solution"
+    assert not any(isinstance(e, Transcribe) for e in sim.last.effects)
+
+
+def test_a_voice_note_the_bot_could_not_keep_is_not_sent_to_be_heard():
+    sim = hearing_at("problem")
+    voice(sim, stored=None)  # the download failed: nothing on this machine to hear
+    assert sim.keys[0] == "media.taken" and not any(isinstance(e, Transcribe) for e in sim.last.effects)
+
+
+def test_the_same_voice_note_again_offers_the_words_already_heard():
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim)
+    sim.send("sửa")
+    voice(sim)  # delivered again, or sent again
+    assert sim.keys == ["hearing.heard"] and not any(isinstance(e, Transcribe) for e in sim.last.effects)
+
+
+def test_editing_from_the_review_by_voice_returns_to_the_review():
+    sim = hearing_at("review")
+    sim.send("sửa một mục")
+    sim.send("3")  # the problem, third on the list
+    voice(sim)
+    heard(sim)
+    sim.send("đúng")
+    assert sim.state.step == "review" and sim.state.answers["problem"] == WORDS

@@ -142,3 +142,29 @@ async def test_an_essential_call_failing_stops_the_start_in_one_line(tmp_path):
     assert process.returncode == 1 and said[-1].startswith("sangkien run stopped: telegram getMe failed")
     assert "the bot cannot serve without it: check its token" in said[-1] and "Traceback" not in err.decode()
     assert api.token not in err.decode()
+
+
+async def test_the_leader_hears_a_voice_note_and_the_words_come_back(tmp_path, whisper_base):
+    from pathlib import Path
+
+    from tests.bot.telegram.fake_api import voice_update
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    await bound_group(url)
+    clip = (Path(__file__).parent.parent / "hearing" / "doi-khuon.ogg").read_bytes()
+    async with FakeBotAPI() as api:
+        api.files["voice-1"] = clip
+        settings = Settings(_env_file=None, database_url=url, telegram_bot_token=api.token,
+                            telegram_api_url=api.base_url, data_dir=str(tmp_path / "data"), quiet_hours="",
+                            voice_engine="faster-whisper", voice_model_dir=str(whisper_base),
+                            scheduler_leader_retry_seconds=0.2)
+        stop = asyncio.Event()
+        running = asyncio.create_task(serve(settings, stop))
+        for n, text in enumerate(("/start CDCS-MN-KIMHY", "1", "Khác", "Đổi khuôn nhanh", "1")):
+            api.push_update(text_update(77, text))
+            await api.wait_for(lambda api, n=n: len(api.sent_texts(77)) > n)
+        api.push_update(voice_update(77, "voice-1", duration=4, file_size=len(clip)))
+        await api.wait_for(lambda api: any("Mình nghe được" in t for t in api.sent_texts(77)), timeout=120)
+        stop.set()
+        await asyncio.wait_for(running, timeout=70)
+    assert any("Mình đang nghe" in t for t in api.sent_texts(77))

@@ -163,7 +163,8 @@ def run(model_dir: str | None) -> dict:
                    f"{version} (voice vi, 150 words a minute)", "short": "espeak-ng speech",
            "engines": heard_by_each(clips, model_dir)}
     heard = heard_by_each(natural, model_dir) if natural else []
-    people = {"what": what, "short": "people's speech", "engines": heard}
+    people = {"what": what, "short": "people's speech (for reference: the issue's set decides)",
+              "engines": heard}
     return {"tts": tts, "natural": people}
 
 

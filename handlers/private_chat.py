@@ -30,6 +30,8 @@ async def answer(turn: Turn) -> list[Outgoing]:
     if invite:  # registration first; the invite is used as soon as the person is registered
         turn = replace(turn, event=Event("command", text="/start", command="start"))
     turn = await with_conversation(turn, DESK)
+    if turn.event.kind == "heard":  # the transcriber's words: the conversation's, never a screen's or a helper's input
+        return await _heard(turn)
     lead: list[Reply] = []
     if turn.state.meta.get("relay"):  # a supporter has taken this worker's help request: the two are talking
         relayed = await help_chat.from_worker(turn, turn.state.meta["relay"])
@@ -49,6 +51,15 @@ async def answer(turn: Turn) -> list[Outgoing]:
     if result.handover is not None:
         return await desk(turn, result.handover)
     return await _stepped(turn, result, invite, lead)
+
+
+async def _heard(turn: Turn) -> list[Outgoing]:
+    """Words heard in a voice note: offered where the worker still waits at its question; kept quietly beside the
+    note while they talk with a supporter (the words would come between the two)."""
+    if turn.state.meta.get("relay"):
+        turn = replace(turn, state=turn.state.with_meta(listening=None))
+    turn = replace(turn, ctx=await fill(turn, turn.ctx, engine.needs(turn.state, turn.event), turn.member))
+    return await _stepped(turn, engine.step(turn.state, turn.event, turn.ctx), None, [])
 
 
 async def _stepped(turn: Turn, result: Result, invite: str | None, lead: list[Reply]) -> list[Outgoing]:

@@ -24,6 +24,7 @@ from storage.repositories.hearings import GIVE_UP_AFTER, Waiting
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claim outlives the longest note heard; a dead process's is taken over after it
 LOOK_EVERY = 2.0  # seconds: a note another worker process took is found by then (one indexed query)
+AFTER_A_FAILURE = 30.0
 
 
 class Hearings:
@@ -73,13 +74,15 @@ class Hearings:
         """Hear what waits until `stop`; a failure is logged and tried again at the next look."""
         while not stop.is_set():
             self._woken.clear()
+            pause = LOOK_EVERY
             try:
                 while not stop.is_set() and await self.hear_one():
                     pass
-            except Exception:
-                log.exception("hearing voice notes failed; trying again in %s s", LOOK_EVERY)
+            except Exception:  # the database away, say: said once a while, not every look
+                pause = AFTER_A_FAILURE
+                log.exception("hearing voice notes failed; trying again in %s s", pause)
             waits = [asyncio.ensure_future(e.wait()) for e in (self._woken, stop)]
-            await asyncio.wait(waits, timeout=LOOK_EVERY, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waits, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
             for waiting in waits:
                 waiting.cancel()
 

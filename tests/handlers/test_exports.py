@@ -166,3 +166,18 @@ async def test_an_unknown_format_is_refused(demo_db):
                                                 ("Ủy ban xã", "Uy-ban-xa"), ("***", "unit")])
 def test_file_names_are_ascii(code, expected):
     assert slug(code) == expected
+
+
+def test_words_the_worker_confirmed_from_the_machine_say_so_and_typed_ones_do_not():
+    from handlers.file_links import listed, with_voice_mark
+
+    note = {"field": "problem", "kind": "voice", "transcript": "Máy hay kẹt giấy", "token": "t0k", "stored": "k.ogg"}
+    assert with_voice_mark("Máy hay kẹt giấy", [note], "problem", "vi") == \
+        "Máy hay kẹt giấy (máy chép từ ghi âm, người gửi đã xác nhận)"
+    assert with_voice_mark("Máy đóng gói hay kẹt giấy", [note], "problem", "vi") == "Máy đóng gói hay kẹt giấy (ghi âm)"
+    assert with_voice_mark(None, [note], "problem", "vi") == "(ghi âm)"
+    assert with_voice_mark("Máy hay kẹt giấy", [note], "solution", "vi") == "Máy hay kẹt giấy"  # another answer's note
+    assert with_voice_mark("Máy hay kẹt giấy", [note], "problem", "en") == \
+        "Máy hay kẹt giấy (machine-transcribed from a voice note, confirmed by the sender)"
+    [line] = listed([note], "https://bot.example.vn", "vi")
+    assert "máy nghe được: «Máy hay kẹt giấy»" in line and line.endswith("https://bot.example.vn/files/t0k")

@@ -118,3 +118,30 @@ async def test_the_supporter_entering_the_draft_is_not_offered_help_from_himself
     await an.say("cần hỗ trợ")
     async with demo_db.session() as session:
         assert await session.scalar(select(func.count()).select_from(HelpRequest)) == 1
+
+
+async def test_words_heard_while_the_two_talk_go_beside_the_note_not_between_them(dispatcher, demo_db):
+    from dataclasses import replace
+
+    from messaging.messages import Incoming
+
+    dispatcher.options = replace(dispatcher.options, hears=True)
+    hoa = await person(demo_db, dispatcher, "hoa", "Nguyễn Thị Hoa", "CDCS-MN-KIMHY")
+    an = await person(demo_db, dispatcher, "an", "Phạm Văn An", "CDN-GD-HN", "support")
+    for text in ("Sáng kiến mới", "Góc đọc sách cho bé", "Giáo dục - đào tạo"):
+        await hoa.say(text)
+    await hoa.say(media=Media("voice", "voice-hoa-1", "console", stored="k1.ogg"))
+    assert "Mình đang nghe" in hoa.text
+    await hoa.say("giup voi")
+    await hoa.say("3")  # Tổ hỗ trợ, while the note is being heard
+    await an.say("/yeucau")
+    await an.say("1")
+    to_an, to_hoa = len(await notices_to(demo_db, "an")), len(await notices_to(demo_db, "hoa"))
+    heard = Incoming(channel="console", chat_id="hoa", user_id="hoa", text="Trẻ ít đọc sách", heard="voice-hoa-1",
+                     update_id="heard:1")
+    assert await dispatcher.handle(heard) == []
+    assert len(await notices_to(demo_db, "an")) == to_an and len(await notices_to(demo_db, "hoa")) == to_hoa
+    [note] = (await _draft(demo_db)).attachments
+    assert note.transcript == "Trẻ ít đọc sách"
+    await hoa.say("cam on chi")  # the help chat goes on as it was
+    assert "Đã chuyển cho Phạm Văn An" in hoa.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Attachment, Hearing, Initiative, utcnow
@@ -57,8 +57,7 @@ class HearingRepository:
         await self.session.execute(update(Hearing).where(Hearing.id == hearing_id).values(done_at=now))
 
     async def waiting(self) -> int:
-        rows = await self.session.execute(select(Hearing.id).where(Hearing.done_at.is_(None)))
-        return len(rows.all())
+        return await self.session.scalar(select(func.count()).select_from(Hearing).where(Hearing.done_at.is_(None)))
 
     async def keep_transcript(self, author_id: int, file_ref: str, text: str) -> int:
         """What was heard, on the voice note of the author's initiatives (their drafts and sent ones alike)."""

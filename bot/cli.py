@@ -123,7 +123,9 @@ def chat(
         try:
             await check_revision(db, settings.database_url)
             keeper = Keeper.from_settings(settings)
-            hearings = hearings_for(settings, db, dispatcher, keeper.store)
+            hearings = hearings_for(settings, db, dispatcher, keeper.store, channel="console")
+            if hearings is not None:  # a broken model said now, in one line, not after the first note
+                await hearings.load()
             console = ConsoleChat(dispatcher, user_id=user, name=name, session=session, keeper=keeper,
                                   hearings=hearings)
             await console.run()
@@ -173,11 +175,13 @@ def _worker(settings, worker) -> None:
 
 
 async def _checked(settings) -> None:
-    """What would stop every worker, said once in one line: the database, the voice engine."""
-    from bot.hearing.engines import check
+    """What would stop every worker, said once in one line: the database, the voice engine (loaded once, and let go:
+    only the leader keeps it)."""
+    from bot.hearing.engines import loaded
 
     await (await open_database(settings)).close()
-    check(settings.voice_engine, settings.voice_model_dir)
+    if settings.voice_engine != "off":
+        await asyncio.to_thread(loaded, settings.voice_engine, settings.voice_model_dir, settings.voice_threads)
 
 
 def _run_workers(settings, count: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from conversations import lexicon, telling
 from conversations.flows import Flow, Step
 from conversations.inputs import (
     READERS, Accept, Explain, Offer, Pass, Reject, Stay, checked_text, options_for, own_media, usable_name,
@@ -45,10 +46,9 @@ OFFER = (
 HEARD = (Choice("/yes", key="choice.heard_right"), Choice("/edit", key="choice.heard_fix"))
 
 
-def heard_here(flow: Flow, state: State) -> dict | None:
-    """The words the transcriber heard in a voice note answering this question, waiting for "Đúng rồi"."""
-    heard = state.meta.get("heard")
-    return heard if heard and heard.get("field") == current(flow, state).key else None
+def heard_here(flow: Flow, state: State) -> str | None:
+    """The words the transcriber heard in the voice notes answering this question, waiting for "Đúng rồi"."""
+    return telling.offered(state, current(flow, state).key)
 
 
 def choices(flow: Flow, state: State, ctx: Context) -> tuple[Choice, ...]:
@@ -128,7 +128,7 @@ def ask(flow: Flow, state: State, ctx: Context, lead: tuple[Reply, ...] = (), ef
     step = current(flow, state)
     behalf = bool(state.meta.get("author"))  # the support team answering for a worker: "the worker's", not "your"
     if heard_here(flow, state):
-        params = {"text": heard_here(flow, state)["text"], "label": f"{flow.name}.{step.key}.label"}
+        params = {"text": heard_here(flow, state), "label": f"{flow.name}.{step.key}.label"}
         prompt = Reply("hearing.heard", params, HEARD)
     elif step.kind == "review":
         key = "review.pick_field" if state.meta.get("picking_edit") else "review.summary"
@@ -161,13 +161,16 @@ def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | N
         return ask(flow, state, ctx, lead=(Reply("error.old_button"),))
     if intent == "/out_of_range":
         return ask(flow, state, ctx, lead=(Reply("error.choose_one", {"count": len(choices(flow, state, ctx))}),))
-    if heard_here(flow, state) and intent == "/yes":
-        return _heard_right(flow, state, ctx)
-    if state.meta.get("heard"):  # "Sửa", or anything else: the words heard are not the answer
-        state = state.with_meta(heard=None)
-        if intent in ("/edit", "/no"):
+    told = telling.of(state, step.key)
+    if heard_here(flow, state):
+        wrong = intent in ("/edit", "/no") or (event.kind == "text" and lexicon.says_wrong(event.text))
+        if intent == "/yes" and not wrong:
+            return _heard_right(flow, state, ctx)
+        if event.kind != "media":  # typed words correct them; a new note goes on with the same answer
+            state = telling.ended(state)
+        if wrong:  # "Sửa", "chưa đúng", "nói lại"
             return ask(flow, state, ctx, lead=(Reply("hearing.fix"),))
-    if state.meta.get("listening") and intent in ("/yes", "/wait"):
+    elif told and telling.waiting(told) and intent in ("/yes", "/wait"):
         return ask(flow, state, ctx, lead=(Reply("hearing.still"),))
     if intent == "/back":
         return back(flow, state, ctx)
@@ -183,34 +186,34 @@ def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | N
         return ask(flow, state, ctx, lead=(Reply("offer.voice"),))
     if step.kind == "review":
         return _review(flow, state, intent, ctx)
-    return _outcome(flow, state, ctx, READERS[step.kind](step, state, event, ctx, intent))
+    return outcome(flow, state, ctx, READERS[step.kind](step, state, event, ctx, intent))
 
 
-def _outcome(flow: Flow, state: State, ctx: Context, outcome) -> Result:
+def outcome(flow: Flow, state: State, ctx: Context, read) -> Result:
+    """What a step's reading of an event (Accept, Stay, Reject, Explain, Offer, Pass) does to the form."""
     step = current(flow, state)
-    if isinstance(outcome, Reject):
-        params = outcome.params
-        if outcome.reason == "choose_one":  # count what is on screen, Back and Skip included
+    if isinstance(read, Reject):
+        params = read.params
+        if read.reason == "choose_one":  # count what is on screen, Back and Skip included
             params = {**params, "count": len(choices(flow, state, ctx))}
-        return ask(flow, state, ctx, lead=(Reply(f"error.{outcome.reason}", params),))
-    if isinstance(outcome, Explain):
+        return ask(flow, state, ctx, lead=(Reply(f"error.{read.reason}", params),))
+    if isinstance(read, Explain):
         return ask(flow, state, ctx, lead=(Reply(f"{flow.name}.{step.key}.help"),))
-    if isinstance(outcome, Offer):
+    if isinstance(read, Offer):
         offered = state.with_meta(offer=True, pending_amount=None)
         reply = Reply("offer.prompt", {"label": f"{flow.name}.{step.key}.label"}, OFFER)
         return Result(offered, (reply,))
-    if isinstance(outcome, Pass):
+    if isinstance(read, Pass):
         return skip(flow, state, ctx)
-    if isinstance(outcome, Stay):
-        new = outcome.state.with_meta(offer=None)
-        last = replace(outcome.replies[-1], choices=choices(flow, new, ctx))
-        return Result(new, (*outcome.replies[:-1], last), outcome.effects)
-    return _accept(flow, state, outcome, ctx)
+    if isinstance(read, Stay):
+        new = read.state.with_meta(offer=None)
+        last = replace(read.replies[-1], choices=choices(flow, new, ctx))
+        return Result(new, (*read.replies[:-1], last), read.effects)
+    return _accept(flow, state, read, ctx)
 
 
 def _accept(flow: Flow, state: State, accepted: Accept, ctx: Context) -> Result:
-    base = (accepted.state or state).with_meta(pending_amount=None, candidates=None, offer=None, listening=None,
-                                               heard=None)
+    base = telling.ended((accepted.state or state).with_meta(pending_amount=None, candidates=None, offer=None))
     key = current(flow, state).key
     new = base.with_answer(key, accepted.value) if accepted.value not in (None, "") else _without(base, key)
     lead = (accepted.note,) if accepted.note else ()
@@ -219,8 +222,8 @@ def _accept(flow: Flow, state: State, accepted: Accept, ctx: Context) -> Result:
 
 def _heard_right(flow: Flow, state: State, ctx: Context) -> Result:
     """"Đúng rồi": the words heard are the answer, the voice note kept beside them."""
-    cleared = state.with_meta(heard=None)
-    checked = checked_text(current(flow, state), state.meta["heard"]["text"])
+    cleared = telling.ended(state)
+    checked = checked_text(current(flow, state), heard_here(flow, state))
     if isinstance(checked, Reject):  # longer than the question takes, say: typed or said again
         return ask(flow, cleared, ctx, lead=(Reply(f"error.{checked.reason}", checked.params),))
     return _accept(flow, cleared, Accept(checked.value, Reply("hearing.kept")), ctx)

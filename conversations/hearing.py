@@ -3,9 +3,10 @@ the person still waits at the question it answered ("Mình nghe được: … Đ
 
 from __future__ import annotations
 
-from conversations import form
+from conversations import form, lexicon, telling
 from conversations.flows import SUBMISSION
-from conversations.model import Context, Event, KeepTranscript, Reply, Result, State
+from conversations.inputs import HELP, Offer, Reject, checked_text
+from conversations.model import Context, Event, KeepTranscript, Reply, RequestHelp, Result, State
 
 
 def heard(state: State, event: Event, ctx: Context) -> Result:
@@ -17,11 +18,35 @@ def heard(state: State, event: Event, ctx: Context) -> Result:
         return Result(state, (), kept)  # another screen or draft meanwhile: the words go on the note quietly
     noted = state.with_answer("attachments", [{**a, "transcript": text} if a["ref"] == ref and text else a
                                               for a in files])
-    listening = state.meta.get("listening") or {}
-    if listening.get("ref") != ref or listening.get("field") != state.step:
+    told = telling.with_words(noted, ref, text)
+    step = form.current(SUBMISSION, state)
+    if told is None or telling.of(told, step.key) is None:
         return Result(noted, (), kept)  # answered otherwise (typed, "Xong") while the note was heard
-    waited = noted.with_meta(listening=None)
-    if not text:  # the note answers the question as it is; the support team listens to it
-        return form.move_on(SUBMISSION, waited, ctx, lead=(Reply("hearing.nothing"),))
-    result = form.ask(SUBMISSION, waited.with_meta(heard={"field": state.step, "ref": ref, "text": text}), ctx)
-    return Result(result.state, result.replies, kept)
+    if telling.waiting(telling.of(told, step.key)):
+        return Result(told, (), kept)  # the notes sent after it are still being heard
+    words = telling.words(telling.of(told, step.key))
+    if not words:  # the notes answer the question as they are; whoever reviews it listens to them
+        return _with(form.move_on(SUBMISSION, telling.ended(told), ctx, lead=(Reply("hearing.nothing"),)), kept)
+    return _with(_offered(told, words, ctx), kept)
+
+
+def _offered(told: State, words: str, ctx: Context) -> Result:
+    """The words offered to confirm; a non-answer said ("không biết") understood as typed, words no answer
+    ("hủy", "ok") or too long for the question said so, the question asked again."""
+    step = form.current(SUBMISSION, told)
+    intent = lexicon.intent(words)
+    ended = telling.ended(told)
+    if intent in (*HELP, "/no"):
+        return form.outcome(SUBMISSION, ended, ctx, Offer())
+    if intent == "/support" and not told.meta.get("author"):  # "cần hỗ trợ", said: asked for, as typed
+        return form.ask(SUBMISSION, ended, ctx, effects=(RequestHelp(step.key, told.meta.get("draft")),))
+    checked = checked_text(step, words)
+    if intent is not None or (isinstance(checked, Reject) and checked.reason != "too_long"):
+        return form.ask(SUBMISSION, ended, ctx, lead=(Reply("hearing.no_answer", {"text": words}),))
+    if isinstance(checked, Reject):
+        return form.ask(SUBMISSION, ended, ctx, lead=(Reply("hearing.too_long", {"limit": step.max_len}),))
+    return form.ask(SUBMISSION, told, ctx)
+
+
+def _with(result: Result, effects: tuple) -> Result:
+    return Result(result.state, result.replies, (*result.effects, *effects))

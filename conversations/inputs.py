@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from conversations import lexicon
+from conversations import lexicon, telling
 from conversations.flows import MAX_ATTACHMENTS, MAX_COAUTHORS, SPOKEN, Step
 from conversations.model import Context, Event, Reply, State, Transcribe
 from conversations.parsing.dates import parse_date
@@ -127,14 +127,19 @@ def _media_answer(step: Step, state: State, media, ctx: Context) -> Outcome:
 
 
 def _listening(step: Step, state: State, moved: State, media) -> Stay:
-    """The voice note is kept; the question waits for its words (a transcript already made is offered at once)."""
-    before = next((a for a in state.answers.get("attachments", []) if a["ref"] == media.ref and a.get("transcript")), None)
-    if before is not None:
-        heard = {"field": step.key, "ref": media.ref, "text": before["transcript"]}
-        params = {"text": heard["text"], "label": f"submit.{step.key}.label"}
-        return Stay(moved.with_meta(heard=heard), (Reply("hearing.heard", params),))
-    listening = moved.with_meta(listening={"field": step.key, "ref": media.ref}, heard=None)
-    return Stay(listening, (Reply("hearing.listening"),), (Transcribe(media.ref, media.stored),))
+    """The voice note is kept; the question waits for its words, with those of the notes just before it (one told
+    already, delivered again, is not heard twice)."""
+    known = next((a["transcript"] for a in state.answers.get("attachments", [])
+                  if a["ref"] == media.ref and a.get("transcript")), None)
+    told = telling.with_note(moved, step.key, media.ref, known)
+    if known is not None:
+        files = [{**a, "transcript": known} if a["ref"] == media.ref else a for a in told.answers["attachments"]]
+        told = told.with_answer("attachments", files)
+    if telling.offered(told, step.key) is not None:
+        params = {"text": telling.offered(told, step.key), "label": f"submit.{step.key}.label"}
+        return Stay(told, (Reply("hearing.heard", params),))
+    effects = () if known is not None else (Transcribe(media.ref, media.stored),)
+    return Stay(told, (Reply("hearing.listening"),), effects)
 
 
 def usable_name(display_name: str) -> str | None:

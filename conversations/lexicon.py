@@ -254,3 +254,22 @@ def _build() -> dict[str, str]:
 
 NON_ANSWERS = frozenset(ANSWERS)  # intents that answer nothing a question asked ("ko biet", "ok", "cam on")
 _LOOKUP = _build()
+
+
+# At "Mình nghe được: … Đúng chưa?", a short reply with one of these says the words heard are wrong ("chưa đúng",
+# "sửa lại", "nói lại", "đúng rồi nhưng thiếu chữ"): asked again, never stored as the answer.
+_HEARD_WRONG = (
+    "sai", "sua", "chua dung", "khong dung", "ko dung", "k dung", "kg dung", "nham", "noi lai", "ghi am lai",
+    "thu lai", "lam lai", "gui lai", "chua chuan", "khong chuan", "gan dung", "mot nua", "chua du", "thieu",
+    "khong phai", "chua phai", "chua het", "chua ro", "wrong", "fix", "again",
+)
+_HEARD_WRONG_WORDS = 8  # a longer reply is the worker's own words: the answer
+
+
+def says_wrong(text: str) -> bool:
+    """A short reply that says the words heard in a voice note are wrong."""
+    words = _words(text, strict=False)
+    if not words or len(words) > _HEARD_WRONG_WORDS:
+        return False
+    padded = f" {' '.join(words)} "
+    return any(f" {phrase} " in padded for phrase in _HEARD_WRONG)

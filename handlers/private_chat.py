@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations import engine, form, menu
+from conversations import engine, form, menu, telling
 from conversations.flows import FLOWS
 from conversations.model import Event, Reply, Result, State
 from handlers import effects, help_chat, invites, replies, routes, staff, staff_desk
@@ -57,7 +57,7 @@ async def _heard(turn: Turn) -> list[Outgoing]:
     """Words heard in a voice note: offered where the worker still waits at its question; kept quietly beside the
     note while they talk with a supporter (the words would come between the two)."""
     if turn.state.meta.get("relay"):
-        turn = replace(turn, state=turn.state.with_meta(listening=None))
+        turn = replace(turn, state=telling.ended(turn.state))
     turn = replace(turn, ctx=await fill(turn, turn.ctx, engine.needs(turn.state, turn.event), turn.member))
     return await _stepped(turn, engine.step(turn.state, turn.event, turn.ctx), None, [])
 

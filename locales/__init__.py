@@ -125,6 +125,8 @@ def show(key: str, answers: Mapping[str, Any], locale: str) -> str:
         text = str(value) if value else ""
     if media:
         counted = render("media.count", {"count": len(media)}, locale)
+        if value and any(a.get("kind") in SPOKEN and a.get("transcript") == value for a in media):
+            text = f"{text} {render('media.by_machine', {}, locale)}"  # the machine's words, confirmed
         if not text and key != "attachments" and any(a.get("kind") in SPOKEN for a in media):
             text = render("media.spoken", {}, locale)  # answered by voice: the officer hears it
         text = f"{text} ({counted})" if text else counted

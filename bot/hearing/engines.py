@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from conversations.text import fold
+
 RATE = 16000  # what every engine listens at: mono, 16 kHz
 ENGINES = ("off", "faster-whisper", "viet-asr")
 
@@ -109,7 +111,7 @@ class FasterWhisper:
     def hear(self, samples) -> str:
         with self._lock:
             segments, _ = self.model.transcribe(samples, language="vi", beam_size=5, vad_filter=True)
-            return " ".join(segment.text.strip() for segment in segments)
+            return " ".join(segment.text.strip() for segment in segments if not imagined(segment.text))
 
 
 class VietAsr:
@@ -132,6 +134,23 @@ class VietAsr:
         pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype(np.int16)
         with self._lock:
             return self.pipeline.transcribe(pcm, sample_rate=RATE).text
+
+
+# What Whisper writes over silence and noise, learnt from video subtitles ("Hãy subscribe cho kênh Ghiền Mì Gõ…"):
+# never a worker's words, so never offered as them.
+_IMAGINED = ("subscribe", "ghien mi go", "dang ky kenh", "dang ki kenh", "cam on cac ban da theo doi",
+             "cam on cac ban da xem", "video hap dan", "nhung video tiep theo", "thanks for watching", "like va share")
+
+
+def imagined(text: str) -> bool:
+    folded = fold(text).lower()
+    return any(phrase in folded for phrase in _IMAGINED)
+
+
+def loaded(name: str, model_dir: str = "", threads: int = 2) -> None:
+    """NotAvailable where the engine named cannot load (a broken model): said at start, not at the first note."""
+    check(name, model_dir)
+    engine_named(name, model_dir, threads)
 
 
 def engine_named(name: str, model_dir: str = "", threads: int = 2) -> Transcriber | None:

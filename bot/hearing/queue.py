@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from bot.hearing.engines import Heard, Transcriber, Unreadable, hear
+from bot.hearing.engines import Heard, NotAvailable, Transcriber, Unreadable, hear
 from handlers.dispatcher import Dispatcher
 from messaging.messages import Incoming
 from storage.db import Database
@@ -29,8 +29,11 @@ AFTER_A_FAILURE = 30.0
 
 class Hearings:
     def __init__(self, db: Database, dispatcher: Dispatcher, store: FileStore, engine: Callable[[], Transcriber],
-                 max_seconds: float, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
-        """`engine()` loads the transcriber (once, on the first note: a model weighs hundreds of MB)."""
+                 max_seconds: float, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 channel: str | None = None) -> None:
+        """`engine()` loads the transcriber (once, on the first note: a model weighs hundreds of MB); `channel`:
+        only its notes (the terminal chat never hears a platform's, beside a running bot)."""
+        self.channel = channel
         self.db = db
         self.dispatcher = dispatcher
         self.store = store
@@ -44,6 +47,11 @@ class Hearings:
 
     def wake(self) -> None:
         self._woken.set()
+
+    async def load(self) -> None:
+        """The engine loaded now (NotAvailable: why it cannot run) rather than on the first note."""
+        if self._engine is None:
+            self._engine = await asyncio.to_thread(self._load)
 
     def start(self) -> None:
         """Hear in the background (the leader, the terminal chat) until `stop()`."""
@@ -66,7 +74,7 @@ class Hearings:
         until = loop.time() + seconds
         while loop.time() < until:
             async with self.db.transaction() as tx:
-                if not await tx.hearings.waiting():
+                if not await tx.hearings.waiting(self.channel):
                     return
             await asyncio.sleep(0.2)
 
@@ -89,7 +97,7 @@ class Hearings:
     async def hear_one(self) -> bool:
         """The oldest waiting note heard and its words handed back; False when none waits."""
         async with self.db.transaction() as tx:
-            waiting = await tx.hearings.claim(self.clock(), LEASE)
+            waiting = await tx.hearings.claim(self.clock(), LEASE, self.channel)
         if waiting is None:
             return False
         heard = await self._heard(waiting)
@@ -110,11 +118,13 @@ class Hearings:
             data = await self.store.get(waiting.stored_key)
             if data is None:
                 raise FileNotFoundError(waiting.stored_key)
-            if self._engine is None:
-                self._engine = await asyncio.to_thread(self._load)
+            await self.load()
             return await asyncio.to_thread(hear, self._engine, data, self.max_seconds)
         except (FileNotFoundError, Unreadable) as error:
             log.warning("a voice note could not be heard (%s): left to the support team", type(error).__name__)
+            return Heard("", 0.0)
+        except NotAvailable as error:  # the model would not load: no note waits for it (the note stays as it is)
+            log.error("the voice engine cannot run: %s", error)
             return Heard("", 0.0)
         except Exception as error:
             if waiting.attempts >= GIVE_UP_AFTER:
@@ -125,13 +135,15 @@ class Hearings:
             return None
 
 
-def hearings_for(settings, db: Database, dispatcher: Dispatcher, store: FileStore) -> Hearings | None:
+def hearings_for(settings, db: Database, dispatcher: Dispatcher, store: FileStore,
+                 channel: str | None = None) -> Hearings | None:
     """The transcriber's queue where VOICE_ENGINE names an engine (NotAvailable: why it cannot run); None when off."""
     from bot.hearing import engines
 
     if settings.voice_engine == "off":
         return None
     engines.check(settings.voice_engine, settings.voice_model_dir)
-    hearings = Hearings(db, dispatcher, store, lambda: engines.from_settings(settings), settings.voice_max_seconds)
+    hearings = Hearings(db, dispatcher, store, lambda: engines.from_settings(settings), settings.voice_max_seconds,
+                        channel=channel)
     dispatcher.on_voice_queued = hearings.wake
     return hearings

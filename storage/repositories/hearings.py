@@ -38,11 +38,13 @@ class HearingRepository:
         self.queued = self.queued or added is not None
         return added
 
-    async def claim(self, now: datetime, lease: timedelta) -> Waiting | None:
-        """The oldest voice note no process is hearing, claimed for `lease`; None when none waits."""
+    async def claim(self, now: datetime, lease: timedelta, channel: str | None = None) -> Waiting | None:
+        """The oldest voice note no process is hearing (of `channel` only, if given), claimed for `lease`; None when
+        none waits."""
         free = or_(Hearing.claimed_until.is_(None), Hearing.claimed_until < now)
+        query = select(Hearing).where(Hearing.done_at.is_(None), free).order_by(Hearing.id).limit(1)
         row = (await self.session.execute(
-            select(Hearing).where(Hearing.done_at.is_(None), free).order_by(Hearing.id).limit(1)
+            query.where(Hearing.channel == channel) if channel is not None else query
         )).scalar_one_or_none()
         if row is None:
             return None
@@ -56,8 +58,9 @@ class HearingRepository:
     async def done(self, hearing_id: int, now: datetime) -> None:
         await self.session.execute(update(Hearing).where(Hearing.id == hearing_id).values(done_at=now))
 
-    async def waiting(self) -> int:
-        return await self.session.scalar(select(func.count()).select_from(Hearing).where(Hearing.done_at.is_(None)))
+    async def waiting(self, channel: str | None = None) -> int:
+        query = select(func.count()).select_from(Hearing).where(Hearing.done_at.is_(None))
+        return await self.session.scalar(query.where(Hearing.channel == channel) if channel is not None else query)
 
     async def keep_transcript(self, author_id: int, file_ref: str, text: str) -> int:
         """What was heard, on the voice note of the author's initiatives (their drafts and sent ones alike)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.model import Event, KeepTranscript, Media, SaveDraft, Transcribe
+from conversations.model import Event, KeepTranscript, Media, RequestHelp, SaveDraft, Transcribe
 from tests.conversations.sim import Sim
 from tests.conversations.test_submission import at
 
@@ -132,19 +132,79 @@ def test_words_heard_after_leaving_the_form_are_kept_quietly():
     assert sim.keys == [] and KeepTranscript("v-1", WORDS) in sim.last.effects
 
 
-def test_words_heard_are_never_read_as_a_command():
+@pytest.mark.parametrize("said", ["hủy", "quay lại", "gửi sáng kiến", "ok", "xong"])
+def test_words_heard_that_are_no_answer_are_neither_obeyed_nor_offered(said):
     sim = hearing_at("problem")
     voice(sim)
-    heard(sim, "hủy")  # the worker said "hủy" into the note: offered, not obeyed
-    assert sim.keys == ["hearing.heard"] and sim.state.flow == "submit"
+    heard(sim, said)  # the worker said "hủy" into the note: not obeyed, and not stored
+    assert sim.keys == ["hearing.no_answer", "submit.problem.prompt"] and sim.state.flow == "submit"
+    assert sim.last.replies[0].params["text"] == said and "problem" not in sim.state.answers
+    assert sim.state.step == "problem" and [a["field"] for a in sim.state.answers["attachments"]] == ["problem"]
 
 
-def test_words_longer_than_the_title_takes_are_refused_on_yes():
+@pytest.mark.parametrize("said", ["không biết", "giúp với", "không có"])
+def test_a_non_answer_said_is_understood_as_typed(said):
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim, said)
+    assert sim.keys == ["offer.prompt"] and "problem" not in sim.state.answers
+
+
+def test_asking_for_the_support_team_by_voice_asks_for_it():
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim, "cần hỗ trợ")
+    assert sim.help_requests == [RequestHelp("problem", sim.state.meta.get("draft"))]
+    assert sim.keys == ["submit.problem.prompt"] and "problem" not in sim.state.answers
+
+
+def test_words_longer_than_the_title_takes_are_not_offered():
     sim = hearing_at("title")
     voice(sim)
     heard(sim, "chữ " * 80)
-    sim.send("đúng")
-    assert sim.keys == ["error.too_long", "submit.title.prompt"] and "title" not in sim.state.answers
+    assert sim.keys == ["hearing.too_long", "submit.title.prompt"] and "title" not in sim.state.answers
+
+
+@pytest.mark.parametrize("wrong", ["chưa đúng", "chua dung", "Sửa lại", "nói lại", "ghi âm lại", "nghe sai rồi",
+                                   "nhầm rồi", "gần đúng", "đúng rồi nhưng thiếu chữ", "ok nhưng sửa chữ khuôn"])
+def test_saying_the_words_are_wrong_asks_again_and_stores_nothing(wrong):
+    sim = hearing_at("title")
+    voice(sim)
+    heard(sim)
+    sim.send(wrong)
+    assert sim.keys == ["hearing.fix", "submit.title.prompt"] and "title" not in sim.state.answers
+
+
+def test_several_notes_in_a_row_are_offered_together_once_all_are_heard():
+    sim = hearing_at("problem")
+    voice(sim, "v-1", "k1.ogg")
+    voice(sim, "v-2", "k2.ogg")
+    assert sim.keys == ["hearing.listening"] and Transcribe("v-2", "k2.ogg") in sim.last.effects
+    heard(sim, "Máy đóng gói hay bị kẹt giấy", "v-1")
+    assert sim.keys == []  # the second is still being heard
+    heard(sim, "vào ca đêm nên phải dừng chuyền", "v-2")
+    assert sim.prompt.params["text"] == WORDS
+    sim.send("ok")
+    assert sim.state.answers["problem"] == WORDS and sim.state.step == "solution"
+
+
+def test_a_note_without_words_among_others_does_not_lose_theirs():
+    sim = hearing_at("problem")
+    voice(sim, "v-1", "k1.ogg")
+    voice(sim, "v-2", "k2.ogg")
+    heard(sim, WORDS, "v-1")
+    heard(sim, "", "v-2")
+    assert sim.keys == ["hearing.heard"] and sim.prompt.params["text"] == WORDS
+
+
+def test_a_note_after_the_words_are_offered_is_told_with_them():
+    sim = hearing_at("problem")
+    voice(sim, "v-1", "k1.ogg")
+    heard(sim, "Máy đóng gói hay bị kẹt giấy", "v-1")
+    voice(sim, "v-2", "k2.ogg")  # "and also...": not a correction, more of the same answer
+    assert sim.keys == ["hearing.listening"]
+    heard(sim, "vào ca đêm nên phải dừng chuyền", "v-2")
+    assert sim.prompt.params["text"] == WORDS
 
 
 def test_without_a_transcriber_a_voice_note_answers_as_before():
@@ -168,6 +228,8 @@ def test_the_same_voice_note_again_offers_the_words_already_heard():
     sim.send("sửa")
     voice(sim)  # delivered again, or sent again
     assert sim.keys == ["hearing.heard"] and not any(isinstance(e, Transcribe) for e in sim.last.effects)
+    sim.send("đúng")
+    assert sim.state.answers["problem"] == WORDS
 
 
 def test_editing_from_the_review_by_voice_returns_to_the_review():

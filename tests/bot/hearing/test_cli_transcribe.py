@@ -40,3 +40,20 @@ def test_bad_input_is_one_line(whisper_base, tmp_path):
         result = run(args, env())
         assert result.returncode != 0 and said in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_broken_model_stops_the_chat_and_the_bot_at_start_in_one_line(whisper_base, tmp_path):
+    from tests import db_templates
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (broken / name).write_bytes((whisper_base / name).read_bytes())
+    (broken / "model.bin").write_bytes((whisper_base / "model.bin").read_bytes()[:1000])
+    db_templates.sqlite.copy(tmp_path / "b.db", demo=True)
+    settings = env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'b.db'}", VOICE_ENGINE="faster-whisper",
+                   VOICE_MODEL_DIR=str(broken))
+    for args, more in ((["chat"], {}), (["run"], {"TELEGRAM_BOT_TOKEN": "123:never-called"})):
+        result = run(args, {**settings, **more}, input="Sáng kiến mới\n")
+        assert result.returncode == 1 and "could not be loaded" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr

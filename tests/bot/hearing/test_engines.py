@@ -73,3 +73,13 @@ def test_an_engine_not_installed_names_its_install(monkeypatch):
 def test_an_unknown_engine_is_named():
     with pytest.raises(NotAvailable, match="one of off, faster-whisper, viet-asr"):
         check("google")
+
+
+@pytest.mark.parametrize("said", ["Hãy subscribe cho kênh Ghiền Mì Gõ để không bỏ lỡ những video hấp dẫn",
+                                  "Cảm ơn các bạn đã theo dõi", "Thanks for watching!"])
+def test_what_whisper_imagines_over_silence_is_never_offered(said):
+    assert engines.imagined(said)
+
+
+def test_a_workers_words_are_not_taken_for_imagined():
+    assert not engines.imagined("Máy đóng gói hay bị kẹt giấy vào ca đêm")

@@ -198,3 +198,29 @@ async def test_waking_starts_hearing_at_once(world):
     finally:
         await queue.stop()
 
+
+
+async def test_the_terminal_chat_hears_only_its_own_notes(world):
+    db, dispatcher, store = world
+    hoa = await at_the_problem(dispatcher)  # on "telegram"
+    await speak(hoa, store)
+    console = Hearings(db, dispatcher, store, lambda: Engine(), max_seconds=120, clock=Clock(), channel="console")
+    assert await console.hear_one() is False  # a running bot's note is the bot's to hear
+    await console.settled(0.5)  # and the chat does not wait for it
+    assert await hearings(world, Engine()).hear_one() is True
+
+
+async def test_an_engine_that_cannot_load_leaves_the_note_as_it_is_at_once(world):
+    from bot.hearing.engines import NotAvailable
+
+    db, dispatcher, store = world
+    hoa = await at_the_problem(dispatcher)
+    await speak(hoa, store)
+
+    def broken():
+        raise NotAvailable("the model in /srv/whisper could not be loaded")
+
+    queue = Hearings(db, dispatcher, store, broken, max_seconds=120, clock=Clock())
+    assert await queue.hear_one() is True
+    assert any("chưa nghe ra chữ nào" in text for text in await owed(db))
+    assert await queue.hear_one() is False

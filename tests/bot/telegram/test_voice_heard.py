@@ -57,6 +57,7 @@ async def test_a_voice_note_becomes_words_the_worker_confirms_and_the_officer_re
 
     screen = await reviewer.says("/duyet", "1")
     assert heard in screen and "Máy nghe được" in screen  # the words beside the note, marked as the machine's
+    assert f"• Thực trạng: {heard} (máy chép từ ghi âm)" in screen
     voices = [c.params["voice"] for c in hearing.api.calls_to("sendVoice") if c.params["chat_id"] == REVIEWER]
     assert voices == ["voice-of-hoa"]  # and the note itself, played in place
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from conversations import form, hearing, menu, reading
+from conversations import form, hearing, menu, reading, telling
 from conversations.flows import FLOWS, REGISTRATION, SUBMISSION
 from conversations.model import (
     Context,
@@ -51,6 +51,9 @@ def needs(state: State, event: Event) -> set[str]:
 def step(state: State, event: Event, ctx: Context) -> Result:
     if event.kind == "heard":  # the transcriber's, not the person's: no word of it is read as a command
         result = hearing.heard(state, event, ctx)
+    elif _a_number(event) and state.flow == "submit" and telling.too_soon(state, state.step or "", ctx.now):
+        # "1" for "Xong" typed as the words arrived would confirm words never read: the choice is asked again
+        return form.ask(SUBMISSION, state, ctx, lead=(Reply("hearing.read_first"),))
     else:
         event = reading.as_pressed(state, event, ctx)
         handover = _for_the_desk(state, event, ctx)

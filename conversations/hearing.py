@@ -45,7 +45,8 @@ def _offered(told: State, words: str, ctx: Context) -> Result:
         return form.ask(SUBMISSION, ended, ctx, lead=(Reply("hearing.no_answer", {"text": words}),))
     if isinstance(checked, Reject):
         return form.ask(SUBMISSION, ended, ctx, lead=(Reply("hearing.too_long", {"limit": step.max_len}),))
-    return form.ask(SUBMISSION, told, ctx)
+    offered = told.with_meta(telling={**telling.of(told, step.key), "offered_at": ctx.now.isoformat()})
+    return form.ask(SUBMISSION, offered, ctx)
 
 
 def _with(result: Result, effects: tuple) -> Result:

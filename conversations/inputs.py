@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from conversations import lexicon, telling
 from conversations.flows import MAX_ATTACHMENTS, MAX_COAUTHORS, SPOKEN, Step
-from conversations.model import Context, Event, Reply, State, Transcribe
+from conversations.model import Context, Event, Reply, State
 from conversations.parsing.dates import parse_date
 from conversations.parsing.errors import ParseError
 from conversations.parsing.money import parse_money
@@ -117,29 +117,13 @@ def _media_answer(step: Step, state: State, media, ctx: Context) -> Outcome:
         return Reject("too_many_files", {"limit": MAX_ATTACHMENTS})
     moved = state.with_answer("attachments", attachments)
     if media.kind in HEARD and ctx.hears and media.stored and step.kind == "text":
-        return _listening(step, state, moved, media)
+        return Stay(*telling.told(step.key, state, moved, media))
     if media.kind in SPOKEN:
         return Accept(state.answers.get(step.key), Reply("media.taken", {"kind": media.kind}), state=moved)
     caption = checked_text(step, media.caption or "")
     if isinstance(caption, Accept) and lexicon.intent(caption.value) is None:  # words under a photo answer too
         moved = moved.with_answer(step.key, caption.value)
     return Stay(moved, (_received(attachments, step.key, media.kind),))  # an album comes photo by photo
-
-
-def _listening(step: Step, state: State, moved: State, media) -> Stay:
-    """The voice note is kept; the question waits for its words, with those of the notes just before it (one told
-    already, delivered again, is not heard twice)."""
-    known = next((a["transcript"] for a in state.answers.get("attachments", [])
-                  if a["ref"] == media.ref and a.get("transcript")), None)
-    told = telling.with_note(moved, step.key, media.ref, known)
-    if known is not None:
-        files = [{**a, "transcript": known} if a["ref"] == media.ref else a for a in told.answers["attachments"]]
-        told = told.with_answer("attachments", files)
-    if telling.offered(told, step.key) is not None:
-        params = {"text": telling.offered(told, step.key), "label": f"submit.{step.key}.label"}
-        return Stay(told, (Reply("hearing.heard", params),))
-    effects = () if known is not None else (Transcribe(media.ref, media.stored),)
-    return Stay(told, (Reply("hearing.listening"),), effects)
 
 
 def usable_name(display_name: str) -> str | None:

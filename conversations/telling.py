@@ -7,7 +7,11 @@ Kept in the conversation's meta as `telling`: the question, and each note's word
 
 from __future__ import annotations
 
-from conversations.model import State
+from datetime import datetime, timedelta
+
+from conversations.model import Media, Reply, State, Transcribe
+
+READING = timedelta(seconds=3)  # the least time to read the words offered before a typed number picks an option
 
 Telling = dict  # {"field": step key, "notes": [{"ref": a voice note's ref, "words": str | None}]}
 
@@ -50,5 +54,28 @@ def with_words(state: State, ref: str, heard: str) -> State | None:
     return state.with_meta(telling={**telling, "notes": notes})
 
 
+def too_soon(state: State, field: str, now: datetime) -> bool:
+    """The words were offered under READING ago: a number typed now was meant for the screen before them."""
+    telling = of(state, field)
+    at = telling.get("offered_at") if telling else None
+    return at is not None and now - datetime.fromisoformat(at) < READING
+
+
 def ended(state: State) -> State:
     return state.with_meta(telling=None)
+
+
+def told(field: str, state: State, moved: State, media: Media) -> tuple[State, tuple[Reply, ...], tuple]:
+    """A voice note at `field` (`moved`: the state with it attached): the question waits for its words, with those
+    of the notes just before it; a note heard already (delivered again) is not heard twice."""
+    known = next((a["transcript"] for a in state.answers.get("attachments", [])
+                  if a["ref"] == media.ref and a.get("transcript")), None)
+    after = with_note(moved, field, media.ref, known)
+    if known is not None:
+        files = [{**a, "transcript": known} if a["ref"] == media.ref else a for a in after.answers["attachments"]]
+        after = after.with_answer("attachments", files)
+    if offered(after, field) is not None:
+        params = {"text": offered(after, field), "label": f"submit.{field}.label"}
+        return after, (Reply("hearing.heard", params),), ()
+    effects = () if known is not None else (Transcribe(media.ref, media.stored),)
+    return after, (Reply("hearing.listening"),), effects

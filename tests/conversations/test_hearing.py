@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from conversations.model import Event, KeepTranscript, Media, RequestHelp, SaveDraft, Transcribe
@@ -9,6 +11,7 @@ from tests.conversations.sim import Sim
 from tests.conversations.test_submission import at
 
 WORDS = "Máy đóng gói hay bị kẹt giấy vào ca đêm nên phải dừng chuyền"
+READ = timedelta(seconds=5)  # the worker reads the words heard
 CONTENT = ("title", "problem", "solution", "benefit")
 
 
@@ -43,6 +46,7 @@ def test_yes_keeps_the_words_as_the_answer_with_the_voice_note_beside(yes):
     sim = hearing_at("problem")
     voice(sim)
     heard(sim)
+    sim.now += READ  # a number typed at once is asked again (test_a_number_typed_as_the_words_arrive...)
     sim.send(yes)
     assert sim.keys[0] == "hearing.kept" and sim.state.step == "solution"
     assert sim.state.answers["problem"] == WORDS
@@ -56,6 +60,7 @@ def test_fix_asks_again_and_keeps_the_voice_note(fix):
     sim = hearing_at("problem")
     voice(sim)
     heard(sim)
+    sim.now += READ
     sim.send(fix)
     assert sim.keys == ["hearing.fix", "submit.problem.prompt"] and sim.state.step == "problem"
     assert "problem" not in sim.state.answers
@@ -240,3 +245,14 @@ def test_editing_from_the_review_by_voice_returns_to_the_review():
     heard(sim)
     sim.send("đúng")
     assert sim.state.step == "review" and sim.state.answers["problem"] == WORDS
+
+
+def test_a_number_typed_as_the_words_arrive_does_not_confirm_them():
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim)
+    sim.send("1")  # meant for "Xong" on the screen before, typed in the second the words arrived
+    assert sim.keys == ["hearing.read_first", "hearing.heard"] and "problem" not in sim.state.answers
+    sim.now += READ
+    sim.send("1")  # read, then chosen
+    assert sim.state.answers["problem"] == WORDS

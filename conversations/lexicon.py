@@ -256,20 +256,30 @@ NON_ANSWERS = frozenset(ANSWERS)  # intents that answer nothing a question asked
 _LOOKUP = _build()
 
 
-# At "Mình nghe được: … Đúng chưa?", a short reply with one of these says the words heard are wrong ("chưa đúng",
-# "sửa lại", "nói lại", "đúng rồi nhưng thiếu chữ"): asked again, never stored as the answer.
+# At "Mình nghe được: … Đúng chưa?", a reply that says the words heard are wrong ("chưa đúng", "sửa lại", "nói lại",
+# "đúng rồi nhưng thiếu chữ"): asked again, never stored as the answer. A short reply with one of these says so; a
+# longer one only when it opens with one, since "Giảm sai sót khi chấm công" is an answer.
 _HEARD_WRONG = (
     "sai", "sua", "chua dung", "khong dung", "ko dung", "k dung", "kg dung", "nham", "noi lai", "ghi am lai",
-    "thu lai", "lam lai", "gui lai", "chua chuan", "khong chuan", "gan dung", "mot nua", "chua du", "thieu",
+    "doc lai", "thu lai", "gui lai", "chua chuan", "khong chuan", "gan dung", "mot nua", "1 nua", "chua du", "thieu",
     "khong phai", "chua phai", "chua het", "chua ro", "wrong", "fix", "again",
 )
-_HEARD_WRONG_WORDS = 8  # a longer reply is the worker's own words: the answer
+_HEARD_WRONG_OPENERS = (
+    "sai", "sua lai", "chua dung", "khong dung", "ko dung", "nham", "noi lai", "ghi am lai", "chua chuan",
+    "gan dung", "dung mot nua", "dung 1 nua", "dung roi nhung", "dung nhung", "ok nhung", "khong phai", "chua phai",
+    "de em noi lai", "de toi noi lai", "de minh noi lai",
+)
+_HEARD_WRONG_SHORT = 4  # words: a reply this short with one of the phrases anywhere
+_HEARD_WRONG_LONG = 8  # words: a reply longer than this is the worker's own words, the answer
 
 
 def says_wrong(text: str) -> bool:
-    """A short reply that says the words heard in a voice note are wrong."""
-    words = _words(text, strict=False)
-    if not words or len(words) > _HEARD_WRONG_WORDS:
+    """A reply that says the words heard in a voice note are wrong (accents count: "sữa" is not "sửa")."""
+    words = _words(text)
+    if not words or len(words) > _HEARD_WRONG_LONG:
         return False
     padded = f" {' '.join(words)} "
-    return any(f" {phrase} " in padded for phrase in _HEARD_WRONG)
+    if len(words) <= _HEARD_WRONG_SHORT and any(f" {phrase} " in padded for phrase in _HEARD_WRONG):
+        return True
+    opening = f" {' '.join(_strip(words))} "  # "dạ chưa đúng đâu ạ": politeness off the ends
+    return any(opening.startswith(f" {phrase} ") for phrase in _HEARD_WRONG_OPENERS)

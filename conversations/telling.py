@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from conversations.model import Media, Reply, State, Transcribe
 
+SPOKEN = ("voice", "audio")  # the notes a transcriber hears
 READING = timedelta(seconds=3)  # the least time to read the words offered before a typed number picks an option
 
 Telling = dict  # {"field": step key, "notes": [{"ref": a voice note's ref, "words": str | None}]}
@@ -79,3 +80,13 @@ def told(field: str, state: State, moved: State, media: Media) -> tuple[State, t
         return after, (Reply("hearing.heard", params),), ()
     effects = () if known is not None else (Transcribe(media.ref, media.stored),)
     return after, (Reply("hearing.listening"),), effects
+
+
+def machine_made(text: str | None, notes, field: str) -> bool:
+    """The answer is the words a transcriber heard in the field's voice notes, confirmed: one note's, or those of
+    the last notes told together."""
+    if not text:
+        return False
+    heard = [n.get("transcript") for n in notes if n.get("field") == field and n.get("kind") in SPOKEN]
+    heard = [words for words in heard if words]
+    return any(" ".join(heard[start:]) == text for start in range(len(heard))) or text in heard

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 import locales
+from conversations import telling
 
 FILES_PATH = "/files"
 PLAYABLE = ".aac"
@@ -39,9 +40,9 @@ def listed(items: Iterable[Mapping[str, Any]], base: str | None, locale: str) ->
 def with_voice_mark(text: str | None, items: Iterable[Mapping[str, Any]], field: str, locale: str) -> str | None:
     """An answer given by voice says so: "(ghi âm)" after its words, or alone where there are none; words the
     transcriber heard and the sender confirmed say they are the machine's."""
-    spoken = [item for item in items if item.get("field") == field and item.get("kind") in SPOKEN]
-    if not spoken:
+    items = list(items)
+    if not any(item.get("field") == field and item.get("kind") in SPOKEN for item in items):
         return text
-    machine = text is not None and any(item.get("transcript") == text for item in spoken)
+    machine = telling.machine_made(text, items, field)
     mark = locales.render("export.by_machine" if machine else "export.by_voice", {}, locale)
     return f"{text} {mark}" if text else mark

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from jinja2 import Environment, StrictUndefined
 
 from conversations.flows import SPOKEN
+from conversations.telling import machine_made
 from conversations.text import fold
 from locales import format as fmt
 
@@ -125,7 +126,7 @@ def show(key: str, answers: Mapping[str, Any], locale: str) -> str:
         text = str(value) if value else ""
     if media:
         counted = render("media.count", {"count": len(media)}, locale)
-        if value and any(a.get("kind") in SPOKEN and a.get("transcript") == value for a in media):
+        if isinstance(value, str) and machine_made(value, media, key):
             text = f"{text} {render('media.by_machine', {}, locale)}"  # the machine's words, confirmed
         if not text and key != "attachments" and any(a.get("kind") in SPOKEN for a in media):
             text = render("media.spoken", {}, locale)  # answered by voice: the officer hears it

@@ -137,14 +137,17 @@ class VietAsr:
 
 
 # What Whisper writes over silence and noise, learnt from video subtitles ("Hãy subscribe cho kênh Ghiền Mì Gõ…"):
-# never a worker's words, so never offered as them.
-_IMAGINED = ("subscribe", "ghien mi go", "dang ky kenh", "dang ki kenh", "cam on cac ban da theo doi",
-             "cam on cac ban da xem", "video hap dan", "nhung video tiep theo", "thanks for watching", "like va share")
+# never a worker's words, so never offered as them. Words no answer holds, anywhere in a segment; the subtitles'
+# sign-offs only as a segment's start ("Hướng dẫn đăng ký kênh Zalo của trường" is an answer).
+_IMAGINED_ANYWHERE = ("subscribe", "ghien mi go", "amara org", "vietsub")
+_IMAGINED_START = ("hay dang ky kenh", "dang ky kenh de", "cam on cac ban da theo doi", "cam on cac ban da xem",
+                   "cam on cac ban da lang nghe", "hen gap lai cac ban", "thanks for watching", "thank you for watching",
+                   "subtitles by", "like va share")
 
 
 def imagined(text: str) -> bool:
-    folded = fold(text).lower()
-    return any(phrase in folded for phrase in _IMAGINED)
+    folded = " ".join(re.sub(r"[^\w\s]", " ", fold(text).lower()).split())
+    return any(phrase in folded for phrase in _IMAGINED_ANYWHERE) or folded.startswith(_IMAGINED_START)
 
 
 def loaded(name: str, model_dir: str = "", threads: int = 2) -> None:

@@ -104,7 +104,7 @@ class Hearings:
         if heard is None:
             return True  # its claim runs out and it is tried again
         incoming = Incoming(channel=waiting.channel, chat_id=waiting.chat_id, user_id=waiting.user_id,
-                            text=heard.text, heard=waiting.file_ref, update_id=f"heard:{waiting.id}")
+                            text=heard.text, heard=waiting.file_ref, update_id=f"heard:{waiting.id}:{waiting.round}")
         await self.dispatcher.handle(incoming)
         async with self.db.transaction() as tx:
             await tx.hearings.done(waiting.id, self.clock())

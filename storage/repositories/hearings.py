@@ -23,6 +23,7 @@ class Waiting:
     file_ref: str
     stored_key: str
     attempts: int
+    round: int  # which hearing of the note: its words go back as an update of their own each time
 
 
 class HearingRepository:
@@ -31,10 +32,19 @@ class HearingRepository:
         self.queued = False  # a voice note was queued: the transcriber is woken once the transaction commits
 
     async def add(self, channel: str, chat_id: str, user_id: str, file_ref: str, stored_key: str) -> int | None:
-        """Queue a voice note; the same one queued again (an update delivered twice) is a no-op."""
+        """Queue a voice note; one waiting already is left as it is, and one heard before (the same note sent again
+        for another draft, whose words that draft does not have) is heard again."""
         values = {"channel": channel, "chat_id": chat_id, "user_id": user_id, "file_ref": file_ref,
                   "stored_key": stored_key, "attempts": 0, "created_at": utcnow()}
         added = await insert_ignore(self.session, Hearing.__table__, values, ["channel", "chat_id", "file_ref"])
+        if added is None:
+            again = await self.session.execute(
+                update(Hearing).where(Hearing.channel == channel, Hearing.chat_id == chat_id,
+                                      Hearing.file_ref == file_ref, Hearing.done_at.is_not(None))
+                .values(done_at=None, attempts=0, claimed_until=None, created_at=values["created_at"],
+                        stored_key=stored_key, user_id=user_id)
+            )
+            added = 1 if again.rowcount else None
         self.queued = self.queued or added is not None
         return added
 
@@ -48,7 +58,8 @@ class HearingRepository:
         )).scalar_one_or_none()
         if row is None:
             return None
-        waiting = Waiting(row.id, row.channel, row.chat_id, row.user_id, row.file_ref, row.stored_key, row.attempts + 1)
+        waiting = Waiting(row.id, row.channel, row.chat_id, row.user_id, row.file_ref, row.stored_key, row.attempts + 1,
+                          int(row.created_at.timestamp() * 1000))
         taken = await self.session.execute(  # another process may have claimed it between the two statements
             update(Hearing).where(Hearing.id == row.id, free).values(claimed_until=now + lease,
                                                                      attempts=Hearing.attempts + 1)

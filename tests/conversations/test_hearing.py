@@ -256,3 +256,34 @@ def test_a_number_typed_as_the_words_arrive_does_not_confirm_them():
     sim.now += READ
     sim.send("1")  # read, then chosen
     assert sim.state.answers["problem"] == WORDS
+
+
+@pytest.mark.parametrize("typed", ["Sửa chữa máy bơm nước tự động", "Bình sữa tiệt trùng cho trẻ",
+                                   "Giảm sai sót khi chấm công", "Góc đọc sách thiếu nhi", "Làm lại sân chơi"])
+def test_a_typed_correction_with_a_word_like_sua_or_sai_is_the_answer(typed):
+    sim = hearing_at("title")
+    voice(sim)
+    heard(sim)
+    sim.send(typed)
+    assert sim.state.answers["title"] == typed and sim.state.step == "field"
+
+
+@pytest.mark.parametrize("thumb, right", [("👍", True), ("👌", True), ("👎", False), ("❌", False)])
+def test_a_thumb_at_the_words_heard_says_right_or_wrong(thumb, right):
+    sim = hearing_at("problem")
+    voice(sim)
+    heard(sim)
+    sim.now += READ
+    sim.send(thumb)
+    if right:
+        assert sim.state.answers["problem"] == WORDS
+    else:
+        assert sim.keys == ["hearing.fix", "submit.problem.prompt"] and "problem" not in sim.state.answers
+
+
+@pytest.mark.parametrize("typed", ["nói lại", "chưa đúng"])
+def test_saying_wrong_before_the_words_arrive_stores_nothing(typed):
+    sim = hearing_at("title")
+    voice(sim)
+    sim.send(typed)
+    assert sim.keys == ["hearing.still", "submit.title.prompt"] and "title" not in sim.state.answers

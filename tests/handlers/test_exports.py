@@ -181,3 +181,16 @@ def test_words_the_worker_confirmed_from_the_machine_say_so_and_typed_ones_do_no
         "Máy hay kẹt giấy (machine-transcribed from a voice note, confirmed by the sender)"
     [line] = listed([note], "https://bot.example.vn", "vi")
     assert "máy nghe được: «Máy hay kẹt giấy»" in line and line.endswith("https://bot.example.vn/files/t0k")
+
+
+def test_an_answer_told_in_several_notes_is_marked_as_the_machines_too():
+    from handlers.file_links import with_voice_mark
+    from locales import show
+
+    notes = [{"field": "problem", "kind": "voice", "transcript": "nghe sai"},  # before "Sửa"
+             {"field": "problem", "kind": "voice", "transcript": "Máy hay kẹt giấy"},
+             {"field": "problem", "kind": "voice", "transcript": "vào ca đêm"}]
+    answer = "Máy hay kẹt giấy vào ca đêm"
+    assert with_voice_mark(answer, notes, "problem", "vi").endswith("(máy chép từ ghi âm, người gửi đã xác nhận)")
+    assert show("problem", {"problem": answer, "attachments": notes}, "vi").startswith(f"{answer} (máy chép từ ghi âm)")
+    assert with_voice_mark("Máy hay kẹt", notes, "problem", "vi") == "Máy hay kẹt (ghi âm)"

@@ -76,10 +76,16 @@ def test_an_unknown_engine_is_named():
 
 
 @pytest.mark.parametrize("said", ["Hãy subscribe cho kênh Ghiền Mì Gõ để không bỏ lỡ những video hấp dẫn",
-                                  "Cảm ơn các bạn đã theo dõi", "Thanks for watching!"])
+                                  "Cảm ơn các bạn đã theo dõi", "Thanks for watching!", "Thank you for watching!",
+                                  "Subtitles by the Amara.org community", "Cảm ơn các bạn đã lắng nghe"])
 def test_what_whisper_imagines_over_silence_is_never_offered(said):
     assert engines.imagined(said)
 
 
 def test_a_workers_words_are_not_taken_for_imagined():
     assert not engines.imagined("Máy đóng gói hay bị kẹt giấy vào ca đêm")
+
+
+@pytest.mark.parametrize("said", ["Dùng video hấp dẫn để dạy trẻ", "Hướng dẫn đăng ký kênh Zalo của trường"])
+def test_a_worker_may_say_what_the_subtitles_say_in_passing(said):
+    assert not engines.imagined(said)

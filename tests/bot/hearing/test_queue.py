@@ -224,3 +224,19 @@ async def test_an_engine_that_cannot_load_leaves_the_note_as_it_is_at_once(world
     assert await queue.hear_one() is True
     assert any("chưa nghe ra chữ nào" in text for text in await owed(db))
     assert await queue.hear_one() is False
+
+
+async def test_the_same_note_sent_again_for_a_new_draft_is_heard_again(world):
+    db, dispatcher, store = world
+    hoa = await at_the_problem(dispatcher)
+    stored = await store.put(telegram_voice(), ".ogg")
+    note = Media("voice", "voice-1", "telegram", stored=stored)
+    await hoa.say(media=note)
+    engine = Engine()
+    assert await hearings(world, engine).hear_one() is True
+    for text in ("/huy", "Sáng kiến mới", "Gá kẹp giấy thứ hai", "Sản xuất kinh doanh"):
+        await hoa.say(text)
+    await hoa.say(media=note)  # forwarded again: the new draft has no words for it yet
+    assert "Mình đang nghe" in hoa.text
+    assert await hearings(world, engine).hear_one() is True and engine.calls == 2
+    assert len([text for text in await owed(db) if f"«{WORDS}»" in text]) == 2

@@ -44,8 +44,6 @@ OFFER = (
 
 
 HEARD = (Choice("/yes", key="choice.heard_right"), Choice("/edit", key="choice.heard_fix"))
-THUMBS_UP = frozenset({"👍", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "👌", "✅", "🆗", "✔️"})  # at "Đúng chưa?": yes
-THUMBS_DOWN = frozenset({"👎", "👎🏻", "👎🏼", "👎🏽", "👎🏾", "👎🏿", "❌", "✖️"})
 
 
 def heard_here(flow: Flow, state: State) -> str | None:
@@ -164,10 +162,10 @@ def handle(flow: Flow, state: State, event: Event, ctx: Context, intent: str | N
     if intent == "/out_of_range":
         return ask(flow, state, ctx, lead=(Reply("error.choose_one", {"count": len(choices(flow, state, ctx))}),))
     told = telling.of(state, step.key)
-    said_wrong = event.kind == "text" and (lexicon.says_wrong(event.text) or event.text.strip() in THUMBS_DOWN)
+    said_wrong = event.kind == "text" and (lexicon.says_wrong(event.text) or lexicon.thumb(event.text) == "/no")
     if heard_here(flow, state):
         wrong = intent in ("/edit", "/no") or said_wrong
-        if (intent == "/yes" or event.text.strip() in THUMBS_UP) and not wrong:
+        if (intent == "/yes" or lexicon.thumb(event.text) == "/yes") and not wrong:
             return _heard_right(flow, state, ctx)
         if event.kind != "media":  # typed words correct them; a new note goes on with the same answer
             state = telling.ended(state)

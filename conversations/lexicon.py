@@ -283,3 +283,12 @@ def says_wrong(text: str) -> bool:
         return True
     opening = f" {' '.join(_strip(words))} "  # "dạ chưa đúng đâu ạ": politeness off the ends
     return any(opening.startswith(f" {phrase} ") for phrase in _HEARD_WRONG_OPENERS)
+
+
+_THUMBS = {"👍": "/yes", "👌": "/yes", "✅": "/yes", "🆗": "/yes", "✔": "/yes", "👎": "/no", "❌": "/no", "✖": "/no"}
+_SKIN_AND_STYLE = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]")
+
+
+def thumb(text: str) -> str | None:
+    """A lone 👍 or 👎 (any skin tone) where words offered wait for a yes or a no: '/yes', '/no', or None."""
+    return _THUMBS.get(_SKIN_AND_STYLE.sub("", text.strip()))

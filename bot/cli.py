@@ -177,11 +177,11 @@ def _worker(settings, worker) -> None:
 async def _checked(settings) -> None:
     """What would stop every worker, said once in one line: the database, the voice engine (loaded once, and let go:
     only the leader keeps it)."""
-    from bot.hearing.engines import loaded
+    from bot.hearing.engines import engine_named
 
     await (await open_database(settings)).close()
     if settings.voice_engine != "off":
-        await asyncio.to_thread(loaded, settings.voice_engine, settings.voice_model_dir, settings.voice_threads)
+        await asyncio.to_thread(engine_named, settings.voice_engine, settings.voice_model_dir, settings.voice_threads)
 
 
 def _run_workers(settings, count: int) -> None:

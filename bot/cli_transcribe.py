@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from bot.cli_errors import OperatorError
-from bot.hearing.engines import ENGINES, Unreadable, check, engine_named, hear
+from bot.hearing.engines import ENGINES, Unreadable, engine_named, hear
 from bot.settings import get_settings
 
 
@@ -28,7 +28,6 @@ def transcribe(
     if name == "off":
         raise OperatorError(f"no voice engine: set VOICE_ENGINE or give --engine ({', '.join(ENGINES[1:])})")
     folder = model_dir if model_dir is not None else settings.voice_model_dir
-    check(name, folder)
     data = file.read_bytes()  # a missing file or folder: one line (cli_errors)
     started = time.perf_counter()
     loaded = engine_named(name, folder, settings.voice_threads)

@@ -19,18 +19,18 @@ def heard(state: State, event: Event, ctx: Context) -> Result:
     noted = state.with_answer("attachments", [{**a, "transcript": text} if a["ref"] == ref and text else a
                                               for a in files])
     told = telling.with_words(noted, ref, text)
-    step = form.current(SUBMISSION, state)
-    if told is None or telling.of(told, step.key) is None:
+    here = telling.of(told, form.current(SUBMISSION, state).key) if told else None
+    if here is None:
         return Result(noted, (), kept)  # answered otherwise (typed, "Xong") while the note was heard
-    if telling.waiting(telling.of(told, step.key)):
+    if telling.waiting(here):
         return Result(told, (), kept)  # the notes sent after it are still being heard
-    words = telling.words(telling.of(told, step.key))
+    words = telling.words(here)
     if not words:  # the notes answer the question as they are; whoever reviews it listens to them
         return _with(form.move_on(SUBMISSION, telling.ended(told), ctx, lead=(Reply("hearing.nothing"),)), kept)
-    return _with(_offered(told, words, ctx), kept)
+    return _with(_offered(told, here, words, ctx), kept)
 
 
-def _offered(told: State, words: str, ctx: Context) -> Result:
+def _offered(told: State, here: telling.Telling, words: str, ctx: Context) -> Result:
     """The words offered to confirm; a non-answer said ("không biết") understood as typed, words no answer
     ("hủy", "ok") or too long for the question said so, the question asked again."""
     step = form.current(SUBMISSION, told)
@@ -45,7 +45,7 @@ def _offered(told: State, words: str, ctx: Context) -> Result:
         return form.ask(SUBMISSION, ended, ctx, lead=(Reply("hearing.no_answer", {"text": words}),))
     if isinstance(checked, Reject):
         return form.ask(SUBMISSION, ended, ctx, lead=(Reply("hearing.too_long", {"limit": step.max_len}),))
-    offered = told.with_meta(telling={**telling.of(told, step.key), "offered_at": ctx.now.isoformat()})
+    offered = told.with_meta(telling={**here, "offered_at": ctx.now.isoformat()})
     return form.ask(SUBMISSION, offered, ctx)
 
 

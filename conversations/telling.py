@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from conversations.model import Media, Reply, State, Transcribe
 
-SPOKEN = ("voice", "audio")  # the notes a transcriber hears
 READING = timedelta(seconds=3)  # the least time to read the words offered before a typed number picks an option
 
 Telling = dict  # {"field": step key, "notes": [{"ref": a voice note's ref, "words": str | None}]}
@@ -75,8 +74,9 @@ def told(field: str, state: State, moved: State, media: Media) -> tuple[State, t
     if known is not None:
         files = [{**a, "transcript": known} if a["ref"] == media.ref else a for a in after.answers["attachments"]]
         after = after.with_answer("attachments", files)
-    if offered(after, field) is not None:
-        params = {"text": offered(after, field), "label": f"submit.{field}.label"}
+    words_heard = offered(after, field)
+    if words_heard is not None:
+        params = {"text": words_heard, "label": f"submit.{field}.label"}
         return after, (Reply("hearing.heard", params),), ()
     effects = () if known is not None else (Transcribe(media.ref, media.stored),)
     return after, (Reply("hearing.listening"),), effects
@@ -84,9 +84,8 @@ def told(field: str, state: State, moved: State, media: Media) -> tuple[State, t
 
 def machine_made(text: str | None, notes, field: str) -> bool:
     """The answer is the words a transcriber heard in the field's voice notes, confirmed: one note's, or those of
-    the last notes told together."""
+    the last notes told together (only a heard note has a transcript)."""
     if not text:
         return False
-    heard = [n.get("transcript") for n in notes if n.get("field") == field and n.get("kind") in SPOKEN]
-    heard = [words for words in heard if words]
+    heard = [n["transcript"] for n in notes if n.get("field") == field and n.get("transcript")]
     return any(" ".join(heard[start:]) == text for start in range(len(heard))) or text in heard

@@ -82,9 +82,7 @@ class Dispatcher:
 
     def _wake_others(self, tx: Transaction, incoming: Incoming) -> None:
         for channel, chat_id in tx.outbox.queued - {(incoming.channel, incoming.chat_id)}:
-            wake = self._wakers.get(channel)
-            if wake is not None:
-                wake(chat_id)
+            self.wake(channel, chat_id)
 
     async def chat_gone(self, channel: str, chat_id: str) -> bool:
         """The bot was removed from a group (or blocked): the group is unbound and gets no more pushes."""

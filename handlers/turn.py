@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+import locales
 from conversations.inputs import MAX_UNIT_CHOICES
 from conversations.model import Context, Event, ItemRef, MemberRef, State, UnitRef
 from handlers.options import Options
@@ -83,7 +84,7 @@ async def context(turn: Turn, member: Member | None, scope: Scope, locale: str, 
         resume_after=options.resume_after,
         powers=frozenset(action for action in ACTIONS if scope.units(action)),
         label=lambda choice: render.label(choice, locale),
-        buttons=render.button_labels(),
+        buttons=locales.button_labels(),
         desk=desk,
         hears=options.hears,
     )

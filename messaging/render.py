@@ -8,11 +8,6 @@ from messaging.messages import OutChoice, Outgoing
 import locales
 
 
-def button_labels() -> frozenset[str]:
-    """The labels of the bot's own buttons (folded): typed at a question, one is an old button, not an answer."""
-    return locales.button_labels()
-
-
 def label(choice: Choice, locale: str) -> str:
     if choice.key:
         return locales.render(choice.key, choice.params, locale)

@@ -92,15 +92,11 @@ class FasterWhisper:
     name = "faster-whisper"
 
     def __init__(self, model_dir: str, threads: int = 2) -> None:
-        folder = Path(model_dir) if model_dir else None
-        if folder is None or not (folder / "model.bin").is_file():
-            raise NotAvailable(f"VOICE_MODEL_DIR must be a folder with a CTranslate2 Whisper model (model.bin): "
-                               f"{model_dir or 'not set'}")
+        """`model_dir` holds a model (see `check`)."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the folder is all it reads: never the network
-        try:
-            from faster_whisper import WhisperModel
-        except ImportError as error:
-            raise NotAvailable("faster-whisper is not installed: pip install 'sangkien-bot[voice]'") from error
+        from faster_whisper import WhisperModel
+
+        folder = Path(model_dir)
         try:
             self.model = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=threads)
         except Exception as error:  # a broken or foreign model: one line at start, not a traceback
@@ -118,12 +114,9 @@ class VietAsr:
     name = "viet-asr"
 
     def __init__(self) -> None:
-        try:
-            import vietasr
-            from vietasr.ffi import native
-        except ImportError as error:
-            raise NotAvailable("viet-asr is not installed: pip install --pre viet-asr (its model has no licence; "
-                               "docs/voice.md)") from error
+        import vietasr
+        from vietasr.ffi import native
+
         native.lib.vietasr_set_log_level(3)  # its INFO lines would go to the bot's stderr
         self.pipeline = vietasr.Pipeline.preset("transcribe")
         self._lock = threading.Lock()
@@ -150,21 +143,13 @@ def imagined(text: str) -> bool:
     return any(phrase in folded for phrase in _IMAGINED_ANYWHERE) or folded.startswith(_IMAGINED_START)
 
 
-def loaded(name: str, model_dir: str = "", threads: int = 2) -> None:
-    """NotAvailable where the engine named cannot load (a broken model): said at start, not at the first note."""
-    check(name, model_dir)
-    engine_named(name, model_dir, threads)
-
-
 def engine_named(name: str, model_dir: str = "", threads: int = 2) -> Transcriber | None:
-    """The engine VOICE_ENGINE names, loaded; None for "off". NotAvailable says why it cannot run."""
+    """The engine VOICE_ENGINE names, loaded; None for "off". NotAvailable says why it cannot run (`check`, or a
+    model that will not load)."""
+    check(name, model_dir)
     if name == "off":
         return None
-    if name == "faster-whisper":
-        return FasterWhisper(model_dir, threads)
-    if name == "viet-asr":
-        return VietAsr()
-    raise NotAvailable(f"VOICE_ENGINE must be one of {', '.join(ENGINES)}: {name!r}")
+    return FasterWhisper(model_dir, threads) if name == "faster-whisper" else VietAsr()
 
 
 def check(name: str, model_dir: str = "") -> None:
@@ -178,7 +163,8 @@ def check(name: str, model_dir: str = "") -> None:
         raise NotAvailable(f"VOICE_ENGINE must be one of {', '.join(ENGINES)}: {name!r}")
     if importlib.util.find_spec(module) is None:
         extra = "pip install 'sangkien-bot[voice]'" if name == "faster-whisper" else "pip install --pre viet-asr"
-        raise NotAvailable(f"VOICE_ENGINE={name}, but it is not installed: {extra}")
+        raise NotAvailable(f"VOICE_ENGINE={name}, but it is not installed: {extra}"
+                           + (" (its model has no licence: docs/voice.md)" if name == "viet-asr" else ""))
     if name == "faster-whisper" and not (model_dir and (Path(model_dir) / "model.bin").is_file()):
         raise NotAvailable(f"VOICE_ENGINE=faster-whisper needs VOICE_MODEL_DIR, a folder with a CTranslate2 Whisper "
                            f"model (model.bin): {model_dir or 'not set'}")

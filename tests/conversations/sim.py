@@ -28,7 +28,8 @@ from conversations.model import (
     Withdraw,
 )
 from conversations.text import fold, nfc
-from messaging.render import button_labels, label
+from locales import button_labels
+from messaging.render import label
 
 UNITS = (
     UnitRef(1, "LDLD-HN", "Liên đoàn Lao động thành phố Hà Nội"),
